@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The whole configuration of the process, read from the environment once.
+ * Every other module receives a `Config`; nothing else reads `process.env`.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly corsOrigins: readonly string[] | '*';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly neo4j: {
+    /** Unset: the embedded Neo4j is started and used. */
+    readonly uri: string | undefined;
+    readonly user: string;
+    readonly password: string | undefined;
+    readonly database: string;
+    readonly queryTimeoutMs: number;
+    readonly connectRetries: number;
+  };
+  readonly embedded: {
+    readonly port: number;
+    readonly dataDir: string;
+    readonly heap: string;
+    readonly pageCache: string;
+  };
+  readonly seedOnEmpty: boolean;
+}
+
+const memory = z.string().regex(/^\d+[kmg]$/i, 'a size such as 512m or 1g');
+const port = z.coerce.number({ error: 'a port number' }).int('a whole number').min(1, 'a port 1-65535').max(65535, 'a port 1-65535');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  CORS_ORIGINS: z.string().default('*'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s/]+/, 'a bolt://, neo4j://, neo4j+s:// or bolt+s:// URI')
+    .optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(1).optional(),
+  NEO4J_DATABASE: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a database name').default('neo4j'),
+  NEO4J_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  NEO4J_CONNECT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+  NEO4J_EMBEDDED_PORT: port.default(7687),
+  NEO4J_EMBEDDED_DATA_DIR: z.string().min(1).default('.data/neo4j'),
+  NEO4J_EMBEDDED_HEAP: memory.default('512m'),
+  NEO4J_EMBEDDED_PAGECACHE: memory.default('256m'),
+  SEED_ON_EMPTY: bool.default(true),
+});
+
+/** A configuration problem a person can fix: printed as one line, exit code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const blankToUndefined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid ${variable}=${JSON.stringify(env[variable] ?? '')}: expected ${issue?.message ?? 'a valid value'}`);
+  }
+  const e = parsed.data;
+  const origins = e.CORS_ORIGINS.trim() === '*' ? '*' : e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    corsOrigins: origins,
+    logLevel: e.LOG_LEVEL,
+    neo4j: {
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      queryTimeoutMs: e.NEO4J_QUERY_TIMEOUT_MS,
+      connectRetries: e.NEO4J_CONNECT_RETRIES,
+    },
+    embedded: {
+      port: e.NEO4J_EMBEDDED_PORT,
+      dataDir: path.resolve(cwd, e.NEO4J_EMBEDDED_DATA_DIR),
+      heap: e.NEO4J_EMBEDDED_HEAP,
+      pageCache: e.NEO4J_EMBEDDED_PAGECACHE,
+    },
+    seedOnEmpty: e.SEED_ON_EMPTY,
+  };
+}

@@ -1,0 +1,60 @@
+import neo4j, { type Driver, type EagerResult, type RecordShape } from 'neo4j-driver';
+import { mapDatabaseError } from '../errors';
+import type { Logger } from '../logger';
+
+/** A Cypher statement with a name for logs and transaction metadata. The text never contains user input. */
+export interface NamedQuery {
+  readonly name: string;
+  readonly cypher: string;
+}
+
+export interface ExecutorOptions {
+  readonly driver: Driver;
+  readonly database: string;
+  readonly timeoutMs: number;
+  readonly log: Logger;
+  /** Named in the transaction metadata so `SHOW TRANSACTIONS` tells which request runs what. */
+  readonly requestId?: string;
+  readonly operationName?: string;
+}
+
+/**
+ * Every Cypher call of the application goes through an Executor: managed transactions (retried on
+ * transient errors, so statements must be idempotent), a timeout per transaction, metadata naming the
+ * request, a debug log, errors mapped by code, and a count of round trips for tests and benchmarks.
+ */
+export class Executor {
+  /** Database round trips made through this executor (one per `read`/`write`). */
+  roundTrips = 0;
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  read<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.run<T>(query, params, neo4j.routing.READ);
+  }
+
+  write<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.run<T>(query, params, neo4j.routing.WRITE);
+  }
+
+  private async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown>, routing: 'READ' | 'WRITE'): Promise<T[]> {
+    const { driver, database, timeoutMs, log, requestId, operationName } = this.options;
+    this.roundTrips++;
+    const started = performance.now();
+    try {
+      const result = await driver.executeQuery<EagerResult<T>>(query.cypher, params, {
+        database,
+        routing,
+        transactionConfig: {
+          timeout: timeoutMs,
+          metadata: { app: 'critical-minerals-graph', query: query.name, requestId: requestId ?? null, operation: operationName ?? null },
+        },
+      });
+      log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
+      return result.records.map((record) => record.toObject());
+    } catch (error) {
+      log.debug({ query: query.name, err: error }, 'cypher failed');
+      throw mapDatabaseError(error);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The shapes the db layer hands to resolvers (the codegen mappers). Neo4j values are converted here,
+ * at the boundary: integers are plain numbers (driver option), lists are arrays, absent is `null`.
+ */
+
+/** Entity kinds as stored: the label each domain node carries besides `Entity`. */
+export const ENTITY_LABELS = {
+  ELEMENT: 'Element',
+  DEPOSIT: 'Deposit',
+  REGION: 'Region',
+  COMPANY: 'Company',
+  FACILITY: 'Facility',
+  PRODUCT: 'Product',
+  STAGE: 'SupplyChainStage',
+} as const;
+export type EntityKindName = keyof typeof ENTITY_LABELS;
+export type EntityLabel = (typeof ENTITY_LABELS)[EntityKindName];
+
+const KIND_BY_LABEL = new Map<string, EntityKindName>(
+  Object.entries(ENTITY_LABELS).map(([kind, label]) => [label, kind as EntityKindName]),
+);
+
+export type Properties = Readonly<Record<string, unknown>>;
+
+/** A domain node (`:Entity`) of any kind. */
+export interface EntityRecord {
+  readonly __typename: 'Entity';
+  readonly id: string;
+  readonly kind: EntityKindName;
+  readonly props: Properties;
+}
+
+export interface SourceRecord {
+  readonly __typename: 'Source';
+  readonly id: string;
+  readonly title: string;
+  readonly publisher: string | null;
+  readonly date: string | null;
+  readonly url: string | null;
+}
+
+export interface FigureRecord {
+  readonly __typename: 'Figure';
+  readonly id: string;
+  readonly props: Properties;
+}
+
+export type NodeRecord = EntityRecord | SourceRecord | FigureRecord;
+
+/** A relationship between two entities, with its properties; `from`/`to` follow the stored direction. */
+export interface RelationRecord {
+  readonly type: string;
+  readonly from: EntityRecord;
+  readonly to: EntityRecord;
+  readonly props: Properties;
+}
+
+export interface SearchHitRecord {
+  readonly entity: EntityRecord;
+  readonly score: number;
+}
+
+export interface PageEdgeRecord {
+  readonly cursor: string;
+  readonly node: EntityRecord;
+}
+
+/** A page of a root list; `countTotal` runs the count query only when `totalCount` is selected. */
+export interface ConnectionRecord {
+  readonly edges: readonly PageEdgeRecord[];
+  readonly pageInfo: {
+    readonly hasNextPage: boolean;
+    readonly hasPreviousPage: boolean;
+    readonly startCursor: string | null;
+    readonly endCursor: string | null;
+  };
+  readonly countTotal: () => Promise<number>;
+}
+
+/** The raw node as Cypher returns it with `{labels: labels(n), props: properties(n)}`. */
+export interface RawNode {
+  readonly labels: readonly string[];
+  readonly props: Properties;
+}
+
+export function toNodeRecord(raw: RawNode): NodeRecord {
+  const id = String(raw.props.id);
+  if (raw.labels.includes('Source')) {
+    return {
+      __typename: 'Source',
+      id,
+      title: String(raw.props.title),
+      publisher: optionalString(raw.props.publisher),
+      date: optionalString(raw.props.date),
+      url: optionalString(raw.props.url),
+    };
+  }
+  if (raw.labels.includes('Figure')) return { __typename: 'Figure', id, props: raw.props };
+  return toEntityRecord(raw);
+}
+
+export function toEntityRecord(raw: RawNode): EntityRecord {
+  const kind = raw.labels.map((label) => KIND_BY_LABEL.get(label)).find((k) => k !== undefined);
+  if (!kind) throw new Error(`Node ${String(raw.props.id)} has no entity label (labels: ${raw.labels.join(',')})`);
+  return { __typename: 'Entity', id: String(raw.props.id), kind, props: raw.props };
+}
+
+export function optionalString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+export function optionalNumber(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}

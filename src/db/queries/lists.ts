@@ -1,0 +1,201 @@
+import { BadUserInputError } from '../../errors';
+import type { EntityLabel } from '../models';
+
+/**
+ * Compiles the `where` grammar of the root lists into a Cypher predicate with parameters. Property
+ * names and patterns come from the fixed tables below; every value a client sends becomes a parameter.
+ */
+
+type FieldKind = 'id' | 'string' | 'int' | 'status';
+/** A relationship filter: a pattern that must exist from the node `n` to the node with id/symbol `$p`. */
+type RelationFilter = { readonly pattern: string; readonly value: 'id' | 'symbol' | 'boolean' | 'enum' };
+
+export interface ListSpec {
+  readonly label: EntityLabel;
+  readonly fields: Readonly<Record<string, { property: string; kind: FieldKind }>>;
+  readonly relations: Readonly<Record<string, RelationFilter>>;
+  /** Sort field → property; `number` keys sort missing values as -1. */
+  readonly sorts: Readonly<Record<string, { property: string; type: 'string' | 'number' }>>;
+  readonly defaultSort: string;
+}
+
+const IN_REGION = '(:Region)-[:PART_OF*0..8]->(:Entity {id: $p})';
+const common = { id: { property: 'id', kind: 'id' }, name: { property: 'name', kind: 'string' } } as const;
+
+export const LIST_SPECS = {
+  Element: {
+    label: 'Element',
+    fields: { ...common, symbol: { property: 'symbol', kind: 'string' }, atomicNumber: { property: 'atomicNumber', kind: 'int' } },
+    relations: {
+      reeClass: { pattern: 'n.reeClass = toLower($p)', value: 'enum' },
+      rareEarth: { pattern: "(n.group = 'rare earth element') = $p", value: 'boolean' },
+    },
+    sorts: { NAME: { property: 'name', type: 'string' }, ATOMIC_NUMBER: { property: 'atomicNumber', type: 'number' }, SYMBOL: { property: 'symbol', type: 'string' } },
+    defaultSort: 'ATOMIC_NUMBER',
+  },
+  Deposit: {
+    label: 'Deposit',
+    fields: { ...common, status: { property: 'status', kind: 'status' } },
+    relations: {
+      element: { pattern: 'EXISTS { (n)-[:CONTAINS]->(:Element {symbolUpper: toUpper($p)}) }', value: 'symbol' },
+      inRegion: { pattern: `EXISTS { (n)-[:LOCATED_IN]->${IN_REGION} }`, value: 'id' },
+      holder: { pattern: 'EXISTS { (:Entity {id: $p})-[:HOLDS_LICENCE]->(n) }', value: 'id' },
+    },
+    sorts: { NAME: { property: 'name', type: 'string' }, STATUS: { property: 'status', type: 'string' } },
+    defaultSort: 'NAME',
+  },
+  Region: {
+    label: 'Region',
+    fields: { ...common, kind: { property: 'kind', kind: 'string' } },
+    relations: {
+      parent: { pattern: 'EXISTS { (n)-[:PART_OF]->(:Entity {id: $p}) }', value: 'id' },
+      inRegion: { pattern: 'EXISTS { (n)-[:PART_OF*1..8]->(:Entity {id: $p}) }', value: 'id' },
+    },
+    sorts: { NAME: { property: 'name', type: 'string' }, KIND: { property: 'kind', type: 'string' } },
+    defaultSort: 'NAME',
+  },
+  Company: {
+    label: 'Company',
+    fields: { ...common, kind: { property: 'kind', kind: 'string' } },
+    relations: {
+      country: { pattern: `EXISTS { (n)-[:HEADQUARTERED_IN]->${IN_REGION} }`, value: 'id' },
+      parent: { pattern: 'EXISTS { (n)-[:SUBSIDIARY_OF]->(:Entity {id: $p}) } OR EXISTS { (:Entity {id: $p})-[:OWNS]->(n) }', value: 'id' },
+    },
+    sorts: { NAME: { property: 'name', type: 'string' }, KIND: { property: 'kind', type: 'string' } },
+    defaultSort: 'NAME',
+  },
+  Facility: {
+    label: 'Facility',
+    fields: { ...common, kind: { property: 'kind', kind: 'string' }, status: { property: 'status', kind: 'status' }, startYear: { property: 'startYear', kind: 'int' } },
+    relations: {
+      stage: { pattern: 'EXISTS { (n)-[:AT_STAGE]->(:Entity {id: $p}) }', value: 'id' },
+      operator: { pattern: 'EXISTS { (:Entity {id: $p})-[:OPERATES]->(n) }', value: 'id' },
+      product: { pattern: 'EXISTS { (n)-[:PRODUCES]->(:Entity {id: $p}) }', value: 'id' },
+      // A facility is in a region when it, or a site it is part of, is located there or below.
+      inRegion: { pattern: `EXISTS { (n)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->${IN_REGION} }`, value: 'id' },
+    },
+    sorts: {
+      NAME: { property: 'name', type: 'string' },
+      START_YEAR: { property: 'startYear', type: 'number' },
+      STATUS: { property: 'status', type: 'string' },
+      KIND: { property: 'kind', type: 'string' },
+      CAPACITY: { property: 'capacityValue', type: 'number' },
+    },
+    defaultSort: 'NAME',
+  },
+  Product: {
+    label: 'Product',
+    fields: { ...common, kind: { property: 'kind', kind: 'string' } },
+    relations: {
+      stage: { pattern: 'EXISTS { (n)-[:AT_STAGE]->(:Entity {id: $p}) }', value: 'id' },
+      element: { pattern: 'EXISTS { (n)-[:CONTAINS]->(:Element {symbolUpper: toUpper($p)}) }', value: 'symbol' },
+    },
+    sorts: { NAME: { property: 'name', type: 'string' }, KIND: { property: 'kind', type: 'string' } },
+    defaultSort: 'NAME',
+  },
+} as const satisfies Record<string, ListSpec>;
+
+export type ListName = keyof typeof LIST_SPECS;
+
+const MAX_FILTER_DEPTH = 5;
+const MAX_IN_VALUES = 100;
+
+/** GraphQL `Status` enum value → stored status. */
+export function storedStatus(value: string): string {
+  return value.toLowerCase().replace(/_/g, '-');
+}
+
+class FilterCompiler {
+  readonly params: Record<string, unknown> = {};
+  private counter = 0;
+
+  constructor(private readonly spec: ListSpec) {}
+
+  private param(value: unknown): string {
+    const name = `f${this.counter++}`;
+    this.params[name] = value;
+    return `$${name}`;
+  }
+
+  compile(where: Record<string, unknown> | null | undefined, depth = 0): string {
+    if (!where) return 'true';
+    if (depth > MAX_FILTER_DEPTH) throw new BadUserInputError(`"where" may nest AND/OR/NOT at most ${MAX_FILTER_DEPTH} deep`, 'where');
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(where)) {
+      if (value === undefined || value === null) continue;
+      if (key === 'AND' || key === 'OR') {
+        const list = value as Record<string, unknown>[];
+        if (list.length === 0) continue;
+        parts.push(`(${list.map((w) => this.compile(w, depth + 1)).join(key === 'AND' ? ' AND ' : ' OR ')})`);
+      } else if (key === 'NOT') {
+        parts.push(`NOT (${this.compile(value as Record<string, unknown>, depth + 1)})`);
+      } else if (key in this.spec.fields) {
+        const field = this.spec.fields[key]!;
+        parts.push(this.field(`n.${field.property}`, field.kind, value as Record<string, unknown>, key));
+      } else if (key in this.spec.relations) {
+        const relation = this.spec.relations[key]!;
+        const p = this.param(value);
+        parts.push(`(${relation.pattern.replace(/\$p/g, p)})`);
+      } else {
+        throw new BadUserInputError(`Unknown filter field "${key}"`, 'where');
+      }
+    }
+    return parts.length === 0 ? 'true' : parts.join(' AND ');
+  }
+
+  private field(expr: string, kind: FieldKind, filter: Record<string, unknown>, name: string): string {
+    const parts: string[] = [];
+    for (const [op, raw] of Object.entries(filter)) {
+      if (raw === undefined || raw === null) continue;
+      if (Array.isArray(raw) && raw.length > MAX_IN_VALUES) {
+        throw new BadUserInputError(`"where.${name}.${op}" takes at most ${MAX_IN_VALUES} values`, 'where');
+      }
+      const value = kind === 'status' ? (Array.isArray(raw) ? raw.map((v) => storedStatus(String(v))) : storedStatus(String(raw))) : raw;
+      switch (op) {
+        case 'eq': parts.push(`${expr} = ${this.param(value)}`); break;
+        case 'in': parts.push(`${expr} IN ${this.param(value)}`); break;
+        case 'contains': parts.push(`toLower(${expr}) CONTAINS toLower(${this.param(value)})`); break;
+        case 'startsWith': parts.push(`toLower(${expr}) STARTS WITH toLower(${this.param(value)})`); break;
+        case 'lt': parts.push(`${expr} < ${this.param(value)}`); break;
+        case 'lte': parts.push(`${expr} <= ${this.param(value)}`); break;
+        case 'gt': parts.push(`${expr} > ${this.param(value)}`); break;
+        case 'gte': parts.push(`${expr} >= ${this.param(value)}`); break;
+        default: throw new BadUserInputError(`Unknown operator "${op}" on "where.${name}"`, 'where');
+      }
+    }
+    return parts.length === 0 ? 'true' : parts.join(' AND ');
+  }
+}
+
+export interface ListQuery {
+  readonly pageCypher: string;
+  readonly countCypher: string;
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * The page query: filter, keyset condition, order by (key, id), limit. `after` holds the position to
+ * start after in the scan order (which is reversed for `last`/`before`).
+ */
+export function buildListQuery(
+  spec: ListSpec,
+  where: Record<string, unknown> | null | undefined,
+  sort: { field: string; descending: boolean },
+  after: { key: string | number; id: string } | null,
+): ListQuery {
+  const compiler = new FilterCompiler(spec);
+  const predicate = compiler.compile(where);
+  const s = spec.sorts[sort.field];
+  if (!s) throw new BadUserInputError(`Unknown sort field "${sort.field}"`, 'sort');
+  const key = s.type === 'number' ? `coalesce(n.${s.property}, -1)` : `coalesce(toString(n.${s.property}), '')`;
+  const cmp = sort.descending ? '<' : '>';
+  const dir = sort.descending ? 'DESC' : 'ASC';
+  const keyset = after ? `AND (${key} ${cmp} $afterKey OR (${key} = $afterKey AND n.id ${cmp} $afterId))` : '';
+  return {
+    pageCypher: `MATCH (n:${spec.label}) WHERE (${predicate}) ${keyset}
+WITH n, ${key} AS sortKey ORDER BY sortKey ${dir}, n.id ${dir} LIMIT $limit
+RETURN {labels: labels(n), props: properties(n)} AS node, sortKey`,
+    countCypher: `MATCH (n:${spec.label}) WHERE (${predicate}) RETURN count(n) AS total`,
+    params: { ...compiler.params, ...(after ? { afterKey: after.key, afterId: after.id } : {}) },
+  };
+}

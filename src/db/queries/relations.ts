@@ -1,0 +1,84 @@
+import type { RelationshipType } from '../graphModel';
+import type { NamedQuery } from '../executor';
+
+/**
+ * One relationship field of the API: which stored relationships, in which direction, to which kind of
+ * node. Each spec compiles to one batched query: `UNWIND $ids` over the parents of a whole level.
+ */
+export interface RelationSpec {
+  readonly types: readonly RelationshipType[];
+  readonly direction: 'out' | 'in';
+  /** Label of the node at the other end, or undefined for any. */
+  readonly target?: string;
+  /** Property of the other node to order by (fixed text). */
+  readonly orderBy?: string;
+}
+
+export const RELATIONS = {
+  depositElements: { types: ['CONTAINS'], direction: 'out', target: 'Element', orderBy: 'atomicNumber' },
+  elementDeposits: { types: ['CONTAINS'], direction: 'in', target: 'Deposit' },
+  elementUsedIn: { types: ['USED_IN'], direction: 'out', target: 'Product' },
+  elementContainedIn: { types: ['CONTAINS'], direction: 'in', target: 'Product' },
+  exportControlsOn: { types: ['RESTRICTS_EXPORT'], direction: 'in' },
+  exportControlsBy: { types: ['RESTRICTS_EXPORT'], direction: 'out' },
+  licencesOfDeposit: { types: ['HOLDS_LICENCE'], direction: 'in', target: 'Company' },
+  licencesOfCompany: { types: ['HOLDS_LICENCE'], direction: 'out', target: 'Deposit' },
+  locatedIn: { types: ['LOCATED_IN'], direction: 'out', target: 'Region' },
+  feedsOut: { types: ['FEEDS', 'SUPPLIES'], direction: 'out' },
+  feedsIn: { types: ['FEEDS', 'SUPPLIES'], direction: 'in' },
+  regionParents: { types: ['PART_OF'], direction: 'out', target: 'Region' },
+  regionChildren: { types: ['PART_OF'], direction: 'in', target: 'Region' },
+  locatedHere: { types: ['LOCATED_IN'], direction: 'in' },
+  figures: { types: ['HAS_FIGURE'], direction: 'out', target: 'Figure', orderBy: 'year' },
+  sharesOfCountry: { types: ['HAS_SHARE'], direction: 'out' },
+  sharesOfStage: { types: ['HAS_SHARE'], direction: 'in' },
+  headquarters: { types: ['HEADQUARTERED_IN'], direction: 'out', target: 'Region' },
+  parentCompanies: { types: ['SUBSIDIARY_OF'], direction: 'out', target: 'Company' },
+  subsidiaries: { types: ['SUBSIDIARY_OF'], direction: 'in', target: 'Company' },
+  ownedBy: { types: ['OWNS'], direction: 'in', target: 'Company' },
+  holdings: { types: ['OWNS'], direction: 'out' },
+  operates: { types: ['OPERATES'], direction: 'out', target: 'Facility' },
+  operatedBy: { types: ['OPERATES'], direction: 'in', target: 'Company' },
+  participatesIn: { types: ['PARTICIPATES_IN'], direction: 'out', target: 'Facility' },
+  participants: { types: ['PARTICIPATES_IN'], direction: 'in', target: 'Company' },
+  supplies: { types: ['SUPPLIES'], direction: 'out' },
+  stages: { types: ['AT_STAGE'], direction: 'out', target: 'SupplyChainStage', orderBy: 'order' },
+  atStage: { types: ['AT_STAGE'], direction: 'in', target: 'Facility' },
+  produces: { types: ['PRODUCES'], direction: 'out', target: 'Product' },
+  producedBy: { types: ['PRODUCES'], direction: 'in', target: 'Facility' },
+  consumes: { types: ['CONSUMES'], direction: 'out', target: 'Product' },
+  consumedBy: { types: ['CONSUMES'], direction: 'in', target: 'Facility' },
+  partOf: { types: ['PART_OF'], direction: 'out', target: 'Facility' },
+  parts: { types: ['PART_OF'], direction: 'in', target: 'Facility' },
+  madeFrom: { types: ['USED_IN'], direction: 'in' },
+  usedIn: { types: ['USED_IN'], direction: 'out', target: 'Product' },
+  productElements: { types: ['CONTAINS'], direction: 'out', target: 'Element', orderBy: 'atomicNumber' },
+  nextStage: { types: ['NEXT_STAGE'], direction: 'out', target: 'SupplyChainStage' },
+  previousStage: { types: ['NEXT_STAGE'], direction: 'in', target: 'SupplyChainStage' },
+} as const satisfies Record<string, RelationSpec>;
+
+export type RelationName = keyof typeof RELATIONS;
+
+/** Upper bound on the items of one relationship list; the seed's largest has under 40. */
+export const MAX_RELATED = 500;
+
+/** Builds the batched query of one relation; names, types and labels are the constants above. */
+export function relationQuery(name: RelationName): NamedQuery {
+  const spec: RelationSpec = RELATIONS[name];
+  const types = spec.types.join('|');
+  const arrow = spec.direction === 'out' ? `-[r:${types}]->` : `<-[r:${types}]-`;
+  const target = spec.target ? `:${spec.target}` : '';
+  const order = spec.orderBy ? `m.${spec.orderBy}, ` : '';
+  return {
+    name: `relation.${name}`,
+    cypher: `UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+CALL (n) {
+  MATCH (n)${arrow}(m${target})
+  WITH r, m ORDER BY ${order}m.name, r.key
+  LIMIT ${MAX_RELATED}
+  RETURN collect({type: type(r), props: properties(r), outgoing: startNode(r) = n, other: {labels: labels(m), props: properties(m)}}) AS rels
+}
+RETURN id, {labels: labels(n), props: properties(n)} AS self, rels`,
+  };
+}

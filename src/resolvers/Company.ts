@@ -1,0 +1,17 @@
+import type { CompanyResolvers } from '../generated/graphql';
+import { entityFields } from './Entity';
+import { firstRelated, relatedEntities, relationsOf } from './helpers';
+
+export const Company: CompanyResolvers = {
+  ...entityFields,
+  kind: (p) => String(p.props.kind),
+  country: (p, _a, ctx) => firstRelated(ctx, 'headquarters', p.id),
+  owner: async (p, _a, ctx) => (await firstRelated(ctx, 'parentCompanies', p.id)) ?? (await firstRelated(ctx, 'ownedBy', p.id)),
+  owners: (p, _a, ctx) => relationsOf(ctx, 'ownedBy', p.id),
+  holdings: (p, _a, ctx) => relationsOf(ctx, 'holdings', p.id),
+  subsidiaries: (p, _a, ctx) => relatedEntities(ctx, 'subsidiaries', p.id),
+  facilities: (p, _a, ctx) => relatedEntities(ctx, 'operates', p.id),
+  licences: (p, _a, ctx) => relationsOf(ctx, 'licencesOfCompany', p.id),
+  participatesIn: (p, _a, ctx) => relatedEntities(ctx, 'participatesIn', p.id),
+  supplies: (p, _a, ctx) => relationsOf(ctx, 'supplies', p.id),
+};

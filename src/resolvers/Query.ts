@@ -1,0 +1,58 @@
+import type { QueryResolvers } from '../generated/graphql';
+import { BadUserInputError } from '../errors';
+import { type RawNode, type SourceRecord, toEntityRecord, ENTITY_LABELS } from '../db/models';
+import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from '../db/queries/nodes';
+import { fetchPage, type PageArgs } from '../db/pages';
+import { toLuceneQuery } from '../db/search';
+import type { ListName } from '../db/queries/lists';
+import neo4j from 'neo4j-driver';
+import type { Context } from '../context';
+
+const MAX_IDS = 100;
+const MAX_SEARCH_HITS = 100;
+
+function checkId(id: string, argument: string): string {
+  if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
+  return id;
+}
+
+const list = (name: ListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
+
+export const Query: QueryResolvers = {
+  node: (_p, { id }, ctx) => ctx.loaders.node.load(checkId(id, 'id')),
+  nodes: async (_p, { ids }, ctx) => {
+    if (ids.length > MAX_IDS) throw new BadUserInputError(`"ids" takes at most ${MAX_IDS} ids (got ${ids.length})`, 'ids');
+    const nodes = await ctx.loaders.node.loadMany(ids.map((id) => checkId(id, 'ids')));
+    return nodes.map((n) => {
+      if (n instanceof Error) throw n;
+      return n;
+    });
+  },
+  source: async (_p, { id }, ctx) => {
+    const node = await ctx.loaders.node.load(checkId(id, 'id'));
+    return node?.__typename === 'Source' ? (node as SourceRecord) : null;
+  },
+  search: async (_p, { text, kinds, first }, ctx) => {
+    if (text.length === 0 || text.length > 200) throw new BadUserInputError('"text" must be 1 to 200 characters', 'text');
+    const limit = first ?? 10;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_HITS) {
+      throw new BadUserInputError(`"first" must be between 1 and ${MAX_SEARCH_HITS}`, 'first');
+    }
+    const query = toLuceneQuery(text);
+    if (query === null) return [];
+    const labels = (kinds ?? []).map((kind) => ENTITY_LABELS[kind]);
+    const rows = await ctx.db.read<{ node: RawNode; score: number }>(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
+    return rows.map((row) => ({ entity: toEntityRecord(row.node), score: row.score }));
+  },
+  element: async (_p, { symbol }, ctx) => {
+    if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
+    const [row] = await ctx.db.read<{ node: RawNode }>(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
+    return row ? toEntityRecord(row.node) : null;
+  },
+  elements: list('Element'),
+  deposits: list('Deposit'),
+  regions: list('Region'),
+  companies: list('Company'),
+  facilities: list('Facility'),
+  products: list('Product'),
+};

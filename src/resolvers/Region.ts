@@ -1,0 +1,18 @@
+import type { RegionResolvers } from '../generated/graphql';
+import { optionalString } from '../db/models';
+import { entityFields } from './Entity';
+import { firstRelated, relatedEntities, relatedFigures, relationsOf } from './helpers';
+
+export const Region: RegionResolvers = {
+  ...entityFields,
+  kind: (p) => String(p.props.kind),
+  regime: (p) => optionalString(p.props.regime),
+  parent: (p, _a, ctx) => firstRelated(ctx, 'regionParents', p.id),
+  parents: (p, _a, ctx) => relatedEntities(ctx, 'regionParents', p.id),
+  children: (p, _a, ctx) => relatedEntities(ctx, 'regionChildren', p.id),
+  facilities: async (p, _a, ctx) => (await relatedEntities(ctx, 'locatedHere', p.id)).filter((e) => e.kind === 'FACILITY'),
+  deposits: async (p, _a, ctx) => (await relatedEntities(ctx, 'locatedHere', p.id)).filter((e) => e.kind === 'DEPOSIT'),
+  figures: (p, _a, ctx) => relatedFigures(ctx, p.id),
+  shares: (p, _a, ctx) => relationsOf(ctx, 'sharesOfCountry', p.id),
+  exportControls: (p, _a, ctx) => relationsOf(ctx, 'exportControlsBy', p.id),
+};

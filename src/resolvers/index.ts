@@ -1,0 +1,41 @@
+import type { Resolvers } from '../generated/graphql';
+import type { NodeRecord } from '../db/models';
+import { Query } from './Query';
+import { entityTypeName } from './Entity';
+import { Element } from './Element';
+import { Deposit } from './Deposit';
+import { Region } from './Region';
+import { Company } from './Company';
+import { Facility } from './Facility';
+import { Product } from './Product';
+import { SupplyChainStage } from './SupplyChainStage';
+import { ContainedElement, ExportControl, Figure, Licence, Ownership, Production, Source, StageShare, SupplyLink } from './edges';
+import * as connections from './connections';
+
+function nodeTypeName(node: NodeRecord) {
+  return node.__typename === 'Entity' ? entityTypeName(node) : node.__typename;
+}
+
+/** The resolver map, one module per GraphQL type. */
+export const resolvers: Resolvers = {
+  Query,
+  Node: { __resolveType: nodeTypeName },
+  Entity: { __resolveType: entityTypeName },
+  Element,
+  Deposit,
+  Region,
+  Company,
+  Facility,
+  Product,
+  SupplyChainStage,
+  SupplyLink,
+  ContainedElement,
+  Licence,
+  Ownership,
+  Production,
+  StageShare,
+  ExportControl,
+  Source,
+  Figure,
+  ...connections,
+};

@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { resolvers } from './resolvers';
+
+/** Directory of the SDL files: the API contract and the single source of truth for types. */
+export const SCHEMA_DIR = path.resolve(__dirname, '..', 'schema');
+
+/** The SDL of all files in schema/, in a stable order. */
+export function readTypeDefs(dir: string = SCHEMA_DIR): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers, inheritResolversFromInterfaces: false });
+}

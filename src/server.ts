@@ -1,0 +1,92 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import type { Driver } from 'neo4j-driver';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { createContext, type Context } from './context';
+import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
+import type { Logger } from './logger';
+import { buildSchema } from './schema';
+
+export interface AppDeps {
+  readonly config: Pick<Config, 'corsOrigins'> & { neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'> };
+  readonly driver: Driver;
+  readonly log: Logger;
+}
+
+export interface App {
+  readonly httpServer: http.Server;
+  readonly apollo: ApolloServer<Context>;
+  /** Stops Apollo and drains the HTTP server; the caller owns the driver and the database. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+/** Builds the HTTP app and Apollo server without listening, so tests can use it on any port. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, driver, log } = deps;
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorReportingPlugin()],
+    formatError: maskUnexpectedErrors,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+    }),
+  );
+  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id'] }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await driver.executeQuery('RETURN 1', {}, { database: config.neo4j.database, transactionConfig: { timeout: READY_TIMEOUT_MS } });
+      res.json({ status: 'ready' });
+    } catch (error) {
+      log.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(
+          { driver, database: config.neo4j.database, queryTimeoutMs: config.neo4j.queryTimeoutMs, log },
+          String(req.id),
+          typeof req.body?.operationName === 'string' ? req.body.operationName : undefined,
+        ),
+    }),
+  );
+
+  return {
+    httpServer,
+    apollo,
+    stop: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
