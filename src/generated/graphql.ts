@@ -91,18 +91,26 @@ export type CompanySort = {
 
 /** Sortable fields of companies. */
 export type CompanySortField =
+  /** By kind. */
   | 'KIND'
+  /** By name. */
   | 'NAME';
 
 /** Filter of companies. */
 export type CompanyWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<CompanyWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<CompanyWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<CompanyWhere>>;
   /** Companies based in this country (a region id such as `country-russia`). */
   country?: InputMaybe<Scalars['ID']['input']>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
+  /** Filter on the kind. */
   kind?: InputMaybe<StringFilter>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
   /** Direct subsidiaries of this company. */
   parent?: InputMaybe<Scalars['ID']['input']>;
@@ -193,22 +201,30 @@ export type DepositSort = {
 
 /** Sortable fields of deposits. */
 export type DepositSortField =
+  /** By name. */
   | 'NAME'
+  /** By status. */
   | 'STATUS';
 
 /** Filter of deposits. */
 export type DepositWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<DepositWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<DepositWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<DepositWhere>>;
   /** Deposits containing this element (a symbol such as `Nb`). */
   element?: InputMaybe<Scalars['String']['input']>;
   /** Deposits whose licence is held by this company. */
   holder?: InputMaybe<Scalars['ID']['input']>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
   /** Deposits in this region or anywhere below it (a district of a federal subject of a country). */
   inRegion?: InputMaybe<Scalars['ID']['input']>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
+  /** Filter on the status. */
   status?: InputMaybe<StatusFilter>;
 };
 
@@ -282,22 +298,32 @@ export type ElementSort = {
 
 /** Sortable fields of elements. */
 export type ElementSortField =
+  /** By atomic number. */
   | 'ATOMIC_NUMBER'
+  /** By name. */
   | 'NAME'
+  /** By chemical symbol. */
   | 'SYMBOL';
 
 /** Filter of elements. */
 export type ElementWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<ElementWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<ElementWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<ElementWhere>>;
+  /** Filter on the atomic number. */
   atomicNumber?: InputMaybe<IntFilter>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
   /** Only the 17 rare-earth elements (true) or only the others (false). */
   rareEarth?: InputMaybe<Scalars['Boolean']['input']>;
   /** Light or heavy rare earths. */
   reeClass?: InputMaybe<ReeClass>;
+  /** Filter on the chemical symbol. */
   symbol?: InputMaybe<StringFilter>;
 };
 
@@ -436,21 +462,32 @@ export type FacilitySort = {
 
 /** Sortable fields of facilities. */
 export type FacilitySortField =
+  /** By capacity value (unknown first when ascending). */
   | 'CAPACITY'
+  /** By kind. */
   | 'KIND'
+  /** By name. */
   | 'NAME'
+  /** By start year (unknown years first when ascending). */
   | 'START_YEAR'
+  /** By status. */
   | 'STATUS';
 
 /** Filter of facilities. */
 export type FacilityWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<FacilityWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<FacilityWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<FacilityWhere>>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
   /** Facilities in this region or anywhere below it: a facility in Minusinsk is also in Krasnoyarsk Krai, the Angara–Yenisei macroregion and Russia. */
   inRegion?: InputMaybe<Scalars['ID']['input']>;
+  /** Filter on the kind. */
   kind?: InputMaybe<StringFilter>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
   /** Facilities operated by this company. */
   operator?: InputMaybe<Scalars['ID']['input']>;
@@ -458,7 +495,9 @@ export type FacilityWhere = {
   product?: InputMaybe<Scalars['ID']['input']>;
   /** Facilities working at this stage (a stage id such as `stage-separation`). */
   stage?: InputMaybe<Scalars['ID']['input']>;
+  /** Filter on the start year. */
   startYear?: InputMaybe<IntFilter>;
+  /** Filter on the status. */
   status?: InputMaybe<StatusFilter>;
 };
 
@@ -665,18 +704,26 @@ export type ProductSort = {
 
 /** Sortable fields of products. */
 export type ProductSortField =
+  /** By kind. */
   | 'KIND'
+  /** By name. */
   | 'NAME';
 
 /** Filter of products. */
 export type ProductWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<ProductWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<ProductWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<ProductWhere>>;
   /** Products containing this element (a symbol). */
   element?: InputMaybe<Scalars['String']['input']>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
+  /** Filter on the kind. */
   kind?: InputMaybe<StringFilter>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
   /** Products at this stage. */
   stage?: InputMaybe<Scalars['ID']['input']>;
@@ -703,6 +750,10 @@ export type Production = {
   status: LinkStatus;
 };
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type Query = {
   __typename?: 'Query';
   /** Companies, filtered, sorted and paginated. Page size at most 100. */
@@ -733,6 +784,10 @@ export type Query = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryCompaniesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -743,6 +798,10 @@ export type QueryCompaniesArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryDepositsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -753,11 +812,19 @@ export type QueryDepositsArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryElementArgs = {
   symbol: Scalars['String']['input'];
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryElementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -768,6 +835,10 @@ export type QueryElementsArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryFacilitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -778,16 +849,28 @@ export type QueryFacilitiesArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -798,6 +881,10 @@ export type QueryProductsArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QueryRegionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -808,6 +895,10 @@ export type QueryRegionsArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
@@ -815,6 +906,10 @@ export type QuerySearchArgs = {
 };
 
 
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
 export type QuerySourceArgs = {
   id: Scalars['ID']['input'];
 };
@@ -891,19 +986,26 @@ export type RegionSort = {
 
 /** Sortable fields of regions. */
 export type RegionSortField =
+  /** By kind. */
   | 'KIND'
+  /** By name. */
   | 'NAME';
 
 /** Filter of regions. */
 export type RegionWhere = {
+  /** All of these filters must match. */
   AND?: InputMaybe<Array<RegionWhere>>;
+  /** This filter must not match. */
   NOT?: InputMaybe<RegionWhere>;
+  /** At least one of these filters must match. */
   OR?: InputMaybe<Array<RegionWhere>>;
+  /** Filter on the id. */
   id?: InputMaybe<IdFilter>;
   /** Regions anywhere below this one. */
   inRegion?: InputMaybe<Scalars['ID']['input']>;
   /** Kind of region, for example `country` or `city`. */
   kind?: InputMaybe<StringFilter>;
+  /** Filter on the name. */
   name?: InputMaybe<StringFilter>;
   /** Regions directly part of this one. */
   parent?: InputMaybe<Scalars['ID']['input']>;

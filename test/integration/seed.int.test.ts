@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { DEFAULT_SEED_DIR, loadSeed } from '../../seed/loader';
+import { database, testDriver } from '../support/testServer';
+
+let driver: Driver;
+beforeAll(() => {
+  driver = testDriver();
+});
+afterAll(async () => {
+  await driver.close();
+});
+
+function canonical(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(value).sort().map((k) => [k, value[k]]));
+}
+
+/** Every node and relationship with all its properties, in a canonical order. */
+async function fingerprint(): Promise<string> {
+  const nodes = await driver.executeQuery('MATCH (n) RETURN labels(n) AS labels, properties(n) AS props', {}, { database });
+  const rels = await driver.executeQuery(
+    'MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props',
+    {},
+    { database },
+  );
+  const lines = [
+    ...nodes.records.map((r) => `${JSON.stringify(r.get('labels'))}${canonical(r.get('props'))}`),
+    ...rels.records.map((r) => `${r.get('from')}-${r.get('type')}->${r.get('to')}${canonical(r.get('props'))}`),
+  ];
+  return lines.sort().join('\n');
+}
+
+describe('seeding', () => {
+  it('is idempotent: a second run leaves identical nodes, relationships and properties', async () => {
+    const before = await fingerprint();
+    const counts = await loadSeed(driver, database);
+    expect(counts.nodes).toBeGreaterThan(250);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it('cites a source on every node and relationship', async () => {
+    const { records } = await driver.executeQuery(
+      `MATCH (n) WHERE (n:Entity OR n:Figure) AND size(coalesce(n.sourceIds, [])) = 0 RETURN count(n) AS uncitedNodes
+       UNION ALL
+       MATCH ()-[r]->() WHERE size(coalesce(r.sourceIds, [])) = 0 RETURN count(r) AS uncitedNodes`,
+      {},
+      { database },
+    );
+    expect(records.map((r) => r.get('uncitedNodes'))).toEqual([0, 0]);
+  });
+
+  it('refuses a seed with a dangling reference, naming file and record, and changes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-seed-'));
+    fs.cpSync(DEFAULT_SEED_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'relationships', 'FEEDS.json');
+    const feeds = JSON.parse(fs.readFileSync(file, 'utf8')) as { to: string }[];
+    feeds[1]!.to = 'fac-does-not-exist';
+    fs.writeFileSync(file, JSON.stringify(feeds));
+    const nodesFile = path.join(dir, 'nodes', 'Facility.json');
+    const facilities = JSON.parse(fs.readFileSync(nodesFile, 'utf8')) as { name: string }[];
+    facilities[0]!.name = 'Renamed by a bad seed';
+    fs.writeFileSync(nodesFile, JSON.stringify(facilities));
+
+    const before = await fingerprint();
+    await expect(loadSeed(driver, database, dir)).rejects.toThrow(/FEEDS\.json record 2: "to" refers to unknown id "fac-does-not-exist"/);
+    expect(await fingerprint()).toBe(before);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import neo4j from 'neo4j-driver';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/db/embeddedNeo4j';
+import { loadSeed } from '../../seed/loader';
+
+declare global {
+  // Shared with globalTeardown (same process).
+  var __EMBEDDED_NEO4J__: { neo4j: EmbeddedNeo4j; dataDir: string } | undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts one embedded Neo4j on a free port with a throw-away store (or uses NEO4J_URI), loads the seed
+ * graph, and hands the URI to the test files through TEST_NEO4J_URI.
+ */
+export default async function globalSetup(): Promise<void> {
+  let uri = process.env.NEO4J_URI;
+  if (!uri) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-test-neo4j-'));
+    const server = await startEmbeddedNeo4j({ port: await freePort(), dataDir, heap: '768m', pageCache: '128m' });
+    globalThis.__EMBEDDED_NEO4J__ = { neo4j: server, dataDir };
+    uri = server.uri;
+  }
+  process.env.TEST_NEO4J_URI = uri;
+  const driver = neo4j.driver(uri, process.env.NEO4J_PASSWORD ? neo4j.auth.basic(process.env.NEO4J_USER ?? 'neo4j', process.env.NEO4J_PASSWORD) : undefined);
+  try {
+    await loadSeed(driver, process.env.NEO4J_DATABASE ?? 'neo4j');
+  } finally {
+    await driver.close();
+  }
+}

@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import neo4j, { type Driver } from 'neo4j-driver';
+import pino from 'pino';
+import { createApp, type App } from '../../src/server';
+import { createContext, type Context } from '../../src/context';
+
+export const database = process.env.NEO4J_DATABASE ?? 'neo4j';
+export const silentLog = pino({ level: 'silent' });
+
+/** A driver to the test database started by globalSetup. */
+export function testDriver(): Driver {
+  const uri = process.env.TEST_NEO4J_URI;
+  if (!uri) throw new Error('TEST_NEO4J_URI is unset: run the tests through jest (globalSetup starts Neo4j)');
+  const password = process.env.NEO4J_PASSWORD;
+  return neo4j.driver(uri, password ? neo4j.auth.basic(process.env.NEO4J_USER ?? 'neo4j', password) : undefined, {
+    disableLosslessIntegers: true,
+  });
+}
+
+export interface RunningServer {
+  readonly app: App;
+  readonly url: string;
+  readonly driver: Driver;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server on a free loopback port, over the real database. */
+export async function startTestServer(): Promise<RunningServer> {
+  const driver = testDriver();
+  const app = await createApp({ config: { corsOrigins: '*', neo4j: { database, queryTimeoutMs: 15_000 } }, driver, log: silentLog });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    app,
+    driver,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.stop();
+      await driver.close();
+    },
+  };
+}
+
+/** A fresh per-request context, for tests that execute operations without HTTP and inspect the executor. */
+export function testContext(driver: Driver, requestId = 'test'): Context {
+  return createContext({ driver, database, queryTimeoutMs: 15_000, log: silentLog }, requestId);
+}
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+/** Executes an operation in-process (no HTTP) and returns its single result. */
+export async function execute<T = Record<string, unknown>>(
+  app: App,
+  ctx: Context,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await app.apollo.executeOperation({ query, variables }, { contextValue: ctx });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return response.body.singleResult as GraphQLResponse<T>;
+}
