@@ -26,17 +26,18 @@ export class DatabaseUnreachableError extends Error {
  * Authentication errors are not retried: they will not fix themselves.
  */
 export async function waitForDatabase(driver: Driver, database: string, retries: number, log: Logger): Promise<void> {
+  // getServerInfo makes one connection attempt; executeQuery would retry for maxTransactionRetryTime itself.
   for (let attempt = 0; ; attempt++) {
     try {
-      await driver.executeQuery('RETURN 1', {}, { database });
+      await driver.getServerInfo({ database });
       return;
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       const message = error instanceof Error ? error.message : String(error);
       if (code.startsWith('Neo.ClientError.Security') || attempt >= retries) {
-        throw new DatabaseUnreachableError(`Neo4j at ${database} unreachable after ${attempt + 1} attempt(s): ${message}`);
+        throw new DatabaseUnreachableError(`Neo4j unreachable after ${attempt + 1} attempt(s): ${message.split('. ')[0]}`);
       }
-      const delayMs = Math.min(500 * 2 ** attempt, 4_000);
+      const delayMs = Math.min(500 * 2 ** attempt, 2_000);
       log.warn({ attempt: attempt + 1, delayMs, err: message }, 'Neo4j not reachable yet; retrying');
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }

@@ -12,7 +12,9 @@ export const RELATIONSHIP_TYPES = {
   FEEDS: [['Deposit', 'Facility'], ['Facility', 'Facility']],
   SUPPLIES: [['Facility', 'Facility'], ['Company', 'Company']],
   PRODUCES: [['Facility', 'Product']],
-  CONSUMES: [['Facility', 'Product']],
+  // Stored in the direction material flows (product → the facility consuming it), so every flow
+  // relationship points downstream and traversals can use directed patterns.
+  CONSUMED_BY: [['Product', 'Facility']],
   USED_IN: [['Product', 'Product'], ['Element', 'Product']],
   CONTAINS: [['Deposit', 'Element'], ['Product', 'Element']],
   LOCATED_IN: [['Deposit', 'Region'], ['Facility', 'Region']],

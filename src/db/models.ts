@@ -116,3 +116,44 @@ export function optionalNumber(value: unknown): number | null {
 export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
+
+/** A chain of links; `nodes` has one more element than `links`. */
+export interface PathRecord {
+  readonly nodes: readonly EntityRecord[];
+  readonly links: readonly RelationRecord[];
+}
+
+export interface DependencyRecord {
+  readonly entity: EntityRecord;
+  readonly hops: number;
+  readonly path: PathRecord;
+}
+
+export interface ImpactedRecord extends DependencyRecord {
+  readonly alternatives: readonly EntityRecord[];
+  readonly stage: string | null;
+  readonly country: string | null;
+}
+
+export interface ImpactCountRecord {
+  readonly key: string;
+  readonly count: number;
+  readonly fullyExposed: number;
+}
+
+export interface ImpactRecord {
+  readonly disrupted: readonly EntityRecord[];
+  readonly affected: readonly ImpactedRecord[];
+  readonly byKind: readonly ImpactCountRecord[];
+  readonly byStage: readonly ImpactCountRecord[];
+  readonly byCountry: readonly ImpactCountRecord[];
+}
+
+export interface ShareBreakdownRecord {
+  readonly stage: EntityRecord;
+  readonly commodity: string;
+  readonly year: number | null;
+  readonly shares: readonly RelationRecord[];
+  readonly hhi: number | null;
+  readonly coveredPct: number;
+}

@@ -1,5 +1,6 @@
 import type { CompanyResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
+import { dependentsField } from './traversal';
 import { firstRelated, relatedEntities, relationsOf } from './helpers';
 
 export const Company: CompanyResolvers = {
@@ -14,4 +15,5 @@ export const Company: CompanyResolvers = {
   licences: (p, _a, ctx) => relationsOf(ctx, 'licencesOfCompany', p.id),
   participatesIn: (p, _a, ctx) => relatedEntities(ctx, 'participatesIn', p.id),
   supplies: (p, _a, ctx) => relationsOf(ctx, 'supplies', p.id),
+  dependents: dependentsField,
 };

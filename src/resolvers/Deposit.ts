@@ -1,6 +1,7 @@
 import type { DepositResolvers, Status } from '../generated/graphql';
 import { optionalString } from '../db/models';
 import { entityFields } from './Entity';
+import { dependentsField } from './traversal';
 import { enumValue, firstRelated, relationsOf } from './helpers';
 
 export const Deposit: DepositResolvers = {
@@ -22,4 +23,5 @@ export const Deposit: DepositResolvers = {
   region: (p, _a, ctx) => firstRelated(ctx, 'locatedIn', p.id),
   elements: (p, _a, ctx) => relationsOf(ctx, 'depositElements', p.id),
   feeds: (p, _a, ctx) => relationsOf(ctx, 'feedsOut', p.id),
+  dependents: dependentsField,
 };

@@ -1,6 +1,7 @@
 import type { ElementResolvers } from '../generated/graphql';
 import { optionalString } from '../db/models';
 import { entityFields } from './Entity';
+import { dependenciesField, dependentsField } from './traversal';
 import { relatedEntities, relationsOf } from './helpers';
 
 export const Element: ElementResolvers = {
@@ -14,4 +15,6 @@ export const Element: ElementResolvers = {
   usedIn: (p, _a, ctx) => relatedEntities(ctx, 'elementUsedIn', p.id),
   containedIn: (p, _a, ctx) => relatedEntities(ctx, 'elementContainedIn', p.id),
   exportControls: (p, _a, ctx) => relationsOf(ctx, 'exportControlsOn', p.id),
+  dependents: dependentsField,
+  dependencies: dependenciesField,
 };

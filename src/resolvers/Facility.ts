@@ -1,6 +1,7 @@
 import type { FacilityResolvers, Status } from '../generated/graphql';
 import { optionalNumber, optionalString } from '../db/models';
 import { entityFields } from './Entity';
+import { dependenciesField, dependentsField, impactField } from './traversal';
 import { enumValue, firstRelated, relatedEntities, relationsOf } from './helpers';
 
 export const Facility: FacilityResolvers = {
@@ -24,4 +25,7 @@ export const Facility: FacilityResolvers = {
   consumes: (p, _a, ctx) => relatedEntities(ctx, 'consumes', p.id),
   partOf: (p, _a, ctx) => relatedEntities(ctx, 'partOf', p.id),
   parts: (p, _a, ctx) => relatedEntities(ctx, 'parts', p.id),
+  dependents: dependentsField,
+  dependencies: dependenciesField,
+  impact: impactField,
 };

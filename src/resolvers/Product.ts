@@ -1,5 +1,6 @@
 import type { ProductResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
+import { dependenciesField, dependentsField } from './traversal';
 import { firstRelated, relatedEntities, relationsOf } from './helpers';
 
 export const Product: ProductResolvers = {
@@ -11,4 +12,6 @@ export const Product: ProductResolvers = {
   elements: (p, _a, ctx) => relatedEntities(ctx, 'productElements', p.id),
   producedBy: (p, _a, ctx) => relationsOf(ctx, 'producedBy', p.id),
   consumedBy: (p, _a, ctx) => relatedEntities(ctx, 'consumedBy', p.id),
+  dependents: dependentsField,
+  dependencies: dependenciesField,
 };

@@ -7,6 +7,7 @@ import { toLuceneQuery } from '../db/search';
 import type { ListName } from '../db/queries/lists';
 import neo4j from 'neo4j-driver';
 import type { Context } from '../context';
+import { traversalQueries } from './traversal';
 
 const MAX_IDS = 100;
 const MAX_SEARCH_HITS = 100;
@@ -19,6 +20,7 @@ function checkId(id: string, argument: string): string {
 const list = (name: ListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
 
 export const Query: QueryResolvers = {
+  ...traversalQueries,
   node: (_p, { id }, ctx) => ctx.loaders.node.load(checkId(id, 'id')),
   nodes: async (_p, { ids }, ctx) => {
     if (ids.length > MAX_IDS) throw new BadUserInputError(`"ids" takes at most ${MAX_IDS} ids (got ${ids.length})`, 'ids');

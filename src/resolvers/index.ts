@@ -11,6 +11,7 @@ import { Product } from './Product';
 import { SupplyChainStage } from './SupplyChainStage';
 import { ContainedElement, ExportControl, Figure, Licence, Ownership, Production, Source, StageShare, SupplyLink } from './edges';
 import * as connections from './connections';
+import { CountryShare, Dependency, Impact, ImpactedEntity, Path, ShareBreakdown } from './traversal';
 
 function nodeTypeName(node: NodeRecord) {
   return node.__typename === 'Entity' ? entityTypeName(node) : node.__typename;
@@ -38,4 +39,10 @@ export const resolvers: Resolvers = {
   Source,
   Figure,
   ...connections,
+  Path,
+  Dependency,
+  Impact,
+  ImpactedEntity,
+  CountryShare,
+  ShareBreakdown,
 };

@@ -1,0 +1,211 @@
+import type { NamedQuery } from '../executor';
+
+/**
+ * Cypher of the supply-chain traversals. One statement per question, anchored on the `entity_id`
+ * uniqueness index, following typed relationships, bounded in hops. Variable-length bounds cannot be
+ * parameters in Cypher, so each bound gets its own statement text, built from a validated integer
+ * (never from a string) and cached.
+ *
+ * Profiled on the seed graph with `npm run profile:traversals` (Neo4j 5.26.31, whole statement):
+ *   dependents(of: "dep-tastyg", maxHops: 6)              636 db hits,  6 rows
+ *   dependents(of: "reg-angara-yenisei", maxHops: 6)     3077 db hits, 29 rows
+ *   dependencies(of: "fac-glazov-magnet", maxHops: 6)    3054 db hits, 21 rows
+ *   dependents(of: "country-russia", maxHops: 12)       19998 db hits, 78 rows
+ *   paths(from: "dep-lovozero", to: "fac-glazov-magnet") 3148 db hits,  5 rows
+ *   impact(of: ["fac-lovozero-gok"])                    26034 db hits, 40 rows
+ * Directed patterns matter: the same search over undirected relationships with a direction predicate
+ * took 4–10 s at 12 hops instead of under 20 ms (trail enumeration instead of a breadth-first search).
+ */
+
+export const MAX_HOPS = 12;
+export const MAX_PATHS = 10;
+
+/** Stored relationship types along which material flows; all are stored pointing downstream. */
+const FLOW = 'FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN';
+/** Upstream types that show another supply route: contracted flows and production, not market purchases. */
+const SUPPLY_ROUTE = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
+
+export type Direction = 'down' | 'up';
+
+/**
+ * One step of a quantified path pattern over relationship `r` into node `next`: the link is active and
+ * the node exists at `$asOf`. Companies are not part of the flow: SUPPLIES between companies is an
+ * agreement (money, off-take), not material.
+ */
+function step(next: string): string {
+  return `NOT ${next}:Company AND ${linkActive('r')} AND ${exists(next)}`;
+}
+
+/** A directed hop of a quantified path pattern, from `x` to `y`: downstream follows the stored direction. */
+function hop(direction: Direction, types: string, extra = ''): string {
+  const rel = direction === 'down' ? `-[r:${types}]->` : `<-[r:${types}]-`;
+  return `((x)${rel}(y) WHERE ${step('y')}${extra})`;
+}
+
+/** A link counts when active in `$asOf` (or, without it, unless it has ended and history is not asked for). */
+function linkActive(r: string): string {
+  return `(CASE WHEN $asOf IS NULL THEN $includeHistorical OR coalesce(${r}.status, '') <> 'historical'
+      ELSE coalesce(${r}.startYear, 0) <= $asOf AND coalesce(${r}.endYear, 9999) >= $asOf
+        AND (coalesce(${r}.status, '') <> 'historical' OR ${r}.endYear IS NOT NULL) END)`;
+}
+
+/**
+ * An entity counts when it exists in `$asOf`: a facility that has started by then (or operates with an
+ * unknown start) and has not ended. Without `$asOf`, only ended facilities are left out (unless asked).
+ */
+function exists(n: string): string {
+  return `(NOT ${n}:Facility OR CASE WHEN $asOf IS NULL THEN $includeHistorical OR NOT ${n}.status IN ['historical', 'suspended']
+      ELSE coalesce(${n}.endYear, 9999) >= $asOf AND NOT ${n}.status IN ['historical', 'suspended']
+        AND CASE WHEN ${n}.startYear IS NULL THEN ${n}.status IN ['operating', 'pilot'] ELSE ${n}.startYear <= $asOf END END)`;
+}
+
+/**
+ * Where a traversal enters the flow network from `start`: a region through what lies in it (at any
+ * depth), a company through what it operates or holds a licence for, an element upstream through the
+ * deposits that contain it; anything else is itself the entry. Yields `a` (entry) and `p0` (how).
+ */
+function entries(direction: Direction): string {
+  const elementUpstream =
+    direction === 'up'
+      ? `
+    UNION
+    WITH start WHERE start:Element
+    MATCH p0 = (start)<-[:CONTAINS]-(a:Deposit)
+    RETURN a, p0`
+      : '';
+  return `CALL (start) {
+    WITH start WHERE start:Region
+    MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
+    RETURN a, p0
+    UNION
+    WITH start WHERE start:Company
+    MATCH p0 = (start)-[:OPERATES|HOLDS_LICENCE]->(a)
+    RETURN a, p0
+    UNION
+    WITH start WHERE NOT start:Region AND NOT start:Company
+    MATCH p0 = (start)
+    RETURN start AS a, p0${elementUpstream}
+  }`;
+}
+
+/** Everything reachable from the entries within `maxHops`, with the path to it (entry step included). */
+function reachable(direction: Direction, maxHops: number): string {
+  return `CALL (a, p0) {
+    RETURN a AS target, nodes(p0) AS ns, relationships(p0) AS rs
+    UNION
+    MATCH p1 = ANY SHORTEST (a)${hop(direction, FLOW)}{1,${maxHops}}(b)
+    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs
+  }`;
+}
+
+const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
+const PATH_COLUMNS = `[n IN best.ns | ${RAW('n')}] AS nodes,
+  [r IN best.rs | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}] AS links`;
+
+function checkBound(value: number, max: number, what: string): void {
+  // Invariant: resolvers validate these before building a query; a violation is a programming error.
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${what} out of range: ${value}`);
+}
+
+const cache = new Map<string, NamedQuery>();
+function cached(key: string, build: () => string): NamedQuery {
+  let query = cache.get(key);
+  if (!query) {
+    query = { name: key.split(':')[0]!, cypher: build() };
+    cache.set(key, query);
+  }
+  return query;
+}
+
+/** Dependents (`down`) or dependencies (`up`) of `$id`: one shortest path to each, nearest first. */
+export function traversalQuery(direction: Direction, maxHops: number): NamedQuery {
+  checkBound(maxHops, MAX_HOPS, 'maxHops');
+  return cached(`${direction === 'down' ? 'dependents' : 'dependencies'}:${maxHops}`, () => `
+MATCH (start:Entity {id: $id})
+${entries(direction)}
+${reachable(direction, maxHops)}
+WITH start, target, ns, rs
+WHERE target <> start AND size(rs) <= ${maxHops}
+  AND (size($labels) = 0 OR any(l IN labels(target) WHERE l IN $labels))
+  AND all(n IN ns WHERE ${exists('n')})
+WITH target, ns, rs ORDER BY size(rs)
+WITH target, head(collect({ns: ns, rs: rs})) AS best
+RETURN ${RAW('target')} AS entity, size(best.rs) AS hops, ${PATH_COLUMNS}
+ORDER BY hops, target.name
+LIMIT $limit`);
+}
+
+/** Up to `first` shortest paths from `$from` to `$to` (a company or region as `to` ends at what it runs or contains). */
+export function pathsQuery(direction: Direction, maxHops: number, first: number): NamedQuery {
+  checkBound(maxHops, MAX_HOPS, 'maxHops');
+  checkBound(first, MAX_PATHS, 'first');
+  return cached(`paths:${direction}:${maxHops}:${first}`, () => `
+MATCH (start:Entity {id: $from}), (to:Entity {id: $to})
+${entries(direction)}
+MATCH p1 = SHORTEST ${first} (a)${hop(direction, FLOW)}{0,${maxHops}}(b WHERE b = to
+  OR (to:Company AND EXISTS { (to)-[:OPERATES|HOLDS_LICENCE]->(b) })
+  OR (to:Region AND EXISTS { (b)-[:LOCATED_IN|PART_OF*1..6]->(to) }))
+WITH {ns: nodes(p0) + tail(nodes(p1)), rs: relationships(p0) + relationships(p1)} AS best
+WHERE 0 < size(best.rs) <= ${maxHops} AND all(n IN best.ns WHERE ${exists('n')})
+RETURN ${PATH_COLUMNS}
+ORDER BY size(links)
+LIMIT ${first}`);
+}
+
+/**
+ * What is downstream of the disrupted entities `$ids`, and for each affected entity the deposits that
+ * still reach it upstream without passing through anything disrupted (contracted flows and production).
+ */
+export function impactQuery(maxHops: number): NamedQuery {
+  checkBound(maxHops, MAX_HOPS, 'maxHops');
+  return cached(`impact:${maxHops}`, () => `
+UNWIND $ids AS sid
+MATCH (start:Entity {id: sid})
+${entries('down')}
+WITH collect({a: a, p0: p0}) AS entryRows, $ids + collect(DISTINCT a.id) AS avoid
+UNWIND entryRows AS entry
+WITH entry.a AS a, entry.p0 AS p0, avoid
+${reachable('down', maxHops)}
+WITH target, ns, rs, avoid
+WHERE NOT target.id IN avoid AND size(rs) <= ${maxHops} AND all(n IN ns WHERE ${exists('n')})
+WITH target, avoid, ns, rs ORDER BY size(rs)
+WITH target, avoid, head(collect({ns: ns, rs: rs})) AS best
+CALL (target, avoid) {
+  OPTIONAL MATCH ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
+  WITH DISTINCT origin WHERE origin IS NOT NULL
+  ORDER BY origin.name
+  RETURN collect(${RAW('origin')}) AS alternatives
+}
+CALL (target) {
+  OPTIONAL MATCH (target)-[:AT_STAGE]->(stage:SupplyChainStage)
+  WITH stage ORDER BY stage.order LIMIT 1
+  RETURN stage.name AS stage
+}
+CALL (target) {
+  OPTIONAL MATCH (target)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(country:Region {kind: 'country'})
+  RETURN country.name AS country LIMIT 1
+}
+RETURN ${RAW('target')} AS entity, size(best.rs) AS hops, alternatives, stage, country, ${PATH_COLUMNS}
+ORDER BY hops, target.name
+LIMIT $limit`);
+}
+
+/** The stage matching `$stage` (id, or a word of its name) with every country share recorded for it. */
+export const STAGE_SHARES: NamedQuery = {
+  name: 'stageShares',
+  cypher: `
+MATCH (s:SupplyChainStage)
+WHERE s.id = $stage OR toLower(s.name) CONTAINS toLower($stage)
+WITH s ORDER BY CASE WHEN s.id = $stage THEN 0 ELSE 1 END, s.order LIMIT 1
+OPTIONAL MATCH (c:Region)-[r:HAS_SHARE]->(s)
+WITH s, c, r ORDER BY r.sharePct DESC
+RETURN ${RAW('s')} AS stage,
+  collect(CASE WHEN r IS NULL THEN NULL ELSE {type: type(r), props: properties(r), country: ${RAW('c')}} END) AS shares`,
+};
+
+/** The commodity name shares are recorded under for an element symbol. */
+export const ELEMENT_COMMODITY: NamedQuery = {
+  name: 'elementCommodity',
+  cypher: `MATCH (e:Element {symbolUpper: $symbol})
+RETURN CASE WHEN e.group = 'rare earth element' THEN 'rare earths' ELSE toLower(e.name) END AS commodity`,
+};

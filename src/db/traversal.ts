@@ -1,0 +1,143 @@
+import neo4j from 'neo4j-driver';
+import type { Executor } from './executor';
+import {
+  type DependencyRecord,
+  type EntityRecord,
+  type ImpactCountRecord,
+  type ImpactRecord,
+  type ImpactedRecord,
+  type PathRecord,
+  type Properties,
+  type RawNode,
+  type RelationRecord,
+  type ShareBreakdownRecord,
+  ENTITY_LABELS,
+  type EntityKindName,
+  toEntityRecord,
+} from './models';
+import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, traversalQuery, type Direction } from './queries/traversal';
+
+export interface TraversalOptions {
+  readonly maxHops: number;
+  readonly kinds?: readonly EntityKindName[] | null;
+  readonly asOf?: number | null;
+  readonly includeHistorical?: boolean | null;
+  readonly limit: number;
+}
+
+interface RawLink {
+  readonly type: string;
+  readonly props: Properties;
+  readonly from: string;
+  readonly to: string;
+}
+interface RawPath {
+  readonly nodes: readonly RawNode[];
+  readonly links: readonly RawLink[];
+}
+
+/** Rebuilds a path from the node list and links of a traversal row. */
+function toPath(raw: RawPath): PathRecord {
+  const nodes = raw.nodes.map(toEntityRecord);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const links = raw.links.map((link): RelationRecord => {
+    const from = byId.get(link.from);
+    const to = byId.get(link.to);
+    if (!from || !to) throw new Error(`Path link ${link.type} ${link.from}->${link.to} has an endpoint outside the path`);
+    return { type: link.type, props: link.props, from, to };
+  });
+  return { nodes, links };
+}
+
+function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'>) {
+  return { asOf: options.asOf ?? null, includeHistorical: options.includeHistorical ?? false };
+}
+
+/** Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path. */
+export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions): Promise<DependencyRecord[]> {
+  const rows = await db.read<RawPath & { entity: RawNode; hops: number }>(traversalQuery(direction, options.maxHops), {
+    id,
+    labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]),
+    limit: neo4j.int(options.limit),
+    ...timeParams(options),
+  });
+  return rows.map((row) => ({ entity: toEntityRecord(row.entity), hops: row.hops, path: toPath(row) }));
+}
+
+export async function findPaths(
+  db: Executor,
+  from: string,
+  to: string,
+  direction: Direction,
+  options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'includeHistorical'> & { first: number },
+): Promise<PathRecord[]> {
+  const rows = await db.read<RawPath>(pathsQuery(direction, options.maxHops, options.first), { from, to, ...timeParams(options) });
+  return rows.map(toPath);
+}
+
+function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) => string | null): ImpactCountRecord[] {
+  const counts = new Map<string, { count: number; fullyExposed: number }>();
+  for (const a of affected) {
+    const k = key(a);
+    if (k === null) continue;
+    const c = counts.get(k) ?? { count: 0, fullyExposed: 0 };
+    c.count++;
+    if (a.alternatives.length === 0) c.fullyExposed++;
+    counts.set(k, c);
+  }
+  return [...counts].map(([k, c]) => ({ key: k, ...c })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+}
+
+export async function impactOf(db: Executor, disrupted: readonly EntityRecord[], options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit'>): Promise<ImpactRecord> {
+  const rows = await db.read<RawPath & { entity: RawNode; hops: number; alternatives: RawNode[]; stage: string | null; country: string | null }>(
+    impactQuery(options.maxHops),
+    { ids: disrupted.map((d) => d.id), limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
+  );
+  const affected = rows.map(
+    (row): ImpactedRecord => ({
+      entity: toEntityRecord(row.entity),
+      hops: row.hops,
+      path: toPath(row),
+      alternatives: row.alternatives.map(toEntityRecord),
+      stage: row.stage,
+      country: row.country,
+    }),
+  );
+  return {
+    disrupted,
+    affected,
+    byKind: countBy(affected, (a) => a.entity.kind),
+    byStage: countBy(affected, (a) => a.stage),
+    byCountry: countBy(affected, (a) => (a.entity.kind === 'FACILITY' ? a.country : null)),
+  };
+}
+
+/** The commodity shares are recorded under for an element symbol; null when no such element exists. */
+export async function commodityOfElement(db: Executor, symbol: string): Promise<string | null> {
+  const [row] = await db.read<{ commodity: string }>(ELEMENT_COMMODITY, { symbol: symbol.toUpperCase() });
+  return row?.commodity ?? null;
+}
+
+/**
+ * Country shares at a stage for one commodity in one year (the latest with data when not given), with
+ * the Herfindahl–Hirschman index over the known shares. Null when no stage matches.
+ */
+export async function sharesAtStage(db: Executor, stage: string, commodity: string, year: number | null): Promise<ShareBreakdownRecord | null> {
+  const [row] = await db.read<{ stage: RawNode; shares: { type: string; props: Properties; country: RawNode }[] }>(STAGE_SHARES, { stage });
+  if (!row) return null;
+  const stageRecord = toEntityRecord(row.stage);
+  const forCommodity = row.shares.filter((s) => s.props.commodity === commodity);
+  const chosenYear = year ?? (forCommodity.length ? Math.max(...forCommodity.map((s) => Number(s.props.year))) : null);
+  const shares = forCommodity
+    .filter((s) => Number(s.props.year) === chosenYear)
+    .map((s): RelationRecord => ({ type: s.type, props: s.props, from: toEntityRecord(s.country), to: stageRecord }));
+  const pcts = shares.map((s) => Number(s.props.sharePct));
+  return {
+    stage: stageRecord,
+    commodity,
+    year: shares.length ? chosenYear : null,
+    shares,
+    hhi: shares.length ? Math.round(pcts.reduce((sum, p) => sum + p * p, 0) * 100) / 100 : null,
+    coveredPct: Math.round(pcts.reduce((sum, p) => sum + p, 0) * 100) / 100,
+  };
+}

@@ -1,0 +1,128 @@
+import type { Context } from '../context';
+import { BadUserInputError, NotFoundError } from '../errors';
+import type { EntityKindName, EntityRecord } from '../db/models';
+import { MAX_HOPS, MAX_PATHS, type Direction } from '../db/queries/traversal';
+import { commodityOfElement, findPaths, impactOf, sharesAtStage, traverse } from '../db/traversal';
+import type {
+  CountryShareResolvers,
+  DependencyResolvers,
+  ImpactResolvers,
+  ImpactedEntityResolvers,
+  PathResolvers,
+  QueryResolvers,
+  ShareBreakdownResolvers,
+} from '../generated/graphql';
+import { sourcesOf } from './helpers';
+
+const MAX_RESULTS = 500;
+const MAX_DISRUPTED = 20;
+
+function inRange(value: number, min: number, max: number, argument: string, limit: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BadUserInputError(`"${argument}" must be between ${min} and ${max} (${limit}); got ${value}`, argument);
+  }
+  return value;
+}
+
+const hops = (value: number | null | undefined, fallback: number) => inRange(value ?? fallback, 1, MAX_HOPS, 'maxHops', `the hop limit is ${MAX_HOPS}`);
+const year = (value: number | null | undefined) => (value == null ? null : inRange(value, 1800, 2100, 'asOf', 'a calendar year'));
+
+/** Loads an entity a traversal starts from; a missing one is NOT_FOUND, not an empty answer. */
+async function entity(ctx: Context, id: string, argument: string): Promise<EntityRecord> {
+  if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id`, argument);
+  const node = await ctx.loaders.node.load(id);
+  if (!node || node.__typename !== 'Entity') throw new NotFoundError('Entity', id);
+  return node;
+}
+
+interface TraversalArgs {
+  maxHops?: number | null;
+  kinds?: readonly EntityKindName[] | null;
+  asOf?: number | null;
+  includeHistorical?: boolean | null;
+  first?: number | null;
+}
+
+async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs) {
+  await entity(ctx, id, 'of');
+  return traverse(ctx.db, id, direction, {
+    maxHops: hops(args.maxHops, 6),
+    kinds: args.kinds ?? null,
+    asOf: year(args.asOf),
+    includeHistorical: args.includeHistorical ?? false,
+    limit: inRange(args.first ?? 100, 1, MAX_RESULTS, 'first', `at most ${MAX_RESULTS} results`),
+  });
+}
+
+async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
+  inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
+  const disrupted = await Promise.all([...new Set(ids)].map((id) => entity(ctx, id, 'of')));
+  return impactOf(ctx.db, disrupted, { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS });
+}
+
+export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {
+  dependents: (_p, args, ctx) => dependencyList(ctx, args.of, 'down', args),
+  dependencies: (_p, args, ctx) => dependencyList(ctx, args.of, 'up', args),
+  paths: async (_p, args, ctx) => {
+    await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to')]);
+    return findPaths(ctx.db, args.from, args.to, args.direction === 'UPSTREAM' ? 'up' : 'down', {
+      maxHops: hops(args.maxHops, 8),
+      first: inRange(args.first ?? 5, 1, MAX_PATHS, 'first', `at most ${MAX_PATHS} paths`),
+      asOf: year(args.asOf),
+      includeHistorical: args.includeHistorical ?? false,
+    });
+  },
+  impact: (_p, args, ctx) => impact(ctx, args.of, args.asOf, args.maxHops),
+  supplyShares: async (_p, args, ctx) => {
+    if (args.stage.length === 0 || args.stage.length > 100) throw new BadUserInputError('"stage" must be 1 to 100 characters', 'stage');
+    let commodity = 'rare earths';
+    if (args.element != null) {
+      if (!/^[A-Za-z]{1,3}$/.test(args.element)) throw new BadUserInputError(`"element" must be a chemical symbol (got "${args.element}")`, 'element');
+      const found = await commodityOfElement(ctx.db, args.element);
+      if (!found) throw new NotFoundError('Element', args.element);
+      commodity = found;
+    }
+    const breakdown = await sharesAtStage(ctx.db, args.stage, commodity, year(args.year));
+    if (!breakdown) throw new NotFoundError('Supply-chain stage', args.stage);
+    return breakdown;
+  },
+};
+
+/** The same traversals as fields of the entity types (one query per parent: for single entities). */
+type FieldArgs = { maxHops?: number | null; kinds?: readonly EntityKindName[] | null; asOf?: number | null };
+export const dependentsField = (parent: EntityRecord, args: FieldArgs, ctx: Context) => dependencyList(ctx, parent.id, 'down', args);
+export const dependenciesField = (parent: EntityRecord, args: FieldArgs, ctx: Context) => dependencyList(ctx, parent.id, 'up', args);
+export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context) => impact(ctx, [parent.id], args.asOf, null);
+
+export const Path: PathResolvers = {
+  length: (p) => p.links.length,
+  nodes: (p) => [...p.nodes],
+  links: (p) => [...p.links],
+};
+
+export const Dependency: DependencyResolvers = {};
+
+export const ImpactedEntity: ImpactedEntityResolvers = {
+  fullyExposed: (a) => a.alternatives.length === 0,
+  alternatives: (a) => [...a.alternatives],
+};
+
+export const Impact: ImpactResolvers = {
+  disrupted: (i) => [...i.disrupted],
+  affected: (i) => [...i.affected],
+  byKind: (i) => [...i.byKind],
+  byStage: (i) => [...i.byStage],
+  byCountry: (i) => [...i.byCountry],
+};
+
+export const CountryShare: CountryShareResolvers = {
+  country: (r) => r.from,
+  sharePct: (r) => Number(r.props.sharePct),
+  metric: (r) => (r.props.metric == null ? null : String(r.props.metric)),
+  derived: (r) => r.props.derived === true,
+  sources: (r, _a, ctx) => sourcesOf(ctx, r.props),
+};
+
+export const ShareBreakdown: ShareBreakdownResolvers = {
+  shares: (b) => [...b.shares],
+};

@@ -1,0 +1,169 @@
+import type { Driver } from 'neo4j-driver';
+import { createApp, type App } from '../../src/server';
+import { database, execute, silentLog, testContext, testDriver } from '../support/testServer';
+
+let driver: Driver;
+let app: App;
+beforeAll(async () => {
+  driver = testDriver();
+  app = await createApp({ config: { corsOrigins: '*', neo4j: { database, queryTimeoutMs: 15_000 } }, driver, log: silentLog });
+});
+afterAll(async () => {
+  await app.stop();
+  await driver.close();
+});
+
+const run = async (query: string, variables: Record<string, unknown> = {}) => {
+  const result = await execute<any>(app, testContext(driver), query, variables);
+  return result;
+};
+const ok = async (query: string, variables: Record<string, unknown> = {}) => {
+  const { data, errors } = await run(query, variables);
+  expect(errors).toBeUndefined();
+  return data;
+};
+
+describe('dependents', () => {
+  it('finds the facilities that depend on Tastyg, with hops, operator and year', async () => {
+    const data = await ok(/* GraphQL */ `
+      { dependents(of: "dep-tastyg", kinds: [FACILITY]) {
+          hops
+          entity { id ... on Facility { startYear operator { name } } }
+          path { length nodes { id } links { type status confidence sources { id } } }
+      } }`);
+    expect(data.dependents.map((d: any) => [d.entity.id, d.hops])).toEqual([
+      ['fac-tastyg-mine', 1],
+      ['fac-elbrus-lioh', 2],
+    ]);
+    const lioh = data.dependents[1];
+    expect(lioh.entity).toMatchObject({ startYear: 2030, operator: { name: 'AO Elbrusmetall' } });
+    expect(lioh.path.nodes.map((n: any) => n.id)).toEqual(['dep-tastyg', 'fac-tastyg-mine', 'fac-elbrus-lioh']);
+    expect(lioh.path.links.every((l: any) => l.type === 'FEEDS' && l.status === 'PLANNED' && l.sources.length > 0)).toBe(true);
+  });
+
+  it('goes through a company to the facilities it operates', async () => {
+    const data = await ok(/* GraphQL */ `{ dependents(of: "co-elbrusmetall", kinds: [FACILITY, PRODUCT]) { hops entity { id } path { links { type } } } }`);
+    const lioh = data.dependents.find((d: any) => d.entity.id === 'prod-lioh');
+    expect(lioh.path.links.map((l: any) => l.type)).toEqual(['OPERATES', 'PRODUCES']);
+  });
+
+  it('answers what exists in the Angara–Yenisei cluster in 2028 versus 2032', async () => {
+    const query = /* GraphQL */ `query ($y: Int) { dependents(of: "reg-angara-yenisei", kinds: [FACILITY], asOf: $y, first: 200) { entity { id } } }`;
+    const ids = async (y: number | null) => (await ok(query, { y })).dependents.map((d: any) => d.entity.id) as string[];
+    const in2028 = await ids(2028);
+    const in2032 = await ids(2032);
+    const planned = await ids(null);
+    expect(in2028).toEqual(expect.arrayContaining(['fac-khimmed', 'fac-ay-cluster']));
+    expect(in2028).not.toContain('fac-elbrus-lioh'); // lithium hydroxide from 2030
+    expect(in2028).not.toContain('fac-rusal-ai'); // AI centre from 2032
+    expect(in2032).toEqual(expect.arrayContaining(['fac-khimmed', 'fac-elbrus-lioh', 'fac-rusal-ai', 'fac-tastyg-mine']));
+    expect(new Set(planned)).toEqual(new Set([...planned, ...in2032]));
+  });
+
+  it('is the same question as a field of the type', async () => {
+    const viaRoot = await ok(/* GraphQL */ `{ dependents(of: "dep-lovozero") { entity { id } hops } }`);
+    const viaField = await ok(/* GraphQL */ `{ node(id: "dep-lovozero") { ... on Deposit { dependents { entity { id } hops } } } }`);
+    expect(viaField.node.dependents).toEqual(viaRoot.dependents);
+  });
+});
+
+describe('dependencies and paths', () => {
+  it('traces an NdFeB magnet plant back to deposits', async () => {
+    const data = await ok(/* GraphQL */ `{ dependencies(of: "fac-glazov-magnet", kinds: [DEPOSIT], maxHops: 8) { hops entity { id } } }`);
+    expect(data.dependencies).toEqual(expect.arrayContaining([{ hops: 4, entity: { id: 'dep-lovozero' } }]));
+  });
+
+  it('gives the path from the Lovozero deposit to the Glazov magnet plant with every link sourced', async () => {
+    const data = await ok(/* GraphQL */ `
+      { paths(from: "dep-lovozero", to: "fac-glazov-magnet", first: 3) {
+          length nodes { id } links { type material status from { id } to { id } sources { id } }
+      } }`);
+    const [shortest] = data.paths;
+    expect(shortest.nodes.map((n: any) => n.id)).toEqual(['dep-lovozero', 'fac-lovozero-gok', 'fac-smz', 'fac-smz-separation', 'fac-glazov-magnet']);
+    expect(shortest.links.map((l: any) => [l.type, l.status])).toEqual([
+      ['FEEDS', 'OPERATING'],
+      ['FEEDS', 'OPERATING'],
+      ['FEEDS', 'PLANNED'],
+      ['FEEDS', 'PLANNED'],
+    ]);
+    expect(shortest.links[3].material).toBe('Nd and Pr');
+    for (const link of shortest.links) expect(link.sources.length).toBeGreaterThan(0);
+    const lengths = data.paths.map((p: any) => p.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+  });
+
+  it('finds no downstream path against the flow, and one upstream', async () => {
+    const down = await ok(/* GraphQL */ `{ paths(from: "fac-glazov-magnet", to: "dep-lovozero") { length } }`);
+    expect(down.paths).toEqual([]);
+    const up = await ok(/* GraphQL */ `{ paths(from: "fac-glazov-magnet", to: "dep-lovozero", direction: UPSTREAM) { length } }`);
+    expect(up.paths[0].length).toBe(4);
+  });
+});
+
+describe('impact', () => {
+  it('tells what is affected if the Lovozero plant stops, and what has no alternative', async () => {
+    const data = await ok(/* GraphQL */ `
+      { impact(of: ["fac-lovozero-gok"]) {
+          affected { hops fullyExposed entity { id } alternatives { id } }
+          byKind { key count fullyExposed }
+          byCountry { key count }
+      } }`);
+    const byId = new Map(data.impact.affected.map((a: any) => [a.entity.id, a]));
+    for (const exposed of ['fac-smz', 'fac-smz-separation', 'fac-glazov-magnet', 'prod-loparite-conc']) {
+      expect(byId.get(exposed)).toMatchObject({ fullyExposed: true, alternatives: [] });
+    }
+    // Mixed carbonate is also made from Mount Weld and Bayan Obo ore: another route exists.
+    expect(byId.get('prod-mixed-re-carbonate')).toMatchObject({ fullyExposed: false });
+    expect((byId.get('prod-ndfeb-magnet') as any).alternatives.map((a: any) => a.id)).toContain('dep-mountain-pass');
+    expect(data.impact.byCountry).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'Russia' })]));
+    const facilities = data.impact.byKind.find((k: any) => k.key === 'FACILITY');
+    expect(facilities.fullyExposed).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('supply shares', () => {
+  it("gives China's share of rare-earth separation with its source", async () => {
+    const data = await ok(/* GraphQL */ `
+      { supplyShares(stage: "separation") { year hhi coveredPct stage { id } shares { country { id } sharePct sources { id } } } }`);
+    expect(data.supplyShares.stage.id).toBe('stage-separation');
+    expect(data.supplyShares.shares[0]).toMatchObject({ country: { id: 'country-china' }, sharePct: 91 });
+    expect(data.supplyShares.shares[0].sources.map((s: any) => s.id)).toContain('iea-oct2025-rex');
+    expect(data.supplyShares.hhi).toBe(91 * 91);
+  });
+
+  it('computes the index over all countries of a year', async () => {
+    const data = await ok(/* GraphQL */ `{ supplyShares(stage: "mining", element: "Nd", year: 2024) { shares { sharePct } hhi coveredPct } }`);
+    const pcts: number[] = data.supplyShares.shares.map((s: any) => s.sharePct);
+    expect(pcts.length).toBeGreaterThan(5);
+    expect(data.supplyShares.hhi).toBeCloseTo(pcts.reduce((sum, p) => sum + p * p, 0), 1);
+    expect(pcts).toEqual([...pcts].sort((a, b) => b - a));
+  });
+});
+
+describe('limits', () => {
+  it('refuses maxHops above 12 with BAD_USER_INPUT naming the limit', async () => {
+    const { errors } = await run(/* GraphQL */ `{ dependents(of: "dep-tastyg", maxHops: 50) { hops } }`);
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'maxHops' });
+    expect(errors?.[0]?.message).toMatch(/hop limit is 12/);
+  });
+
+  it('answers NOT_FOUND for an unknown entity', async () => {
+    const { errors } = await run(/* GraphQL */ `{ impact(of: ["fac-nowhere"]) { affected { hops } } }`);
+    expect(errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('traverses 12 hops from the most connected node within the transaction timeout', async () => {
+    const { records } = await driver.executeQuery(
+      'MATCH (n:Entity) RETURN n.id AS id ORDER BY COUNT { (n)--() } DESC LIMIT 1',
+      {},
+      { database },
+    );
+    const hub = records[0]!.get('id') as string;
+    for (const field of ['dependents', 'dependencies']) {
+      const data = await ok(`{ ${field}(of: "${hub}", maxHops: 12, first: 500) { hops } }`);
+      expect(Array.isArray(data[field])).toBe(true);
+    }
+    const data = await ok(`{ impact(of: ["${hub}"], maxHops: 12) { affected { hops } } }`);
+    expect(data.impact.affected.length).toBeGreaterThan(0);
+  });
+});
