@@ -16,6 +16,8 @@ export interface ContextDeps {
   readonly database: string;
   readonly queryTimeoutMs: number;
   readonly log: Logger;
+  /** Profile every statement (benchmarks). */
+  readonly profile?: boolean;
 }
 
 export function createContext(deps: ContextDeps, requestId: string, operationName?: string): Context {
@@ -27,6 +29,7 @@ export function createContext(deps: ContextDeps, requestId: string, operationNam
     log,
     requestId,
     ...(operationName ? { operationName } : {}),
+    ...(deps.profile ? { profile: true } : {}),
   });
   return { requestId, log, db, loaders: createLoaders(db) };
 }

@@ -10,6 +10,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
+import { roundTripsHeaderPlugin } from './plugins/roundTrips';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
@@ -35,7 +36,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorReportingPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorReportingPlugin(), roundTripsHeaderPlugin()],
     formatError: maskUnexpectedErrors,
     includeStacktraceInErrorResponses: false,
   });
@@ -53,7 +54,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
     }),
   );
-  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id'] }));
+  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id', 'x-db-round-trips'] }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -16,6 +16,17 @@ export interface ExecutorOptions {
   /** Named in the transaction metadata so `SHOW TRANSACTIONS` tells which request runs what. */
   readonly requestId?: string;
   readonly operationName?: string;
+  /** Run every statement under PROFILE and add up its db hits in `dbHits` (benchmarks only: slower). */
+  readonly profile?: boolean;
+}
+
+interface ProfiledPlan {
+  readonly dbHits: number;
+  readonly children: readonly ProfiledPlan[];
+}
+
+function totalDbHits(plan: ProfiledPlan): number {
+  return plan.children.reduce((sum, child) => sum + totalDbHits(child), plan.dbHits);
 }
 
 /**
@@ -26,6 +37,8 @@ export interface ExecutorOptions {
 export class Executor {
   /** Database round trips made through this executor (one per `read`/`write`). */
   roundTrips = 0;
+  /** Db hits of all statements, when constructed with `profile: true`. */
+  dbHits = 0;
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -38,11 +51,11 @@ export class Executor {
   }
 
   private async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown>, routing: 'READ' | 'WRITE'): Promise<T[]> {
-    const { driver, database, timeoutMs, log, requestId, operationName } = this.options;
+    const { driver, database, timeoutMs, log, requestId, operationName, profile } = this.options;
     this.roundTrips++;
     const started = performance.now();
     try {
-      const result = await driver.executeQuery<EagerResult<T>>(query.cypher, params, {
+      const result = await driver.executeQuery<EagerResult<T>>(profile ? `PROFILE ${query.cypher}` : query.cypher, params, {
         database,
         routing,
         transactionConfig: {
@@ -50,6 +63,7 @@ export class Executor {
           metadata: { app: 'critical-minerals-graph', query: query.name, requestId: requestId ?? null, operation: operationName ?? null },
         },
       });
+      if (profile && result.summary.profile) this.dbHits += totalDbHits(result.summary.profile as unknown as ProfiledPlan);
       log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
       return result.records.map((record) => record.toObject());
     } catch (error) {

@@ -19,6 +19,13 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
+/** Who may cache a response: any cache (PUBLIC) or only the client (PRIVATE). */
+export type CacheControlScope =
+  /** Only the client may keep it. */
+  | 'PRIVATE'
+  /** Shared caches (CDNs, proxies) may keep it. */
+  | 'PUBLIC';
+
 /** A capacity with its unit. */
 export type Capacity = {
   __typename?: 'Capacity';
@@ -283,7 +290,7 @@ export type Detail = {
   value: Scalars['String']['output'];
 };
 
-/** A chemical element. */
+/** A chemical element. Reference data: responses may be cached for 5 minutes. */
 export type Element = Entity & Node & {
   __typename?: 'Element';
   aliases: Array<Scalars['String']['output']>;
@@ -319,7 +326,7 @@ export type Element = Entity & Node & {
 };
 
 
-/** A chemical element. */
+/** A chemical element. Reference data: responses may be cached for 5 minutes. */
 export type ElementDependenciesArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
@@ -327,7 +334,7 @@ export type ElementDependenciesArgs = {
 };
 
 
-/** A chemical element. */
+/** A chemical element. Reference data: responses may be cached for 5 minutes. */
 export type ElementDependentsArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
@@ -1506,6 +1513,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   Capacity: ResolverTypeWrapper<Capacity>;
   Company: ResolverTypeWrapper<EntityRecord>;
   CompanyConnection: ResolverTypeWrapper<ConnectionRecord>;
@@ -1650,6 +1658,14 @@ export type ResolversParentTypes = ResolversObject<{
   SupplyChainStage: EntityRecord;
   SupplyLink: RelationRecord;
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CapacityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Capacity'] = ResolversParentTypes['Capacity']> = ResolversObject<{
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2122,3 +2138,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SupplyLink?: SupplyLinkResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

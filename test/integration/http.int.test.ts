@@ -28,6 +28,15 @@ describe('the HTTP server over the real Neo4j', () => {
     expect(json.data.element.sources.length).toBeGreaterThan(0);
     expect(headers.get('access-control-allow-origin')).toBe('*');
     expect(headers.get('x-request-id')).toMatch(/.+/);
+    // One query for the element, one batch for its sources.
+    expect(headers.get('x-db-round-trips')).toBe('2');
+    // Elements and sources are reference data with cache hints.
+    expect(headers.get('cache-control')).toBe('max-age=300, public');
+  });
+
+  it('marks responses with uncacheable fields as not cacheable', async () => {
+    const { headers } = await post({ query: /* GraphQL */ `{ facilities(first: 1) { edges { node { id } } } }` });
+    expect(headers.get('cache-control')).toBe('no-store');
   });
 
   it('reports liveness and readiness', async () => {

@@ -1,0 +1,42 @@
+import type { Driver } from 'neo4j-driver';
+import { Executor } from '../../src/db/executor';
+import { database, silentLog, testDriver } from '../support/testServer';
+
+let driver: Driver;
+beforeAll(() => {
+  driver = testDriver();
+});
+afterAll(async () => {
+  await driver.executeQuery('MATCH (n:ExecutorProbe) DETACH DELETE n', {}, { database });
+  await driver.close();
+});
+
+const executor = () => new Executor({ driver, database, timeoutMs: 5_000, log: silentLog, requestId: 'probe' });
+const CREATE = { name: 'probe.create', cypher: 'CREATE (n:ExecutorProbe {id: $id}) RETURN n.id AS id' };
+const READ = { name: 'probe.read', cypher: 'MATCH (n:ExecutorProbe {id: $id}) RETURN n.id AS id' };
+
+describe('Executor access modes', () => {
+  it('runs reads in READ transactions, which the database refuses to write in', async () => {
+    await expect(executor().read(CREATE, { id: 'read-mode' })).rejects.toThrow(/read access mode|AccessMode|not allowed/i);
+    expect(await executor().read(READ, { id: 'read-mode' })).toEqual([]);
+  });
+
+  it('runs writes in WRITE transactions, and a following read sees them (bookmarks)', async () => {
+    const db = executor();
+    expect(await db.write(CREATE, { id: 'write-mode' })).toEqual([{ id: 'write-mode' }]);
+    expect(await db.read(READ, { id: 'write-mode' })).toEqual([{ id: 'write-mode' }]);
+    expect(db.roundTrips).toBe(2);
+  });
+
+  it('enforces the transaction timeout and maps it to TIMEOUT', async () => {
+    const slow = new Executor({ driver, database, timeoutMs: 200, log: silentLog });
+    const sleepy = { name: 'probe.slow', cypher: 'UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 99 RETURN count(i) AS n' };
+    await expect(slow.read(sleepy)).rejects.toMatchObject({ extensions: { code: 'TIMEOUT' } });
+  });
+
+  it('adds up the PROFILE db hits of its statements when profiling', async () => {
+    const profiled = new Executor({ driver, database, timeoutMs: 5_000, log: silentLog, profile: true });
+    await profiled.read({ name: 'probe.count', cypher: 'MATCH (n:Element) RETURN count(n.symbol) AS n' });
+    expect(profiled.dbHits).toBeGreaterThan(30);
+  });
+});
