@@ -2,7 +2,6 @@ import neo4j from 'neo4j-driver';
 import type { Executor } from './executor';
 import {
   type DependencyRecord,
-  type EntityRecord,
   type ImpactCountRecord,
   type ImpactRecord,
   type ImpactedRecord,
@@ -88,10 +87,15 @@ function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) =
   return [...counts].map(([k, c]) => ({ key: k, ...c })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
-export async function impactOf(db: Executor, disrupted: readonly EntityRecord[], options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit'>): Promise<ImpactRecord> {
+/** Everything affected if `ids` stop (the caller adds the disrupted entities themselves). */
+export async function impactOf(
+  db: Executor,
+  ids: readonly string[],
+  options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit'>,
+): Promise<Omit<ImpactRecord, 'disrupted'>> {
   const rows = await db.read<RawPath & { entity: RawNode; hops: number; alternatives: RawNode[]; stage: string | null; country: string | null }>(
     impactQuery(options.maxHops),
-    { ids: disrupted.map((d) => d.id), limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
+    { ids, limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
   );
   const affected = rows.map(
     (row): ImpactedRecord => ({
@@ -104,7 +108,6 @@ export async function impactOf(db: Executor, disrupted: readonly EntityRecord[],
     }),
   );
   return {
-    disrupted,
     affected,
     byKind: countBy(affected, (a) => a.entity.kind),
     byStage: countBy(affected, (a) => a.stage),

@@ -1,13 +1,15 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../db/executor';
 import { type NodeRecord, type RawNode, type Properties, toNodeRecord } from '../db/models';
-import { NODES_BY_ID } from '../db/queries/nodes';
-import { RELATIONS, relationQuery, type RelationName } from '../db/queries/relations';
+import { batchQuery, relationParam, type BatchRow } from '../db/queries/batch';
+import type { RelationName } from '../db/queries/relations';
 
 /**
- * Per-request DataLoaders. The batch contract (from graphql/dataloader): a batch function returns one
- * value per key, in the order of the keys. Each batch is ONE Cypher query over `UNWIND $ids`, so a
- * nested GraphQL query costs one round trip per level and field, whatever the number of parents.
+ * Per-request data loading. All loads of one tick (one GraphQL level) go to ONE DataLoader, whose batch
+ * function sends ONE statement: nodes by id and every relation field asked for, each over its ids. So a
+ * nested query costs one round trip per level, whatever the number of items and fields.
+ *
+ * The batch contract (graphql/dataloader): the batch function returns one value per key, in key order.
  */
 
 /** One related node as a relation loader returns it: the relationship and the node at the other end. */
@@ -20,34 +22,58 @@ export interface RelatedRow {
   readonly other: RawNode;
 }
 
-export interface Loaders {
-  readonly node: DataLoader<string, NodeRecord | null>;
-  relation(name: RelationName): DataLoader<string, readonly RelatedRow[]>;
+/** The subset of DataLoader the resolvers use. */
+export interface Loader<K, V> {
+  load(key: K): Promise<V>;
+  loadMany(keys: readonly K[]): Promise<(V | Error)[]>;
 }
+
+export interface Loaders {
+  readonly node: Loader<string, NodeRecord | null>;
+  relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
+}
+
+type Key = { readonly part: 'node'; readonly id: string } | { readonly part: RelationName; readonly id: string };
+type Value = NodeRecord | null | readonly RelatedRow[];
+
+const keyString = (key: Key) => `${key.part}\u0000${key.id}`;
 
 export function createLoaders(executor: Executor): Loaders {
-  const node = new DataLoader<string, NodeRecord | null>(async (ids) => {
-    const rows = await executor.read<{ id: string; node: RawNode | null }>(NODES_BY_ID, { ids: [...ids] });
-    const byId = new Map(rows.map((row) => [row.id, row.node ? toNodeRecord(row.node) : null]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+  const graph = new DataLoader<Key, Value, string>(
+    async (keys) => {
+      const nodeIds = new Set<string>();
+      const relationIds = new Map<RelationName, Set<string>>();
+      for (const key of keys) {
+        if (key.part === 'node') nodeIds.add(key.id);
+        else relationIds.set(key.part, (relationIds.get(key.part) ?? new Set()).add(key.id));
+      }
+      const params: Record<string, unknown> = nodeIds.size > 0 ? { nodeIds: [...nodeIds] } : {};
+      for (const [name, ids] of relationIds) params[relationParam(name)] = [...ids];
+      const rows = await executor.read<BatchRow & Record<string, unknown>>(batchQuery(nodeIds.size > 0, [...relationIds.keys()]), params);
 
-  const relationLoaders = new Map<RelationName, DataLoader<string, readonly RelatedRow[]>>();
-  const relation = (name: RelationName): DataLoader<string, readonly RelatedRow[]> => {
-    let loader = relationLoaders.get(name);
-    if (!loader) {
-      const query = relationQuery(name);
-      loader = new DataLoader<string, readonly RelatedRow[]>(async (ids) => {
-        const rows = await executor.read<{ id: string; self: RawNode; rels: Omit<RelatedRow, 'self'>[] }>(query, { ids: [...ids] });
-        const byId = new Map(rows.map((row) => [row.id, row.rels.map((rel) => ({ ...rel, self: row.self }))]));
-        return ids.map((id) => byId.get(id) ?? []);
-      });
-      relationLoaders.set(name, loader);
-    }
-    return loader;
+      const found = new Map<string, Value>();
+      for (const row of rows) {
+        if (row.part === 'node') {
+          found.set(keyString({ part: 'node', id: row.id }), row.node ? toNodeRecord(row.node as RawNode) : null);
+        } else {
+          const self = row.self as RawNode;
+          const rels = (row.rels as Omit<RelatedRow, 'self'>[]).map((rel) => ({ ...rel, self }));
+          found.set(keyString({ part: row.part as RelationName, id: row.id }), rels);
+        }
+      }
+      // A relation of an id that matched no node has no row: it has no related nodes.
+      return keys.map((key) => found.get(keyString(key)) ?? (key.part === 'node' ? null : []));
+    },
+    { cacheKeyFn: keyString },
+  );
+
+  const node: Loader<string, NodeRecord | null> = {
+    load: (id) => graph.load({ part: 'node', id }) as Promise<NodeRecord | null>,
+    loadMany: (ids) => graph.loadMany(ids.map((id) => ({ part: 'node' as const, id }))) as Promise<(NodeRecord | null | Error)[]>,
   };
-
+  const relation = (name: RelationName): Loader<string, readonly RelatedRow[]> => ({
+    load: (id) => graph.load({ part: name, id }) as Promise<readonly RelatedRow[]>,
+    loadMany: (ids) => graph.loadMany(ids.map((id) => ({ part: name, id }))) as Promise<(readonly RelatedRow[] | Error)[]>,
+  });
   return { node, relation };
 }
-
-export { RELATIONS };

@@ -43,34 +43,44 @@ interface TraversalArgs {
   first?: number | null;
 }
 
+// Traversals run concurrently with the check that their start exists: one round trip of latency.
+
 async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs) {
-  await entity(ctx, id, 'of');
-  return traverse(ctx.db, id, direction, {
+  const options = {
     maxHops: hops(args.maxHops, 6),
     kinds: args.kinds ?? null,
     asOf: year(args.asOf),
     includeHistorical: args.includeHistorical ?? false,
     limit: inRange(args.first ?? 100, 1, MAX_RESULTS, 'first', `at most ${MAX_RESULTS} results`),
-  });
+  };
+  const [, dependencies] = await Promise.all([entity(ctx, id, 'of'), traverse(ctx.db, id, direction, options)]);
+  return dependencies;
 }
 
 async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
   inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
-  const disrupted = await Promise.all([...new Set(ids)].map((id) => entity(ctx, id, 'of')));
-  return impactOf(ctx.db, disrupted, { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS });
+  const unique = [...new Set(ids)];
+  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
+  const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
+  return { disrupted, ...impact };
 }
 
 export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {
   dependents: (_p, args, ctx) => dependencyList(ctx, args.of, 'down', args),
   dependencies: (_p, args, ctx) => dependencyList(ctx, args.of, 'up', args),
   paths: async (_p, args, ctx) => {
-    await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to')]);
-    return findPaths(ctx.db, args.from, args.to, args.direction === 'UPSTREAM' ? 'up' : 'down', {
+    const options = {
       maxHops: hops(args.maxHops, 8),
       first: inRange(args.first ?? 5, 1, MAX_PATHS, 'first', `at most ${MAX_PATHS} paths`),
       asOf: year(args.asOf),
       includeHistorical: args.includeHistorical ?? false,
-    });
+    };
+    const [, , paths] = await Promise.all([
+      entity(ctx, args.from, 'from'),
+      entity(ctx, args.to, 'to'),
+      findPaths(ctx.db, args.from, args.to, args.direction === 'UPSTREAM' ? 'up' : 'down', options),
+    ]);
+    return paths;
   },
   impact: (_p, args, ctx) => impact(ctx, args.of, args.asOf, args.maxHops),
   supplyShares: async (_p, args, ctx) => {

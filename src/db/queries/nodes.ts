@@ -1,16 +1,5 @@
 import type { NamedQuery } from '../executor';
 
-/** Nodes by id, in one round trip: entities, sources and figures share the id space. */
-export const NODES_BY_ID: NamedQuery = {
-  name: 'nodesById',
-  cypher: `UNWIND $ids AS id
-OPTIONAL MATCH (e:Entity {id: id})
-OPTIONAL MATCH (s:Source {id: id})
-OPTIONAL MATCH (f:Figure {id: id})
-WITH id, coalesce(e, s, f) AS n
-RETURN id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node`,
-};
-
 /** Element by upper-cased symbol (index `element_symbol`). */
 export const ELEMENT_BY_SYMBOL: NamedQuery = {
   name: 'elementBySymbol',

@@ -1,9 +1,8 @@
 import type { RelationshipType } from '../graphModel';
-import type { NamedQuery } from '../executor';
 
 /**
  * One relationship field of the API: which stored relationships, in which direction, to which kind of
- * node. Each spec compiles to one batched query: `UNWIND $ids` over the parents of a whole level.
+ * node. Specs compile into branches of the per-level batch statement (see batch.ts).
  */
 export interface RelationSpec {
   readonly types: readonly RelationshipType[];
@@ -61,24 +60,3 @@ export type RelationName = keyof typeof RELATIONS;
 
 /** Upper bound on the items of one relationship list; the seed's largest has under 40. */
 export const MAX_RELATED = 500;
-
-/** Builds the batched query of one relation; names, types and labels are the constants above. */
-export function relationQuery(name: RelationName): NamedQuery {
-  const spec: RelationSpec = RELATIONS[name];
-  const types = spec.types.join('|');
-  const arrow = spec.direction === 'out' ? `-[r:${types}]->` : `<-[r:${types}]-`;
-  const target = spec.target ? `:${spec.target}` : '';
-  const order = spec.orderBy ? `m.${spec.orderBy}, ` : '';
-  return {
-    name: `relation.${name}`,
-    cypher: `UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-CALL (n) {
-  MATCH (n)${arrow}(m${target})
-  WITH r, m ORDER BY ${order}m.name, r.key
-  LIMIT ${MAX_RELATED}
-  RETURN collect({type: type(r), props: properties(r), outgoing: startNode(r) = n, other: {labels: labels(m), props: properties(m)}}) AS rels
-}
-RETURN id, {labels: labels(n), props: properties(n)} AS self, rels`,
-  };
-}

@@ -1,0 +1,182 @@
+/**
+ * Generates and loads the synthetic benchmark graph (bench/generate.ts):
+ *
+ *   npm run generate -- --nodes 1000000 [--seed 42] [--batch-size 10000] [--force] [--heap 2g] [--page-cache 1g]
+ *
+ * With NEO4J_URI set, loads into that database (NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE).
+ * Otherwise starts an embedded Neo4j on a free port with data in .data/synthetic-<nodes>, loads,
+ * stops it and prints how to serve it. Refuses (exit 2) when the database already holds `syn-`
+ * nodes, unless --force (they are then detach-deleted in batches first).
+ * Progress goes to stderr; the result (counts, rates, samples) to stdout as one JSON object.
+ */
+import net from 'node:net';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { ConfigError, loadConfig } from '../src/config';
+import { createDriver } from '../src/db/driver';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
+import { countSyntheticNodes, deleteSyntheticGraph, generateGraph, MIN_NODES } from './generate';
+
+const USAGE =
+  'usage: npm run generate -- --nodes <n> [--seed <int>] [--batch-size <n>] [--force] [--heap <size>] [--page-cache <size>]';
+
+/** A problem the user can fix: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+interface Args {
+  nodes: number;
+  seed: number;
+  batchSize: number;
+  force: boolean;
+  heap: string;
+  pageCache: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const values = new Map<string, string>();
+  let force = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--force') {
+      force = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
+    const match = /^--(nodes|seed|batch-size|heap|page-cache)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${match[1]!} needs a value; ${USAGE}`);
+    values.set(match[1]!, value);
+  }
+  const integer = (name: string, fallback: number | undefined, min: number, max: number): number => {
+    const raw = values.get(name);
+    if (raw === undefined) {
+      if (fallback === undefined) throw new UsageError(`--${name} is required; ${USAGE}`);
+      return fallback;
+    }
+    const value = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  const size = (name: string, env: string | undefined, fallback: string): string => {
+    const value = values.get(name) ?? (env || fallback);
+    if (!/^\d+[kmg]$/i.test(value)) throw new UsageError(`--${name} must be a size such as 512m or 2g, got "${value}"`);
+    return value;
+  };
+  return {
+    nodes: integer('nodes', undefined, MIN_NODES, 50_000_000),
+    seed: integer('seed', 42, 0, 2 ** 32 - 1),
+    batchSize: integer('batch-size', 10_000, 1, 1_000_000),
+    force,
+    heap: size('heap', process.env.NEO4J_EMBEDDED_HEAP, '2g'),
+    pageCache: size('page-cache', process.env.NEO4J_EMBEDDED_PAGECACHE, '1g'),
+  };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port found'))));
+    });
+  });
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+async function main(): Promise<number> {
+  let args: Args;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const database = config.neo4j.database;
+  let embedded: EmbeddedNeo4j | undefined;
+  let driver: Driver | undefined;
+  let dataDir: string | undefined;
+  const stop = async (): Promise<void> => {
+    await driver?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void stop().then(() => process.exit(130));
+    });
+  }
+
+  try {
+    let uri = config.neo4j.uri;
+    if (!uri) {
+      dataDir = path.resolve(process.cwd(), '.data', `synthetic-${args.nodes}`);
+      embedded = await startEmbeddedNeo4j({
+        port: await freePort(),
+        dataDir,
+        heap: args.heap,
+        pageCache: args.pageCache,
+        ...(config.neo4j.password ? { password: config.neo4j.password } : {}),
+        log: (m) => {
+          if (!m.startsWith('[neo4j')) log(m);
+        },
+      });
+      uri = embedded.uri;
+    }
+    driver = createDriver({ ...config.neo4j, uri });
+    await driver.getServerInfo({ database });
+
+    const existing = await countSyntheticNodes(driver, database);
+    if (existing > 0) {
+      if (!args.force) {
+        process.stderr.write(
+          `Database "${database}" at ${uri} already holds ${existing.toLocaleString('en-US')} synthetic (syn-) nodes; rerun with --force to delete them first\n`,
+        );
+        return 2;
+      }
+      log(`--force: deleting ${existing.toLocaleString('en-US')} synthetic nodes first`);
+      await deleteSyntheticGraph(driver, database, 2_000, log);
+    }
+
+    log(`Loading a synthetic graph of ~${args.nodes.toLocaleString('en-US')} nodes (seed ${args.seed}) into "${database}" at ${uri}`);
+    const result = await generateGraph(driver, database, { nodes: args.nodes, seed: args.seed, batchSize: args.batchSize, log });
+    process.stdout.write(`${JSON.stringify({ database, uri: embedded ? null : uri, dataDir: dataDir ?? null, ...result }, null, 2)}\n`);
+    log(
+      `Loaded ${result.nodes.toLocaleString('en-US')} nodes (${result.nodesPerSec.toLocaleString('en-US')}/s) and ` +
+        `${result.relationships.toLocaleString('en-US')} relationships (${result.relationshipsPerSec.toLocaleString('en-US')}/s) in ${result.seconds} s`,
+    );
+    if (dataDir) {
+      const relative = path.relative(process.cwd(), dataDir) || dataDir;
+      log(
+        `The embedded Neo4j is stopped. To serve this graph: NEO4J_EMBEDDED_DATA_DIR=${relative} NEO4J_EMBEDDED_HEAP=${args.heap} ` +
+          `NEO4J_EMBEDDED_PAGECACHE=${args.pageCache} SEED_ON_EMPTY=false npm start ` +
+          `(or run Neo4j alone on it and set NEO4J_URI)`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`Generation failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    return 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,131 @@
+import neo4j from 'neo4j-driver';
+import { toLuceneQuery } from '../src/db/search';
+import { impactQuery, pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import type { NamedQuery } from '../src/db/executor';
+
+/** The entities a dataset's benchmark asks about. */
+export interface BenchIds {
+  readonly lookupFacility: string;
+  /** Stored facility status of the page operation, e.g. `operating`. */
+  readonly pageStatus: string;
+  readonly searchText: string;
+  readonly dependentsOf: string;
+  readonly pathFrom: string;
+  readonly pathTo: string;
+  readonly impactOf: string;
+}
+
+export const SEED_IDS: BenchIds = {
+  lookupFacility: 'fac-glazov-magnet',
+  pageStatus: 'operating',
+  searchText: 'Tastyg',
+  dependentsOf: 'dep-lovozero',
+  pathFrom: 'dep-lovozero',
+  pathTo: 'fac-glazov-magnet',
+  impactOf: 'fac-lovozero-gok',
+};
+
+type Body = { data?: Record<string, unknown> | null; errors?: unknown[] };
+
+/** One benchmark question: our GraphQL document, and the floor's hand-written Cypher for the same data. */
+export interface Operation {
+  readonly name: 'lookup' | 'page' | 'search' | 'dependents' | 'paths' | 'impact';
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+  /** Null when the body is a correct, non-empty answer; else what is wrong. */
+  check(body: Body): string | null;
+  readonly floor: { readonly statement: NamedQuery; readonly params: Record<string, unknown> };
+}
+
+const nonEmpty =
+  (path: (data: Record<string, any>) => unknown) =>
+  (body: Body): string | null => {
+    if (body.errors?.length) return `errors: ${JSON.stringify(body.errors).slice(0, 200)}`;
+    if (!body.data) return 'no data';
+    const value = path(body.data);
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return 'empty answer';
+    return null;
+  };
+
+const time = { asOf: null, includeHistorical: false };
+
+export function ourOperations(ids: BenchIds): Operation[] {
+  return [
+    {
+      name: 'lookup',
+      query: /* GraphQL */ `query Lookup($id: ID!) { node(id: $id) { ... on Facility {
+        id name status startYear operator { name } region { name parent { name } }
+        inputs { material from { name } } products { product { name } } sources { title } } } }`,
+      variables: { id: ids.lookupFacility },
+      check: nonEmpty((d) => d.node?.name),
+      floor: {
+        statement: {
+          name: 'floor.lookup',
+          cypher: `MATCH (f:Facility {id: $id})
+RETURN f.id AS id, f.name AS name, f.status AS status, f.startYear AS startYear,
+  [(c:Company)-[:OPERATES]->(f) | c.name][0] AS operator,
+  [(f)-[:LOCATED_IN]->(r:Region) | {name: r.name, parent: [(r)-[:PART_OF]->(p:Region) | p.name][0]}][0] AS region,
+  [(s)-[i:FEEDS|SUPPLIES]->(f) | {material: i.material, from: s.name}] AS inputs,
+  [(f)-[:PRODUCES]->(p:Product) | p.name] AS products,
+  COLLECT { MATCH (s:Source) WHERE s.id IN f.sourceIds RETURN s.title } AS sources`,
+        },
+        params: { id: ids.lookupFacility },
+      },
+    },
+    {
+      name: 'page',
+      query: /* GraphQL */ `query Page($status: Status!) { facilities(first: 50, where: { status: { eq: $status } }, sort: { field: NAME }) {
+        edges { node { id name operator { name } region { name } inputs { material from { name } } } } } }`,
+      variables: { status: ids.pageStatus.toUpperCase().replace(/-/g, '_') },
+      check: nonEmpty((d) => d.facilities?.edges),
+      floor: {
+        statement: {
+          name: 'floor.page',
+          cypher: `MATCH (f:Facility) WHERE f.status = $status
+WITH f ORDER BY f.name, f.id LIMIT 50
+RETURN f.id AS id, f.name AS name,
+  [(c:Company)-[:OPERATES]->(f) | c.name][0] AS operator,
+  [(f)-[:LOCATED_IN]->(r:Region) | r.name][0] AS region,
+  [(s)-[i:FEEDS|SUPPLIES]->(f) | {material: i.material, from: s.name}] AS inputs`,
+        },
+        params: { status: ids.pageStatus },
+      },
+    },
+    {
+      name: 'search',
+      query: /* GraphQL */ `query Search($text: String!) { search(text: $text, first: 10) { score entity { id name } } }`,
+      variables: { text: ids.searchText },
+      check: nonEmpty((d) => d.search),
+      floor: {
+        statement: {
+          name: 'floor.search',
+          cypher: `CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node, score
+RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT 10`,
+        },
+        params: { query: toLuceneQuery(ids.searchText) },
+      },
+    },
+    {
+      name: 'dependents',
+      query: /* GraphQL */ `query Dependents($of: ID!) { dependents(of: $of, maxHops: 6) { hops entity { id name } } }`,
+      variables: { of: ids.dependentsOf },
+      check: nonEmpty((d) => d.dependents),
+      // The floor of a traversal is its one statement, run directly.
+      floor: { statement: traversalQuery('down', 6), params: { id: ids.dependentsOf, labels: [], limit: neo4j.int(100), ...time } },
+    },
+    {
+      name: 'paths',
+      query: /* GraphQL */ `query Paths($from: ID!, $to: ID!) { paths(from: $from, to: $to, first: 5) { length nodes { id } } }`,
+      variables: { from: ids.pathFrom, to: ids.pathTo },
+      check: nonEmpty((d) => d.paths),
+      floor: { statement: pathsQuery('down', 8, 5), params: { from: ids.pathFrom, to: ids.pathTo, ...time } },
+    },
+    {
+      name: 'impact',
+      query: /* GraphQL */ `query Impact($of: ID!) { impact(of: [$of]) { affected { fullyExposed entity { id } } } }`,
+      variables: { of: ids.impactOf },
+      check: nonEmpty((d) => d.impact?.affected),
+      floor: { statement: impactQuery(8), params: { ids: [ids.impactOf], limit: neo4j.int(500), ...time } },
+    },
+  ];
+}

@@ -1,0 +1,60 @@
+import type { NamedQuery } from '../executor';
+import { MAX_RELATED, RELATIONS, type RelationName, type RelationSpec } from './relations';
+
+/**
+ * One statement for everything the resolvers of one level asked for: nodes by id and the related
+ * nodes of any number of relation fields. Each part is a UNION ALL branch over its own id list, so a
+ * GraphQL level costs one round trip however many fields it selects. Statements are cached by the set
+ * of relation names; the names and their patterns come from RELATIONS, never from input.
+ */
+
+export interface BatchRow {
+  /** `node`, or the relation name. */
+  readonly part: string;
+  readonly id: string;
+  readonly node: unknown;
+  readonly self: unknown;
+  readonly rels: unknown;
+}
+
+const NODES_BRANCH = `UNWIND $nodeIds AS id
+OPTIONAL MATCH (e:Entity {id: id})
+OPTIONAL MATCH (s:Source {id: id})
+OPTIONAL MATCH (f:Figure {id: id})
+WITH id, coalesce(e, s, f) AS n
+RETURN 'node' AS part, id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node, null AS self, null AS rels`;
+
+function relationBranch(name: RelationName, param: string): string {
+  const spec: RelationSpec = RELATIONS[name];
+  const types = spec.types.join('|');
+  const arrow = spec.direction === 'out' ? `-[r:${types}]->` : `<-[r:${types}]-`;
+  const target = spec.target ? `:${spec.target}` : '';
+  const order = spec.orderBy ? `m.${spec.orderBy}, ` : '';
+  return `UNWIND $${param} AS id
+MATCH (n:Entity {id: id})
+CALL (n) {
+  MATCH (n)${arrow}(m${target})
+  WITH r, m ORDER BY ${order}m.name, r.key
+  LIMIT ${MAX_RELATED}
+  RETURN collect({type: type(r), props: properties(r), outgoing: startNode(r) = n, other: {labels: labels(m), props: properties(m)}}) AS rels
+}
+RETURN '${name}' AS part, id, null AS node, {labels: labels(n), props: properties(n)} AS self, rels`;
+}
+
+/** Parameter name of a relation's id list in the batch statement. */
+export const relationParam = (name: RelationName): string => `ids_${name}`;
+
+const cache = new Map<string, NamedQuery>();
+
+/** The batch statement for node lookups (when `withNodes`) and the given relations (sorted, distinct). */
+export function batchQuery(withNodes: boolean, relations: readonly RelationName[]): NamedQuery {
+  const names = [...new Set(relations)].sort();
+  const key = `${withNodes ? 'nodes+' : ''}${names.join(',')}`;
+  let query = cache.get(key);
+  if (!query) {
+    const branches = [...(withNodes ? [NODES_BRANCH] : []), ...names.map((name) => relationBranch(name, relationParam(name)))];
+    query = { name: `batch(${key})`, cypher: branches.join('\nUNION ALL\n') };
+    cache.set(key, query);
+  }
+  return query;
+}
