@@ -36,7 +36,7 @@
  * NEXT_STAGE chain, whose ids are shared with the seed graph and may already exist. The next batch
  * is generated while the database writes the previous one.
  */
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { Neo4jError, type Driver } from 'neo4j-driver';
 import { SCHEMA_STATEMENTS } from '../src/db/graphModel';
 
 export interface GenerateOptions {
@@ -82,7 +82,7 @@ const HUB_ZIPF_S = 1.6;
 const LOG_EVERY_MS = 5_000;
 /** Write transactions in flight at once, for nodes and for relationships. */
 const NODE_TX_IN_FLIGHT = 2;
-const REL_TX_IN_FLIGHT = 1;
+const REL_TX_IN_FLIGHT = 2;
 
 const STAGES = [
   { id: 'stage-mining', name: 'Mining', aliases: [] as string[], order: 1 },
@@ -996,9 +996,19 @@ async function writeBatches(
   onBatch: (counts: Counts) => void,
 ): Promise<void> {
   const send = async (rows: string): Promise<void> => {
-    const { summary } = await driver.executeQuery(write.cypher, { rows }, { database, routing: neo4j.routing.WRITE });
-    const updates = summary.counters.updates();
-    onBatch({ nodes: updates.nodesCreated, relationships: updates.relationshipsCreated });
+    // executeQuery retries transient failures (deadlocks between the concurrent relationship
+    // transactions on a hub) within the driver's retry budget; a few more attempts on top.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { summary } = await driver.executeQuery(write.cypher, { rows }, { database, routing: neo4j.routing.WRITE });
+        const updates = summary.counters.updates();
+        onBatch({ nodes: updates.nodesCreated, relationships: updates.relationshipsCreated });
+        return;
+      } catch (error) {
+        if (attempt >= 4 || !(error instanceof Neo4jError && error.retriable)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   };
   const pending = new Set<Promise<void>>();
   let failure: unknown;
@@ -1076,12 +1086,14 @@ RETURN d.id AS id, dependents ORDER BY dependents DESC, id`,
   const pathFrom = deposits[1]?.id ?? hubDeposit;
   if (!hub || !hubDeposit || !pathFrom) throw new Error('choosing samples failed: no hub facility or deposit found');
 
-  // The farthest magnet/component plant downstream of pathFrom within 8 hops.
+  // The farthest magnet/component plant downstream of pathFrom within 6 hops (the chain
+  // deposit → mine → concentrator → separation → metal → component plant is 5 hops), so the
+  // paths query (8 hops by default) also finds longer alternatives.
   const [pathTo] = await read<{ id: string }>(
     driver,
     database,
     `MATCH (d:Entity {id: $from})
-MATCH p = ANY SHORTEST (d)${ACTIVE_HOP}{1,8}(f:Facility)
+MATCH p = ANY SHORTEST (d)${ACTIVE_HOP}{1,6}(f:Facility)
 WHERE EXISTS { (f)-[:AT_STAGE]->(:Entity {id: 'stage-component'}) }
 RETURN f.id AS id, length(p) AS hops ORDER BY hops DESC, id LIMIT 1`,
     { from: pathFrom },

@@ -6,7 +6,7 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   NotFound = 'NOT_FOUND',
   Timeout = 'TIMEOUT',
-  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -36,9 +36,9 @@ export class TimeoutError extends GraphQLError {
 }
 
 /** The database cannot be reached right now; retrying later may succeed. */
-export class DatabaseUnavailableError extends GraphQLError {
+export class ServiceUnavailableError extends GraphQLError {
   constructor() {
-    super('The graph database is unavailable; try again shortly', withCode(ErrorCode.DatabaseUnavailable));
+    super('The graph database is unavailable; try again shortly', withCode(ErrorCode.ServiceUnavailable));
   }
 }
 
@@ -56,6 +56,6 @@ const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.
 export function mapDatabaseError(error: unknown): unknown {
   if (!(error instanceof Neo4jError)) return error;
   if (TIMEOUT_CODES.has(error.code)) return new TimeoutError();
-  if (UNAVAILABLE_CODES.has(error.code)) return new DatabaseUnavailableError();
+  if (UNAVAILABLE_CODES.has(error.code)) return new ServiceUnavailableError();
   return error;
 }
