@@ -28,13 +28,18 @@
  * identical graph and any row can be produced without generating the others: the rows are
  * generated in streaming batches and memory stays bounded whatever the size.
  *
+ * The networks are independent so that an upstream search (the alternatives of `impact`) is
+ * bounded by one network, whatever the total size; hubs make it cover much of that network.
+ *
  * Loading. Schema first (SCHEMA_STATEMENTS, then db.awaitIndexes), then `UNWIND $rows … CREATE`
- * in one managed write transaction per batch: nodes per label, then relationships per type with
- * both endpoints matched through the `entity_id` uniqueness index. CREATE, not MERGE: the
- * benchmark loads into a database without `syn-` nodes (the CLI refuses otherwise), and the
- * uniqueness constraint still rejects any duplicate id. MERGE only for the 6 stage nodes and their
- * NEXT_STAGE chain, whose ids are shared with the seed graph and may already exist. The next batch
- * is generated while the database writes the previous one.
+ * in one managed write transaction per batch of `batchSize` rows (rows sent as one tab-separated
+ * string, see "Loading" below): nodes per label, then relationships per type with both endpoints
+ * matched through the `entity_id` uniqueness index. CREATE, not MERGE: the benchmark loads into a
+ * database without `syn-` nodes (the CLI refuses otherwise), MERGE would cost an extra index
+ * lookup per row, and the uniqueness constraint still rejects any duplicate id. MERGE only for the
+ * 6 stage nodes and their NEXT_STAGE chain, whose ids are shared with the seed graph and may
+ * already exist. Two transactions are in flight at a time and the next batch is generated while
+ * the database writes.
  */
 import neo4j, { Neo4jError, type Driver } from 'neo4j-driver';
 import { SCHEMA_STATEMENTS } from '../src/db/graphModel';
@@ -437,10 +442,6 @@ function district(rng: Rng, plan: Plan, cluster: number): number {
   return d0 + Math.floor(rng() * Math.max(1, d1 - d0));
 }
 
-function aliasRow(aliases: string[]): { aliases: string[]; aliasesText: string } {
-  return { aliases, aliasesText: aliases.join(' | ') };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Per-entity attributes, recomputable from the index alone
 
@@ -510,9 +511,8 @@ function* sourceRows(plan: Plan): Generator<Row> {
   }
 }
 
-function* stageRows(plan: Plan): Generator<Row> {
-  for (const stage of STAGES) yield { id: stage.id, name: stage.name, ...aliasRow([...stage.aliases]), order: stage.order, sourceIds: [sourceId(0)] };
-  void plan;
+function* stageRows(): Generator<Row> {
+  for (const stage of STAGES) yield { id: stage.id, name: stage.name, aliases: stage.aliases, order: stage.order, sourceIds: [sourceId(0)] };
 }
 
 function* elementRows(plan: Plan): Generator<Row> {
@@ -521,7 +521,7 @@ function* elementRows(plan: Plan): Generator<Row> {
     yield {
       id: elementId(e.symbol),
       name: e.name,
-      ...aliasRow([]),
+      aliases: [],
       symbol: e.symbol,
       symbolUpper: e.symbol.toUpperCase(),
       atomicNumber: e.z,
@@ -537,16 +537,16 @@ function* regionRows(plan: Plan): Generator<Row> {
   for (let i = 0; i < plan.countries; i++) {
     const rng = rngFor(plan, Stream.Country, i);
     const name = `${PLACE_PREFIXES[i % PLACE_PREFIXES.length]!}${COUNTRY_SUFFIXES[Math.floor(i / PLACE_PREFIXES.length) % COUNTRY_SUFFIXES.length]!}`;
-    yield { id: countryId(i), name, ...aliasRow([`${name.slice(0, 3).toUpperCase()}`]), kind: 'country', sourceIds: cite(rng, plan) };
+    yield { id: countryId(i), name, aliases: [`${name.slice(0, 3).toUpperCase()}`], kind: 'country', sourceIds: cite(rng, plan) };
   }
   for (let i = 0; i < plan.subjects; i++) {
     const rng = rngFor(plan, Stream.Subject, i);
     const name = `${placeName(Math.floor(rng() * PLACES))} ${pick(rng, SUBJECT_KINDS)}`;
-    yield { id: subjectId(i), name, ...aliasRow([]), kind: 'federal-subject', sourceIds: cite(rng, plan) };
+    yield { id: subjectId(i), name, aliases: [], kind: 'federal-subject', sourceIds: cite(rng, plan) };
   }
   for (let i = 0; i < plan.districts; i++) {
     const rng = rngFor(plan, Stream.District, i);
-    yield { id: districtId(i), name: `${placeName(Math.floor(rng() * PLACES))} District`, ...aliasRow([]), kind: 'district', sourceIds: cite(rng, plan) };
+    yield { id: districtId(i), name: `${placeName(Math.floor(rng() * PLACES))} District`, aliases: [], kind: 'district', sourceIds: cite(rng, plan) };
   }
 }
 
@@ -558,7 +558,7 @@ function* companyRows(plan: Plan): Generator<Row> {
       const place = placeName(Math.floor(rng() * PLACES));
       const word = pick(rng, COMPANY_WORDS);
       const aliases = rng() < 0.4 ? [`${place.slice(0, 3).toUpperCase()}${word.charAt(0)}`] : [];
-      yield { id: companyId(c, j, plan), name: `${place} ${word}`, ...aliasRow(aliases), kind: pick(rng, COMPANY_KINDS), sourceIds: cite(rng, plan) };
+      yield { id: companyId(c, j, plan), name: `${place} ${word}`, aliases, kind: pick(rng, COMPANY_KINDS), sourceIds: cite(rng, plan) };
     }
   }
 }
@@ -575,7 +575,7 @@ function* depositRows(plan: Plan): Generator<Row> {
       yield {
         id: depositId(c, j, plan),
         name: `${place} ${pick(rng, DEPOSIT_WORDS)}`,
-        ...aliasRow(rng() < 0.2 ? [`${place} ${commodity.name} project`] : []),
+        aliases: rng() < 0.2 ? [`${place} ${commodity.name} project`] : [],
         commodity: commodity.name,
         status,
         sourceIds: cite(rng, plan),
@@ -605,7 +605,7 @@ function* facilityRows(plan: Plan): Generator<Row> {
         const row: Row = {
           id: facilityId(c, layer, j, plan),
           name: `${place} ${title}${number > 1 ? ` No. ${number}` : ''}`,
-          ...aliasRow(rng() < 0.25 ? [`${place.slice(0, 3).toUpperCase()}-${layer + 1}${number}`] : []),
+          aliases: rng() < 0.25 ? [`${place.slice(0, 3).toUpperCase()}-${layer + 1}${number}`] : [],
           kind,
           status: state.status,
           startYear: state.startYear,
@@ -635,7 +635,7 @@ function* productRows(plan: Plan): Generator<Row> {
         yield {
           id: productId(c, tier, j, plan),
           name,
-          ...aliasRow([]),
+          aliases: [],
           kind: tier < 5 ? commodity.productKinds[tier]! : 'end use',
           sourceIds: cite(rng, plan),
         };
@@ -646,9 +646,8 @@ function* productRows(plan: Plan): Generator<Row> {
 
 // Relationships. Each generator draws from its own streams, so the graph does not depend on order.
 
-function* nextStageRows(plan: Plan): Generator<RelRow> {
+function* nextStageRows(): Generator<RelRow> {
   for (let i = 0; i + 1 < STAGES.length; i++) yield { from: STAGES[i]!.id, to: STAGES[i + 1]!.id, s: [sourceId(0)] };
-  void plan;
 }
 
 function* partOfRows(plan: Plan): Generator<RelRow> {

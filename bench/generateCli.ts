@@ -107,6 +107,7 @@ async function main(): Promise<number> {
   let embedded: EmbeddedNeo4j | undefined;
   let driver: Driver | undefined;
   let dataDir: string | undefined;
+  let verbose = false;
   const stop = async (): Promise<void> => {
     await driver?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
@@ -128,8 +129,9 @@ async function main(): Promise<number> {
         heap: args.heap,
         pageCache: args.pageCache,
         ...(config.neo4j.password ? { password: config.neo4j.password } : {}),
+        // Quiet until the database is known to be usable, so a refusal stays one line.
         log: (m) => {
-          if (!m.startsWith('[neo4j')) log(m);
+          if (verbose && !m.startsWith('[neo4j')) log(m);
         },
       });
       uri = embedded.uri;
@@ -138,17 +140,18 @@ async function main(): Promise<number> {
     await driver.getServerInfo({ database });
 
     const existing = await countSyntheticNodes(driver, database);
+    if (existing > 0 && !args.force) {
+      process.stderr.write(
+        `Database "${database}" at ${uri} already holds ${existing.toLocaleString('en-US')} synthetic (syn-) nodes; rerun with --force to delete them first\n`,
+      );
+      return 2;
+    }
+    verbose = true;
+    if (embedded) log(`Embedded Neo4j at ${uri} (pid ${embedded.pid}, data ${dataDir ?? ''}, heap ${args.heap}, page cache ${args.pageCache})`);
     if (existing > 0) {
-      if (!args.force) {
-        process.stderr.write(
-          `Database "${database}" at ${uri} already holds ${existing.toLocaleString('en-US')} synthetic (syn-) nodes; rerun with --force to delete them first\n`,
-        );
-        return 2;
-      }
       log(`--force: deleting ${existing.toLocaleString('en-US')} synthetic nodes first`);
       await deleteSyntheticGraph(driver, database, 2_000, log);
     }
-
     log(`Loading a synthetic graph of ~${args.nodes.toLocaleString('en-US')} nodes (seed ${args.seed}) into "${database}" at ${uri}`);
     const result = await generateGraph(driver, database, { nodes: args.nodes, seed: args.seed, batchSize: args.batchSize, log });
     process.stdout.write(`${JSON.stringify({ database, uri: embedded ? null : uri, dataDir: dataDir ?? null, ...result }, null, 2)}\n`);
@@ -157,11 +160,11 @@ async function main(): Promise<number> {
         `${result.relationships.toLocaleString('en-US')} relationships (${result.relationshipsPerSec.toLocaleString('en-US')}/s) in ${result.seconds} s`,
     );
     if (dataDir) {
+      await stop();
       const relative = path.relative(process.cwd(), dataDir) || dataDir;
       log(
         `The embedded Neo4j is stopped. To serve this graph: NEO4J_EMBEDDED_DATA_DIR=${relative} NEO4J_EMBEDDED_HEAP=${args.heap} ` +
-          `NEO4J_EMBEDDED_PAGECACHE=${args.pageCache} SEED_ON_EMPTY=false npm start ` +
-          `(or run Neo4j alone on it and set NEO4J_URI)`,
+          `NEO4J_EMBEDDED_PAGECACHE=${args.pageCache} SEED_ON_EMPTY=false npm start`,
       );
     }
     return 0;

@@ -262,7 +262,7 @@ async function main(): Promise<void> {
     servers.push(ours);
     const peer = await startServerProcess('bench/peerMain.ts', env, null, null);
     servers.push(peer);
-    app = await createApp({ config: { corsOrigins: '*', neo4j: { database, queryTimeoutMs: 60_000 } }, driver, log: silent });
+    app = await createApp({ config: { ...config, neo4j: { database, queryTimeoutMs: 60_000 } }, driver, log: silent });
 
     const results: DatasetFigures[] = [];
     for (const dataset of args.datasets) {

@@ -26,7 +26,39 @@ export interface Config {
     readonly pageCache: string;
   };
   readonly seedOnEmpty: boolean;
+  /** `production` hides stack traces and schema hints from clients. */
+  readonly production: boolean;
+  readonly http: {
+    readonly introspection: boolean;
+    readonly allowBatching: boolean;
+    /** Largest request body, e.g. `100kb`. */
+    readonly bodyLimit: string;
+    /** Deadline of a whole request; every Neo4j transaction gets what is left of it. */
+    readonly requestTimeoutMs: number;
+  };
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+    /** Query cost budgets per role (see plugins/limits.ts for the cost model). */
+    readonly costAnonymous: number;
+    readonly costAuthenticated: number;
+  };
+  readonly auth: {
+    /** API keys by SHA-256 hash (hex) of the key. */
+    readonly apiKeys: readonly { readonly name: string; readonly role: Role; readonly sha256: string }[];
+    readonly jwtSecret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly jwtIssuer: string | undefined;
+    readonly jwtAudience: string | undefined;
+    /** When true, reads need a credential too. */
+    readonly readsRequireAuth: boolean;
+  };
 }
+
+/** What a credential may do: `reader` reads, `writer` also writes (mutations). */
+export type Role = 'reader' | 'writer';
 
 const memory = z.string().regex(/^\d+[kmg]$/i, 'a size such as 512m or 1g');
 const port = z.coerce.number({ error: 'a port number' }).int('a whole number').min(1, 'a port 1-65535').max(65535, 'a port 1-65535');
@@ -51,7 +83,30 @@ const EnvSchema = z.object({
   NEO4J_EMBEDDED_HEAP: memory.default('512m'),
   NEO4J_EMBEDDED_PAGECACHE: memory.default('256m'),
   SEED_ON_EMPTY: bool.default(true),
+  NODE_ENV: z.string().default('development'),
+  INTROSPECTION: bool.default(true),
+  ALLOW_BATCHED_REQUESTS: bool.default(false),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(1).max(1000).default(50),
+  MAX_TOKENS: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  COST_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(50_000),
+  COST_LIMIT_AUTHENTICATED: z.coerce.number().int().min(1).default(500_000),
+  API_KEYS: z
+    .string()
+    .regex(/^([\w.-]+:(reader|writer):[0-9a-f]{64})(,[\w.-]+:(reader|writer):[0-9a-f]{64})*$/, 'a comma-separated list of name:role:sha256hex (see `npm run apikey`)')
+    .optional(),
+  JWT_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url({ error: 'an https:// URL of a JWKS' }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  READS_REQUIRE_AUTH: bool.default(false),
 });
+
+/** Variables whose values are never echoed, not even in an error. */
+const SECRET_VARIABLES = new Set(['NEO4J_PASSWORD', 'JWT_SECRET', 'API_KEYS']);
 
 /** A configuration problem a person can fix: printed as one line, exit code 2. */
 export class ConfigError extends Error {
@@ -65,7 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid ${variable}=${JSON.stringify(env[variable] ?? '')}: expected ${issue?.message ?? 'a valid value'}`);
+    const shown = SECRET_VARIABLES.has(variable) ? '' : `=${JSON.stringify(env[variable] ?? '')}`;
+    throw new ConfigError(`Invalid ${variable}${shown}: expected ${issue?.message ?? 'a valid value'}`);
   }
   const e = parsed.data;
   const origins = e.CORS_ORIGINS.trim() === '*' ? '*' : e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
@@ -89,5 +145,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       pageCache: e.NEO4J_EMBEDDED_PAGECACHE,
     },
     seedOnEmpty: e.SEED_ON_EMPTY,
+    production: e.NODE_ENV === 'production',
+    http: {
+      introspection: e.INTROSPECTION,
+      allowBatching: e.ALLOW_BATCHED_REQUESTS,
+      bodyLimit: e.BODY_LIMIT,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
+    limits: {
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxTokens: e.MAX_TOKENS,
+      costAnonymous: e.COST_LIMIT_ANONYMOUS,
+      costAuthenticated: e.COST_LIMIT_AUTHENTICATED,
+    },
+    auth: {
+      apiKeys: (e.API_KEYS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((entry) => {
+          const [name, role, sha256] = entry.split(':') as [string, Role, string];
+          return { name, role, sha256 };
+        }),
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      jwtIssuer: e.JWT_ISSUER,
+      jwtAudience: e.JWT_AUDIENCE,
+      readsRequireAuth: e.READS_REQUIRE_AUTH,
+    },
   };
 }

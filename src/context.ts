@@ -1,4 +1,5 @@
 import type { Driver } from 'neo4j-driver';
+import { ANONYMOUS, type Caller } from './auth';
 import { Executor } from './db/executor';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -6,6 +7,8 @@ import type { Logger } from './logger';
 /** What every resolver receives: built fresh for each request, so loader caches never leak across requests. */
 export interface Context {
   readonly requestId: string;
+  /** Who is calling (never a secret). */
+  readonly caller: Caller;
   readonly log: Logger;
   readonly db: Executor;
   readonly loaders: Loaders;
@@ -18,10 +21,19 @@ export interface ContextDeps {
   readonly log: Logger;
   /** Profile every statement (benchmarks). */
   readonly profile?: boolean;
+  /** Deadline of a whole request, in ms; the transactions of the request share it. */
+  readonly requestTimeoutMs?: number;
 }
 
-export function createContext(deps: ContextDeps, requestId: string, operationName?: string): Context {
-  const log = deps.log.child({ requestId });
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly operationName?: string;
+  readonly caller?: Caller;
+}
+
+export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
+  const { requestId, operationName, caller = ANONYMOUS } = typeof request === 'string' ? { requestId: request } : request;
+  const log = deps.log.child({ requestId, ...(caller.name ? { caller: caller.name } : {}) });
   const db = new Executor({
     driver: deps.driver,
     database: deps.database,
@@ -30,6 +42,7 @@ export function createContext(deps: ContextDeps, requestId: string, operationNam
     requestId,
     ...(operationName ? { operationName } : {}),
     ...(deps.profile ? { profile: true } : {}),
+    ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
   });
-  return { requestId, log, db, loaders: createLoaders(db) };
+  return { requestId, caller, log, db, loaders: createLoaders(db) };
 }

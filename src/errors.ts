@@ -7,6 +7,8 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   Timeout = 'TIMEOUT',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -11,11 +11,18 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
+import { armorProtection, costLimitPlugin } from './plugins/limits';
+import { createAuthenticator } from './auth';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
+/** The part of the configuration the HTTP app needs. */
+export type AppConfig = Pick<Config, 'corsOrigins' | 'production' | 'http' | 'limits' | 'auth'> & {
+  readonly neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'>;
+};
+
 export interface AppDeps {
-  readonly config: Pick<Config, 'corsOrigins'> & { neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'> };
+  readonly config: AppConfig;
   readonly driver: Driver;
   readonly log: Logger;
 }
@@ -34,12 +41,33 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, driver, log } = deps;
   const app = express();
   const httpServer = http.createServer(app);
+  const schema = buildSchema();
+  const armor = armorProtection(config.limits, config.production);
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorReportingPlugin(), roundTripsHeaderPlugin()],
+    schema,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...armor.plugins,
+      costLimitPlugin(schema, config.limits),
+      errorReportingPlugin(),
+      roundTripsHeaderPlugin(),
+    ],
+    validationRules: armor.validationRules,
     formatError: maskUnexpectedErrors,
-    includeStacktraceInErrorResponses: false,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    introspection: config.http.introspection,
+    allowBatchedHttpRequests: config.http.allowBatching,
+    csrfPrevention: true,
   });
+  const authenticate = createAuthenticator(config.auth);
+  const contextDeps = {
+    driver,
+    database: config.neo4j.database,
+    queryTimeoutMs: config.neo4j.queryTimeoutMs,
+    requestTimeoutMs: config.http.requestTimeoutMs,
+    log,
+  };
   await apollo.start();
 
   app.disable('x-powered-by');
@@ -71,14 +99,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.use(
     '/graphql',
-    express.json({ limit: '256kb' }),
+    express.json({ limit: config.http.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext(
-          { driver, database: config.neo4j.database, queryTimeoutMs: config.neo4j.queryTimeoutMs, log },
-          String(req.id),
-          typeof req.body?.operationName === 'string' ? req.body.operationName : undefined,
-        ),
+        createContext(contextDeps, {
+          requestId: String(req.id),
+          caller: await authenticate(req.headers),
+          ...(typeof req.body?.operationName === 'string' ? { operationName: req.body.operationName } : {}),
+        }),
     }),
   );
 

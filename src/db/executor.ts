@@ -1,5 +1,5 @@
 import neo4j, { type Driver, type EagerResult, type RecordShape } from 'neo4j-driver';
-import { mapDatabaseError } from '../errors';
+import { TimeoutError, mapDatabaseError } from '../errors';
 import type { Logger } from '../logger';
 
 /** A Cypher statement with a name for logs and transaction metadata. The text never contains user input. */
@@ -16,6 +16,8 @@ export interface ExecutorOptions {
   /** Named in the transaction metadata so `SHOW TRANSACTIONS` tells which request runs what. */
   readonly requestId?: string;
   readonly operationName?: string;
+  /** Epoch ms by which the whole request must be done; each transaction gets what is left (at most `timeoutMs`). */
+  readonly deadline?: number;
   /** Run every statement under PROFILE and add up its db hits in `dbHits` (benchmarks only: slower). */
   readonly profile?: boolean;
 }
@@ -51,7 +53,9 @@ export class Executor {
   }
 
   private async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown>, routing: 'READ' | 'WRITE'): Promise<T[]> {
-    const { driver, database, timeoutMs, log, requestId, operationName, profile } = this.options;
+    const { driver, database, log, requestId, operationName, profile, deadline } = this.options;
+    const timeoutMs = deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, deadline - Date.now());
+    if (timeoutMs <= 0) throw new TimeoutError();
     this.roundTrips++;
     const started = performance.now();
     try {

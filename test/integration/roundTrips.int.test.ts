@@ -1,12 +1,12 @@
 import type { Driver } from 'neo4j-driver';
 import { createApp, type App } from '../../src/server';
-import { database, execute, silentLog, testContext, testDriver } from '../support/testServer';
+import { appConfig, execute, silentLog, testContext, testDriver } from '../support/testServer';
 
 let driver: Driver;
 let app: App;
 beforeAll(async () => {
   driver = testDriver();
-  app = await createApp({ config: { corsOrigins: '*', neo4j: { database, queryTimeoutMs: 15_000 } }, driver, log: silentLog });
+  app = await createApp({ config: appConfig(), driver, log: silentLog });
 });
 afterAll(async () => {
   await app.stop();

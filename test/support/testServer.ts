@@ -1,11 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import neo4j, { type Driver } from 'neo4j-driver';
 import pino from 'pino';
-import { createApp, type App } from '../../src/server';
+import { createApp, type App, type AppConfig } from '../../src/server';
+import { loadConfig } from '../../src/config';
 import { createContext, type Context } from '../../src/context';
 
 export const database = process.env.NEO4J_DATABASE ?? 'neo4j';
 export const silentLog = pino({ level: 'silent' });
+
+/** The app configuration of the tests: the defaults, with `env` on top (variables as in the README). */
+export function appConfig(env: Record<string, string> = {}): AppConfig {
+  const config = loadConfig({ NEO4J_DATABASE: database, ...env });
+  return { ...config, neo4j: { database, queryTimeoutMs: 15_000 } };
+}
 
 /** A driver to the test database started by globalSetup. */
 export function testDriver(): Driver {
@@ -25,9 +32,9 @@ export interface RunningServer {
 }
 
 /** The real HTTP server on a free loopback port, over the real database. */
-export async function startTestServer(): Promise<RunningServer> {
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const driver = testDriver();
-  const app = await createApp({ config: { corsOrigins: '*', neo4j: { database, queryTimeoutMs: 15_000 } }, driver, log: silentLog });
+  const app = await createApp({ config: appConfig(env), driver, log: silentLog });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {
@@ -42,8 +49,8 @@ export async function startTestServer(): Promise<RunningServer> {
 }
 
 /** A fresh per-request context, for tests that execute operations without HTTP and inspect the executor. */
-export function testContext(driver: Driver, requestId = 'test'): Context {
-  return createContext({ driver, database, queryTimeoutMs: 15_000, log: silentLog }, requestId);
+export function testContext(driver: Driver, request: Parameters<typeof createContext>[1] = 'test'): Context {
+  return createContext({ driver, database, queryTimeoutMs: 15_000, log: silentLog }, request);
 }
 
 export interface GraphQLResponse<T> {

@@ -1,0 +1,81 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import { DEFAULT_PAGE_SIZE } from '../db/pages';
+
+/**
+ * Query limits. Depth, aliases, directives and tokens are checked by GraphQL Armor before execution
+ * (rejections keep their Apollo code and name the limit in `extensions.limit`); the cost is checked per
+ * request against the caller's budget (anonymous callers get the smaller one).
+ */
+
+type Limits = Config['limits'];
+
+function tagLimit(limit: string) {
+  return (_context: unknown, error: GraphQLError) => {
+    Object.assign(error.extensions, { limit });
+  };
+}
+
+export interface ArmorProtection {
+  readonly plugins: ApolloServerPlugin<Context>[];
+  readonly validationRules: ValidationRule[];
+}
+
+export function armorProtection(limits: Limits, production: boolean): ArmorProtection {
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, onReject: [tagLimit('maxDepth')] },
+    maxAliases: { n: limits.maxAliases, onReject: [tagLimit('maxAliases')] },
+    maxDirectives: { n: limits.maxDirectives, onReject: [tagLimit('maxDirectives')] },
+    maxTokens: { n: limits.maxTokens, onReject: [tagLimit('maxTokens')] },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const { plugins, validationRules } = armor.protect();
+  return { plugins: plugins as ApolloServerPlugin<Context>[], validationRules: validationRules as ValidationRule[] };
+}
+
+/** Unpaginated relationship lists are costed as if they held this many items. */
+const ASSUMED_LIST_SIZE = 10;
+
+/**
+ * Cost model: every field costs 1 plus its children; a list or connection multiplies its children by
+ * its page size (`first`/`last`, which traversals default to their result cap; else the default page,
+ * or ASSUMED_LIST_SIZE for plain lists). Traversal depth is bounded separately (maxHops ≤ 12).
+ */
+const supplyChainEstimator: ComplexityEstimator = ({ type: parent, args, field, childComplexity }) => {
+  // The page size was counted on the connection itself; its `edges` list adds nothing.
+  if (parent.name.endsWith('Connection')) return 1 + childComplexity;
+  const pageSize = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
+  const type = getNullableType(field.type);
+  const isConnection = getNamedType(type).name.endsWith('Connection');
+  const items = pageSize ?? (isListType(type) ? ASSUMED_LIST_SIZE : isConnection ? DEFAULT_PAGE_SIZE : 1);
+  return 1 + childComplexity * Math.max(1, items);
+};
+
+export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, contextValue }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            ...(request.operationName ? { operationName: request.operationName } : {}),
+            variables: request.variables ?? {},
+            estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          const budget = contextValue.caller.role === 'anonymous' ? limits.costAnonymous : limits.costAuthenticated;
+          if (cost > budget) {
+            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${budget} for ${contextValue.caller.role} callers; ask for smaller pages or fewer hops`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, budget, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
