@@ -111,21 +111,21 @@ RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT 10`,
       variables: { of: ids.dependentsOf },
       check: nonEmpty((d) => d.dependents),
       // The floor of a traversal is its one statement, run directly.
-      floor: { statement: traversalQuery('down', 6), params: { id: ids.dependentsOf, labels: [], limit: neo4j.int(100), ...time } },
+      floor: { statement: traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false }), params: { id: ids.dependentsOf, labels: [], limit: neo4j.int(100), ...time } },
     },
     {
       name: 'paths',
       query: /* GraphQL */ `query Paths($from: ID!, $to: ID!) { paths(from: $from, to: $to, first: 5) { length nodes { id } } }`,
       variables: { from: ids.pathFrom, to: ids.pathTo },
       check: nonEmpty((d) => d.paths),
-      floor: { statement: pathsQuery('down', 8, 5), params: { from: ids.pathFrom, to: ids.pathTo, ...time } },
+      floor: { statement: pathsQuery('down', 8, 5, 'current'), params: { from: ids.pathFrom, to: ids.pathTo, ...time } },
     },
     {
       name: 'impact',
       query: /* GraphQL */ `query Impact($of: ID!) { impact(of: [$of]) { affected { fullyExposed entity { id } } } }`,
       variables: { of: ids.impactOf },
       check: nonEmpty((d) => d.impact?.affected),
-      floor: { statement: impactQuery(8), params: { ids: [ids.impactOf], limit: neo4j.int(500), ...time } },
+      floor: { statement: impactQuery(8, 'current', false), params: { ids: [ids.impactOf], limit: neo4j.int(500), ...time } },
     },
   ];
 }

@@ -19,12 +19,12 @@ async function main(): Promise<void> {
   const driver = neo4j.driver(config.neo4j.uri, config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined);
   const time = { asOf: null, includeHistorical: false };
   const cases: [string, NamedQuery, Record<string, unknown>][] = [
-    ['dependents(of: dep-tastyg, maxHops: 6)', traversalQuery('down', 6), { id: 'dep-tastyg', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependents(of: reg-angara-yenisei, maxHops: 6)', traversalQuery('down', 6), { id: 'reg-angara-yenisei', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependencies(of: fac-glazov-magnet, maxHops: 6)', traversalQuery('up', 6), { id: 'fac-glazov-magnet', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependents(of: country-russia, maxHops: 12)', traversalQuery('down', 12), { id: 'country-russia', labels: [], limit: neo4j.int(500), ...time }],
-    ['paths(from: dep-lovozero, to: fac-glazov-magnet)', pathsQuery('down', 8, 5), { from: 'dep-lovozero', to: 'fac-glazov-magnet', ...time }],
-    ['impact(of: [fac-lovozero-gok])', impactQuery(8), { ids: ['fac-lovozero-gok'], limit: neo4j.int(500), ...time }],
+    ['dependents(of: dep-tastyg, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'dep-tastyg', labels: [], limit: neo4j.int(100), ...time }],
+    ['dependents(of: reg-angara-yenisei, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'reg-angara-yenisei', labels: [], limit: neo4j.int(100), ...time }],
+    ['dependencies(of: fac-glazov-magnet, maxHops: 6)', traversalQuery({ direction: 'up', maxHops: 6, time: 'current', withPaths: true }), { id: 'fac-glazov-magnet', labels: [], limit: neo4j.int(100), ...time }],
+    ['dependents(of: country-russia, maxHops: 12)', traversalQuery({ direction: 'down', maxHops: 12, time: 'current', withPaths: true }), { id: 'country-russia', labels: [], limit: neo4j.int(500), ...time }],
+    ['paths(from: dep-lovozero, to: fac-glazov-magnet)', pathsQuery('down', 8, 5, 'current'), { from: 'dep-lovozero', to: 'fac-glazov-magnet', ...time }],
+    ['impact(of: [fac-lovozero-gok])', impactQuery(8, 'current', true), { ids: ['fac-lovozero-gok'], limit: neo4j.int(500), ...time }],
   ];
   try {
     for (const [label, query, params] of cases) {

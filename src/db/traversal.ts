@@ -14,7 +14,7 @@ import {
   type EntityKindName,
   toEntityRecord,
 } from './models';
-import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, traversalQuery, type Direction } from './queries/traversal';
+import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, timeMode, traversalQuery, type Direction } from './queries/traversal';
 
 export interface TraversalOptions {
   readonly maxHops: number;
@@ -22,6 +22,8 @@ export interface TraversalOptions {
   readonly asOf?: number | null;
   readonly includeHistorical?: boolean | null;
   readonly limit: number;
+  /** Whether the caller selected the paths; without them the statement only counts hops. */
+  readonly withPaths: boolean;
 }
 
 interface RawLink {
@@ -54,7 +56,7 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
 
 /** Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path. */
 export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions): Promise<DependencyRecord[]> {
-  const rows = await db.read<RawPath & { entity: RawNode; hops: number }>(traversalQuery(direction, options.maxHops), {
+  const rows = await db.read<RawPath & { entity: RawNode; hops: number }>(traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths }), {
     id,
     labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]),
     limit: neo4j.int(options.limit),
@@ -70,7 +72,8 @@ export async function findPaths(
   direction: Direction,
   options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'includeHistorical'> & { first: number },
 ): Promise<PathRecord[]> {
-  const rows = await db.read<RawPath>(pathsQuery(direction, options.maxHops, options.first), { from, to, ...timeParams(options) });
+  const query = pathsQuery(direction, options.maxHops, options.first, timeMode(options.asOf, options.includeHistorical));
+  const rows = await db.read<RawPath>(query, { from, to, ...timeParams(options) });
   return rows.map(toPath);
 }
 
@@ -91,10 +94,10 @@ function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) =
 export async function impactOf(
   db: Executor,
   ids: readonly string[],
-  options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit'>,
+  options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit' | 'withPaths'>,
 ): Promise<Omit<ImpactRecord, 'disrupted'>> {
   const rows = await db.read<RawPath & { entity: RawNode; hops: number; alternatives: RawNode[]; stage: string | null; country: string | null }>(
-    impactQuery(options.maxHops),
+    impactQuery(options.maxHops, options.asOf != null ? 'asOf' : 'current', options.withPaths),
     { ids, limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
   );
   const affected = rows.map(

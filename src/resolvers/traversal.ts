@@ -13,6 +13,8 @@ import type {
   ShareBreakdownResolvers,
 } from '../generated/graphql';
 import { sourcesOf } from './helpers';
+import { selects } from './selection';
+import type { GraphQLResolveInfo } from 'graphql';
 
 const MAX_RESULTS = 500;
 const MAX_DISRUPTED = 20;
@@ -45,8 +47,9 @@ interface TraversalArgs {
 
 // Traversals run concurrently with the check that their start exists: one round trip of latency.
 
-async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs) {
+async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs, withPaths: boolean) {
   const options = {
+    withPaths,
     maxHops: hops(args.maxHops, 6),
     kinds: args.kinds ?? null,
     asOf: year(args.asOf),
@@ -57,17 +60,17 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
   return dependencies;
 }
 
-async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
+async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined, withPaths: boolean) {
   inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
   const unique = [...new Set(ids)];
-  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
+  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS, withPaths };
   const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
   return { disrupted, ...impact };
 }
 
 export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {
-  dependents: (_p, args, ctx) => dependencyList(ctx, args.of, 'down', args),
-  dependencies: (_p, args, ctx) => dependencyList(ctx, args.of, 'up', args),
+  dependents: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'down', args, selects(info, 'path')),
+  dependencies: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'up', args, selects(info, 'path')),
   paths: async (_p, args, ctx) => {
     const options = {
       maxHops: hops(args.maxHops, 8),
@@ -82,7 +85,7 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
     ]);
     return paths;
   },
-  impact: (_p, args, ctx) => impact(ctx, args.of, args.asOf, args.maxHops),
+  impact: (_p, args, ctx, info) => impact(ctx, args.of, args.asOf, args.maxHops, selects(info, 'affected', 'path')),
   supplyShares: async (_p, args, ctx) => {
     if (args.stage.length === 0 || args.stage.length > 100) throw new BadUserInputError('"stage" must be 1 to 100 characters', 'stage');
     let commodity = 'rare earths';
@@ -100,9 +103,12 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
 
 /** The same traversals as fields of the entity types (one query per parent: for single entities). */
 type FieldArgs = { maxHops?: number | null; kinds?: readonly EntityKindName[] | null; asOf?: number | null };
-export const dependentsField = (parent: EntityRecord, args: FieldArgs, ctx: Context) => dependencyList(ctx, parent.id, 'down', args);
-export const dependenciesField = (parent: EntityRecord, args: FieldArgs, ctx: Context) => dependencyList(ctx, parent.id, 'up', args);
-export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context) => impact(ctx, [parent.id], args.asOf, null);
+export const dependentsField = (parent: EntityRecord, args: FieldArgs, ctx: Context, info: GraphQLResolveInfo) =>
+  dependencyList(ctx, parent.id, 'down', args, selects(info, 'path'));
+export const dependenciesField = (parent: EntityRecord, args: FieldArgs, ctx: Context, info: GraphQLResolveInfo) =>
+  dependencyList(ctx, parent.id, 'up', args, selects(info, 'path'));
+export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context, info: GraphQLResolveInfo) =>
+  impact(ctx, [parent.id], args.asOf, null, selects(info, 'affected', 'path'));
 
 export const Path: PathResolvers = {
   length: (p) => p.links.length,

@@ -28,43 +28,71 @@ const SUPPLY_ROUTE = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
 export type Direction = 'down' | 'up';
 
 /**
- * One step of a quantified path pattern over relationship `r` into node `next`: the link is active and
- * the node exists at `$asOf`. Companies are not part of the flow: SUPPLIES between companies is an
- * agreement (money, off-take), not material.
+ * Which links and facilities count. `current`: everything but ended links and closed facilities
+ * (planned ones included); `history`: everything; `asOf`: what exists and operates in `$asOf`. Each
+ * mode gets its own statement, so the planner sees plain predicates instead of parameter switches.
  */
-function step(next: string): string {
-  return `NOT ${next}:Company AND ${linkActive('r')} AND ${exists(next)}`;
+export type TimeMode = 'current' | 'history' | 'asOf';
+
+export function timeMode(asOf: number | null | undefined, includeHistorical: boolean | null | undefined): TimeMode {
+  return asOf != null ? 'asOf' : includeHistorical ? 'history' : 'current';
 }
 
-/** A directed hop of a quantified path pattern, from `x` to `y`: downstream follows the stored direction. */
-function hop(direction: Direction, types: string, extra = ''): string {
-  const rel = direction === 'down' ? `-[r:${types}]->` : `<-[r:${types}]-`;
-  return `((x)${rel}(y) WHERE ${step('y')}${extra})`;
+/** The statement shape: direction, hop bound, time mode, and whether paths are returned at all. */
+export interface Variant {
+  readonly direction: Direction;
+  readonly maxHops: number;
+  readonly time: TimeMode;
+  /** When false, only each entity's hop count is computed (no path materialised or returned). */
+  readonly withPaths: boolean;
 }
 
-/** A link counts when active in `$asOf` (or, without it, unless it has ended and history is not asked for). */
-function linkActive(r: string): string {
-  return `(CASE WHEN $asOf IS NULL THEN $includeHistorical OR coalesce(${r}.status, '') <> 'historical'
-      ELSE coalesce(${r}.startYear, 0) <= $asOf AND coalesce(${r}.endYear, 9999) >= $asOf
-        AND (coalesce(${r}.status, '') <> 'historical' OR ${r}.endYear IS NOT NULL) END)`;
+/** A link counts in the time mode. */
+function linkActive(r: string, time: TimeMode): string {
+  switch (time) {
+    case 'current':
+      return `coalesce(${r}.status, '') <> 'historical'`;
+    case 'history':
+      return 'true';
+    case 'asOf':
+      return `coalesce(${r}.startYear, 0) <= $asOf AND coalesce(${r}.endYear, 9999) >= $asOf
+        AND (coalesce(${r}.status, '') <> 'historical' OR ${r}.endYear IS NOT NULL)`;
+  }
 }
 
 /**
- * An entity counts when it exists in `$asOf`: a facility that has started by then (or operates with an
- * unknown start) and has not ended. Without `$asOf`, only ended facilities are left out (unless asked).
+ * An entity counts in the time mode: with `$asOf`, a facility that has started by then (or operates with
+ * an unknown start) and has not ended; otherwise a facility that is not closed (unless history is asked).
  */
-function exists(n: string): string {
-  return `(NOT ${n}:Facility OR CASE WHEN $asOf IS NULL THEN $includeHistorical OR NOT ${n}.status IN ['historical', 'suspended']
-      ELSE coalesce(${n}.endYear, 9999) >= $asOf AND NOT ${n}.status IN ['historical', 'suspended']
-        AND CASE WHEN ${n}.startYear IS NULL THEN ${n}.status IN ['operating', 'pilot'] ELSE ${n}.startYear <= $asOf END END)`;
+function exists(n: string, time: TimeMode): string {
+  switch (time) {
+    case 'current':
+      return `(NOT ${n}:Facility OR NOT ${n}.status IN ['historical', 'suspended'])`;
+    case 'history':
+      return 'true';
+    case 'asOf':
+      return `(NOT ${n}:Facility OR (coalesce(${n}.endYear, 9999) >= $asOf AND NOT ${n}.status IN ['historical', 'suspended']
+        AND CASE WHEN ${n}.startYear IS NULL THEN ${n}.status IN ['operating', 'pilot'] ELSE ${n}.startYear <= $asOf END))`;
+  }
+}
+
+/**
+ * One hop of a quantified path pattern from `x` to `y` over `r`, directed (downstream follows the
+ * stored direction): the link is active and `y` exists. Companies are not part of the flow: SUPPLIES
+ * between companies is an agreement (money, off-take), not material.
+ */
+function hop(direction: Direction, types: string, time: TimeMode, extra = ''): string {
+  const rel = direction === 'down' ? `-[r:${types}]->` : `<-[r:${types}]-`;
+  return `((x)${rel}(y) WHERE NOT y:Company AND ${linkActive('r', time)} AND ${exists('y', time)}${extra})`;
 }
 
 /**
  * Where a traversal enters the flow network from `start`: a region through what lies in it (at any
  * depth), a company through what it operates or holds a licence for, an element upstream through the
- * deposits that contain it; anything else is itself the entry. Yields `a` (entry) and `p0` (how).
+ * deposits that contain it; anything else is itself the entry. Yields `a` (entry, existing in the time
+ * mode) and `p0` (how it was reached); `carry` lists further variables to keep.
  */
-function entries(direction: Direction): string {
+function entries(direction: Direction, time: TimeMode, carry = ''): string {
   const elementUpstream =
     direction === 'up'
       ? `
@@ -85,17 +113,27 @@ function entries(direction: Direction): string {
     WITH start WHERE NOT start:Region AND NOT start:Company
     MATCH p0 = (start)
     RETURN start AS a, p0${elementUpstream}
-  }`;
+  }
+  WITH start, a, p0${carry} WHERE ${exists('a', time)}`;
 }
 
-/** Everything reachable from the entries within `maxHops`, with the path to it (entry step included). */
-function reachable(direction: Direction, maxHops: number): string {
+/** Everything reachable from the entries within the bound, with the path to it (entry step included). */
+function reachable(v: Variant): string {
   return `CALL (a, p0) {
     RETURN a AS target, nodes(p0) AS ns, relationships(p0) AS rs
     UNION
-    MATCH p1 = ANY SHORTEST (a)${hop(direction, FLOW)}{1,${maxHops}}(b)
+    MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops}}(b)
     RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs
   }`;
+}
+
+/** Keeps, per target, its shortest path (`best`) and hop count; `extra` variables are carried along. */
+function shortestPerTarget(v: Variant, extra = ''): string {
+  return v.withPaths
+    ? `WITH target, ns, rs${extra} ORDER BY size(rs)
+WITH target${extra}, head(collect({ns: ns, rs: rs})) AS best
+WITH target${extra}, best, size(best.rs) AS hops`
+    : `WITH target${extra}, min(size(rs)) AS hops, {ns: [], rs: []} AS best`;
 }
 
 const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
@@ -108,45 +146,44 @@ function checkBound(value: number, max: number, what: string): void {
 }
 
 const cache = new Map<string, NamedQuery>();
-function cached(key: string, build: () => string): NamedQuery {
-  let query = cache.get(key);
+function cached(name: string, key: string, build: () => string): NamedQuery {
+  let query = cache.get(`${name}:${key}`);
   if (!query) {
-    query = { name: key.split(':')[0]!, cypher: build() };
-    cache.set(key, query);
+    query = { name, cypher: build() };
+    cache.set(`${name}:${key}`, query);
   }
   return query;
 }
+const variantKey = (v: Variant) => `${v.direction}:${v.maxHops}:${v.time}:${v.withPaths}`;
 
 /** Dependents (`down`) or dependencies (`up`) of `$id`: one shortest path to each, nearest first. */
-export function traversalQuery(direction: Direction, maxHops: number): NamedQuery {
-  checkBound(maxHops, MAX_HOPS, 'maxHops');
-  return cached(`${direction === 'down' ? 'dependents' : 'dependencies'}:${maxHops}`, () => `
+export function traversalQuery(v: Variant): NamedQuery {
+  checkBound(v.maxHops, MAX_HOPS, 'maxHops');
+  return cached(v.direction === 'down' ? 'dependents' : 'dependencies', variantKey(v), () => `
 MATCH (start:Entity {id: $id})
-${entries(direction)}
-${reachable(direction, maxHops)}
+${entries(v.direction, v.time)}
+${reachable(v)}
 WITH start, target, ns, rs
-WHERE target <> start AND size(rs) <= ${maxHops}
+WHERE target <> start AND size(rs) <= ${v.maxHops}
   AND (size($labels) = 0 OR any(l IN labels(target) WHERE l IN $labels))
-  AND all(n IN ns WHERE ${exists('n')})
-WITH target, ns, rs ORDER BY size(rs)
-WITH target, head(collect({ns: ns, rs: rs})) AS best
-RETURN ${RAW('target')} AS entity, size(best.rs) AS hops, ${PATH_COLUMNS}
+${shortestPerTarget(v)}
+RETURN ${RAW('target')} AS entity, hops, ${PATH_COLUMNS}
 ORDER BY hops, target.name
 LIMIT $limit`);
 }
 
 /** Up to `first` shortest paths from `$from` to `$to` (a company or region as `to` ends at what it runs or contains). */
-export function pathsQuery(direction: Direction, maxHops: number, first: number): NamedQuery {
+export function pathsQuery(direction: Direction, maxHops: number, first: number, time: TimeMode): NamedQuery {
   checkBound(maxHops, MAX_HOPS, 'maxHops');
   checkBound(first, MAX_PATHS, 'first');
-  return cached(`paths:${direction}:${maxHops}:${first}`, () => `
+  return cached('paths', `${direction}:${maxHops}:${first}:${time}`, () => `
 MATCH (start:Entity {id: $from}), (to:Entity {id: $to})
-${entries(direction)}
-MATCH p1 = SHORTEST ${first} (a)${hop(direction, FLOW)}{0,${maxHops}}(b WHERE b = to
+${entries(direction, time, ', to')}
+MATCH p1 = SHORTEST ${first} (a)${hop(direction, FLOW, time)}{0,${maxHops}}(b WHERE b = to
   OR (to:Company AND EXISTS { (to)-[:OPERATES|HOLDS_LICENCE]->(b) })
   OR (to:Region AND EXISTS { (b)-[:LOCATED_IN|PART_OF*1..6]->(to) }))
 WITH {ns: nodes(p0) + tail(nodes(p1)), rs: relationships(p0) + relationships(p1)} AS best
-WHERE 0 < size(best.rs) <= ${maxHops} AND all(n IN best.ns WHERE ${exists('n')})
+WHERE 0 < size(best.rs) <= ${maxHops}
 RETURN ${PATH_COLUMNS}
 ORDER BY size(links)
 LIMIT ${first}`);
@@ -156,22 +193,22 @@ LIMIT ${first}`);
  * What is downstream of the disrupted entities `$ids`, and for each affected entity the deposits that
  * still reach it upstream without passing through anything disrupted (contracted flows and production).
  */
-export function impactQuery(maxHops: number): NamedQuery {
+export function impactQuery(maxHops: number, time: Exclude<TimeMode, 'history'>, withPaths: boolean): NamedQuery {
   checkBound(maxHops, MAX_HOPS, 'maxHops');
-  return cached(`impact:${maxHops}`, () => `
+  const v: Variant = { direction: 'down', maxHops, time, withPaths };
+  return cached('impact', variantKey(v), () => `
 UNWIND $ids AS sid
 MATCH (start:Entity {id: sid})
-${entries('down')}
+${entries('down', time)}
 WITH collect({a: a, p0: p0}) AS entryRows, $ids + collect(DISTINCT a.id) AS avoid
 UNWIND entryRows AS entry
 WITH entry.a AS a, entry.p0 AS p0, avoid
-${reachable('down', maxHops)}
+${reachable(v)}
 WITH target, ns, rs, avoid
-WHERE NOT target.id IN avoid AND size(rs) <= ${maxHops} AND all(n IN ns WHERE ${exists('n')})
-WITH target, avoid, ns, rs ORDER BY size(rs)
-WITH target, avoid, head(collect({ns: ns, rs: rs})) AS best
+WHERE NOT target.id IN avoid AND size(rs) <= ${maxHops}
+${shortestPerTarget(v, ', avoid')}
 CALL (target, avoid) {
-  OPTIONAL MATCH ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
+  OPTIONAL MATCH ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, time, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
   WITH DISTINCT origin WHERE origin IS NOT NULL
   ORDER BY origin.name
   RETURN collect(${RAW('origin')}) AS alternatives
@@ -185,7 +222,7 @@ CALL (target) {
   OPTIONAL MATCH (target)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(country:Region {kind: 'country'})
   RETURN country.name AS country LIMIT 1
 }
-RETURN ${RAW('target')} AS entity, size(best.rs) AS hops, alternatives, stage, country, ${PATH_COLUMNS}
+RETURN ${RAW('target')} AS entity, hops, alternatives, stage, country, ${PATH_COLUMNS}
 ORDER BY hops, target.name
 LIMIT $limit`);
 }
