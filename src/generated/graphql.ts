@@ -664,7 +664,7 @@ export type ImpactCount = {
 /** An entity affected by a disruption. */
 export type ImpactedEntity = {
   __typename?: 'ImpactedEntity';
-  /** Deposits that still reach this entity without passing through the disrupted entities. */
+  /** Deposits that still reach this entity without passing through the disrupted entities (up to 10, nearest first). */
   alternatives: Array<Entity>;
   /** The affected entity. */
   entity: Entity;

@@ -19,6 +19,8 @@ import type { NamedQuery } from '../executor';
 
 export const MAX_HOPS = 12;
 export const MAX_PATHS = 10;
+/** Alternatives reported per affected entity (the nearest ones). */
+export const MAX_ALTERNATIVES = 10;
 
 /** Stored relationship types along which material flows; all are stored pointing downstream. */
 const FLOW = 'FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN';
@@ -208,9 +210,11 @@ WITH target, ns, rs, avoid
 WHERE NOT target.id IN avoid AND size(rs) <= ${maxHops}
 ${shortestPerTarget(v, ', avoid')}
 CALL (target, avoid) {
-  OPTIONAL MATCH ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, time, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
-  WITH DISTINCT origin WHERE origin IS NOT NULL
-  ORDER BY origin.name
+  // The nearest few alternatives answer the question; the search stops once it has found them.
+  OPTIONAL MATCH p = ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, time, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
+  WITH origin, length(p) AS distance WHERE origin IS NOT NULL
+  LIMIT ${MAX_ALTERNATIVES}
+  WITH origin ORDER BY distance, origin.name
   RETURN collect(${RAW('origin')}) AS alternatives
 }
 CALL (target) {
