@@ -61,7 +61,7 @@ export function ourOperations(ids: BenchIds): Operation[] {
       floor: {
         statement: {
           name: 'floor.lookup',
-          cypher: `MATCH (f:Facility {id: $id})
+          cypher: `MATCH (f:Entity {id: $id}) WHERE f:Facility
 RETURN f.id AS id, f.name AS name, f.status AS status, f.startYear AS startYear,
   [(c:Company)-[:OPERATES]->(f) | c.name][0] AS operator,
   [(f)-[:LOCATED_IN]->(r:Region) | {name: r.name, parent: [(r)-[:PART_OF]->(p:Region) | p.name][0]}][0] AS region,

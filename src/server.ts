@@ -53,6 +53,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       roundTripsHeaderPlugin(),
     ],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: maskUnexpectedErrors,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -8,15 +8,24 @@ import { DEFAULT_PAGE_SIZE } from '../db/pages';
 
 /**
  * Query limits. Depth, aliases, directives and tokens are checked by GraphQL Armor before execution
- * (rejections keep their Apollo code and name the limit in `extensions.limit`); the cost is checked per
- * request against the caller's budget (anonymous callers get the smaller one).
+ * (they name the limit in `extensions.limit`); tokens are limited by the GraphQL parser (a parse error);
+ * the cost is checked per request against the caller's budget (anonymous callers get the smaller one).
  */
 
 type Limits = Config['limits'];
 
-function tagLimit(limit: string) {
-  return (_context: unknown, error: GraphQLError) => {
-    Object.assign(error.extensions, { limit });
+/**
+ * Reports a rejection with the limit it hit. (Armor's own Apollo reporter drops every extension but a
+ * code, so rejection is reported here instead: `propagateOnRejection: false` keeps Armor from reporting too.)
+ */
+function reject(limit: string) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        context?.reportError(new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit } }));
+      },
+    ],
   };
 }
 
@@ -27,10 +36,12 @@ export interface ArmorProtection {
 
 export function armorProtection(limits: Limits, production: boolean): ArmorProtection {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, onReject: [tagLimit('maxDepth')] },
-    maxAliases: { n: limits.maxAliases, onReject: [tagLimit('maxAliases')] },
-    maxDirectives: { n: limits.maxDirectives, onReject: [tagLimit('maxDirectives')] },
-    maxTokens: { n: limits.maxTokens, onReject: [tagLimit('maxTokens')] },
+    maxDepth: { n: limits.maxDepth, ...reject('maxDepth') },
+    maxAliases: { n: limits.maxAliases, ...reject('maxAliases') },
+    maxDirectives: { n: limits.maxDirectives, ...reject('maxDirectives') },
+    // Tokens are limited by the parser itself (`parseOptions.maxTokens` in server.ts): Armor's Apollo
+    // token plugin throws from a plugin hook, which Apollo answers with a 500.
+    maxTokens: { enabled: false },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   });

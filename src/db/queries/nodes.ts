@@ -9,9 +9,10 @@ export const ELEMENT_BY_SYMBOL: NamedQuery = {
 /** Full-text search over names and aliases (index `entity_search`, ASCII-folding analyzer). */
 export const SEARCH_ENTITIES: NamedQuery = {
   name: 'searchEntities',
+  // Order and cut on the score alone before reading any property: a prefix or fuzzy term can match
+  // tens of thousands of nodes on a large graph.
   cypher: `CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node, score
 WHERE size($labels) = 0 OR any(label IN labels(node) WHERE label IN $labels)
-RETURN {labels: labels(node), props: properties(node)} AS node, score
-ORDER BY score DESC, node.props.name
-LIMIT $limit`,
+WITH node, score ORDER BY score DESC LIMIT $limit
+RETURN {labels: labels(node), props: properties(node)} AS node, score`,
 };
