@@ -17,7 +17,7 @@ export interface PageArgs {
   before?: string | null;
 }
 
-function pageSize(value: number | null | undefined, argument: string): number {
+export function pageSize(value: number | null | undefined, argument: string): number {
   if (value === null || value === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
     throw new BadUserInputError(`"${argument}" must be between 0 and ${MAX_PAGE_SIZE} (got ${value})`, argument);

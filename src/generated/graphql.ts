@@ -48,7 +48,7 @@ export type Company = Entity & Node & {
   details: Array<Detail>;
   entityKind: EntityKind;
   /** Facilities this company operates. */
-  facilities: Array<Facility>;
+  facilities: FacilityConnection;
   /** Companies and deposits this one owns or controls, with shares where known. */
   holdings: Array<Ownership>;
   id: Scalars['ID']['output'];
@@ -62,10 +62,10 @@ export type Company = Entity & Node & {
   /** Companies this one is a subsidiary of or owned by, with shares where known. */
   owners: Array<Ownership>;
   /** Facilities and projects this company participates in (without operating them). */
-  participatesIn: Array<Facility>;
+  participatesIn: FacilityConnection;
   sources: Array<Source>;
   /** Subsidiaries. */
-  subsidiaries: Array<Company>;
+  subsidiaries: CompanyConnection;
   /** Off-take, supply and financing agreements this company is party to, as supplier. */
   supplies: Array<SupplyLink>;
 };
@@ -76,6 +76,27 @@ export type CompanyDependentsArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
   maxHops?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A company, state corporation, government body, university or fund. */
+export type CompanyFacilitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A company, state corporation, government body, university or fund. */
+export type CompanyParticipatesInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A company, state corporation, government body, university or fund. */
+export type CompanySubsidiariesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of companies. */
@@ -298,7 +319,7 @@ export type Element = Entity & Node & {
   atomicNumber: Scalars['Int']['output'];
   confidence: Confidence;
   /** Products that contain this element. */
-  containedIn: Array<Product>;
+  containedIn: ProductConnection;
   /** Deposits and facilities this element comes from (see `Query.dependencies`). */
   dependencies: Array<Dependency>;
   /** Products and end uses that depend on this element (see `Query.dependents`). */
@@ -322,7 +343,14 @@ export type Element = Entity & Node & {
   /** Chemical symbol, for example `Nd`. */
   symbol: Scalars['String']['output'];
   /** Products this element is used in. */
-  usedIn: Array<Product>;
+  usedIn: ProductConnection;
+};
+
+
+/** A chemical element. Reference data: responses may be cached for 5 minutes. */
+export type ElementContainedInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -339,6 +367,13 @@ export type ElementDependentsArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
   maxHops?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A chemical element. Reference data: responses may be cached for 5 minutes. */
+export type ElementUsedInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of elements. */
@@ -815,7 +850,7 @@ export type Product = Entity & Node & {
   aliases: Array<Scalars['String']['output']>;
   confidence: Confidence;
   /** Facilities that consume it. */
-  consumedBy: Array<Facility>;
+  consumedBy: FacilityConnection;
   /** Everything this product is made from, back to deposits (see `Query.dependencies`). */
   dependencies: Array<Dependency>;
   /** Everything downstream of this product (see `Query.dependents`). */
@@ -837,7 +872,14 @@ export type Product = Entity & Node & {
   /** Supply-chain stage of the product. */
   stage: Maybe<SupplyChainStage>;
   /** Products and end uses this product is used in. */
-  usedIn: Array<Product>;
+  usedIn: ProductConnection;
+};
+
+
+/** A material or good: ore, concentrate, oxide, metal, alloy, magnet, component, chemical, or an end use. */
+export type ProductConsumedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -854,6 +896,13 @@ export type ProductDependentsArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
   maxHops?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A material or good: ore, concentrate, oxide, metal, alloy, magnet, component, chemical, or an end use. */
+export type ProductUsedInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of products. */
@@ -1191,17 +1240,17 @@ export type Region = Entity & Node & {
   __typename?: 'Region';
   aliases: Array<Scalars['String']['output']>;
   /** Regions directly part of this one. */
-  children: Array<Region>;
+  children: RegionConnection;
   confidence: Confidence;
   /** Deposits located directly in this region. */
-  deposits: Array<Deposit>;
+  deposits: DepositConnection;
   description: Maybe<Scalars['String']['output']>;
   details: Array<Detail>;
   entityKind: EntityKind;
   /** Export controls this country imposes. */
   exportControls: Array<ExportControl>;
   /** Facilities located directly in this region (use `facilities(where: {inRegion})` for all levels below). */
-  facilities: Array<Facility>;
+  facilities: FacilityConnection;
   /** National figures (reserves, production) reported for this region, each with its source and year; conflicting figures are all kept. */
   figures: Array<Figure>;
   id: Scalars['ID']['output'];
@@ -1217,6 +1266,27 @@ export type Region = Entity & Node & {
   /** Shares of supply-chain stages held by this country. */
   shares: Array<StageShare>;
   sources: Array<Source>;
+};
+
+
+/** A place. Regions form a hierarchy through `parent` (a district is part of a federal subject, which is part of a country). */
+export type RegionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A place. Regions form a hierarchy through `parent` (a district is part of a federal subject, which is part of a country). */
+export type RegionDepositsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A place. Regions form a hierarchy through `parent` (a district is part of a federal subject, which is part of a country). */
+export type RegionFacilitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of regions. */
@@ -1395,7 +1465,7 @@ export type SupplyChainStage = Entity & Node & {
   details: Array<Detail>;
   entityKind: EntityKind;
   /** Facilities working at this stage. */
-  facilities: Array<Facility>;
+  facilities: FacilityConnection;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   /** The next stage downstream. */
@@ -1407,6 +1477,13 @@ export type SupplyChainStage = Entity & Node & {
   /** Countries' shares of this stage, by year and commodity, each with its source. */
   shares: Array<StageShare>;
   sources: Array<Source>;
+};
+
+
+/** A stage of the supply chain, ordered from mining (1) to end use (6). */
+export type SupplyChainStageFacilitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A link in the supply chain: a material flow, supply agreement, production or use, with its provenance. */
@@ -1680,7 +1757,7 @@ export type CompanyResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  facilities?: Resolver<Array<ResolversTypes['Facility']>, ParentType, ContextType>;
+  facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<CompanyFacilitiesArgs>>;
   holdings?: Resolver<Array<ResolversTypes['Ownership']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1688,9 +1765,9 @@ export type CompanyResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Ownership']>, ParentType, ContextType>;
-  participatesIn?: Resolver<Array<ResolversTypes['Facility']>, ParentType, ContextType>;
+  participatesIn?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<CompanyParticipatesInArgs>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
-  subsidiaries?: Resolver<Array<ResolversTypes['Company']>, ParentType, ContextType>;
+  subsidiaries?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<CompanySubsidiariesArgs>>;
   supplies?: Resolver<Array<ResolversTypes['SupplyLink']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1770,7 +1847,7 @@ export type ElementResolvers<ContextType = Context, ParentType extends Resolvers
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   atomicNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
-  containedIn?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  containedIn?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<ElementContainedInArgs>>;
   dependencies?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<ElementDependenciesArgs, 'maxHops'>>;
   dependents?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<ElementDependentsArgs, 'maxHops'>>;
   deposits?: Resolver<Array<ResolversTypes['ContainedElement']>, ParentType, ContextType>;
@@ -1785,7 +1862,7 @@ export type ElementResolvers<ContextType = Context, ParentType extends Resolvers
   reeClass?: Resolver<Maybe<ResolversTypes['ReeClass']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   symbol?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  usedIn?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  usedIn?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<ElementUsedInArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1934,7 +2011,7 @@ export type PathResolvers<ContextType = Context, ParentType extends ResolversPar
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
-  consumedBy?: Resolver<Array<ResolversTypes['Facility']>, ParentType, ContextType>;
+  consumedBy?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<ProductConsumedByArgs>>;
   dependencies?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<ProductDependenciesArgs, 'maxHops'>>;
   dependents?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<ProductDependentsArgs, 'maxHops'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1948,7 +2025,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   producedBy?: Resolver<Array<ResolversTypes['Production']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['SupplyChainStage']>, ParentType, ContextType>;
-  usedIn?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  usedIn?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<ProductUsedInArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1995,14 +2072,14 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type RegionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = ResolversObject<{
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  children?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['RegionConnection'], ParentType, ContextType, Partial<RegionChildrenArgs>>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
-  deposits?: Resolver<Array<ResolversTypes['Deposit']>, ParentType, ContextType>;
+  deposits?: Resolver<ResolversTypes['DepositConnection'], ParentType, ContextType, Partial<RegionDepositsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   exportControls?: Resolver<Array<ResolversTypes['ExportControl']>, ParentType, ContextType>;
-  facilities?: Resolver<Array<ResolversTypes['Facility']>, ParentType, ContextType>;
+  facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<RegionFacilitiesArgs>>;
   figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2067,7 +2144,7 @@ export type SupplyChainStageResolvers<ContextType = Context, ParentType extends 
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
-  facilities?: Resolver<Array<ResolversTypes['Facility']>, ParentType, ContextType>;
+  facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<SupplyChainStageFacilitiesArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   next?: Resolver<Maybe<ResolversTypes['SupplyChainStage']>, ParentType, ContextType>;

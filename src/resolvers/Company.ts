@@ -1,7 +1,7 @@
 import type { CompanyResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
 import { dependentsField } from './traversal';
-import { firstRelated, relatedEntities, relationsOf } from './helpers';
+import { firstRelated, relatedPage, relationsOf } from './helpers';
 
 export const Company: CompanyResolvers = {
   ...entityFields,
@@ -10,10 +10,10 @@ export const Company: CompanyResolvers = {
   owner: async (p, _a, ctx) => (await firstRelated(ctx, 'parentCompanies', p.id)) ?? (await firstRelated(ctx, 'ownedBy', p.id)),
   owners: (p, _a, ctx) => relationsOf(ctx, 'ownedBy', p.id),
   holdings: (p, _a, ctx) => relationsOf(ctx, 'holdings', p.id),
-  subsidiaries: (p, _a, ctx) => relatedEntities(ctx, 'subsidiaries', p.id),
-  facilities: (p, _a, ctx) => relatedEntities(ctx, 'operates', p.id),
+  subsidiaries: (p, a, ctx) => relatedPage(ctx, 'subsidiaries', p.id, a),
+  facilities: (p, a, ctx) => relatedPage(ctx, 'operates', p.id, a),
   licences: (p, _a, ctx) => relationsOf(ctx, 'licencesOfCompany', p.id),
-  participatesIn: (p, _a, ctx) => relatedEntities(ctx, 'participatesIn', p.id),
+  participatesIn: (p, a, ctx) => relatedPage(ctx, 'participatesIn', p.id, a),
   supplies: (p, _a, ctx) => relationsOf(ctx, 'supplies', p.id),
   dependents: dependentsField,
 };

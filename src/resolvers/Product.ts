@@ -1,17 +1,17 @@
 import type { ProductResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField } from './traversal';
-import { firstRelated, relatedEntities, relationsOf } from './helpers';
+import { firstRelated, relatedEntities, relatedPage, relationsOf } from './helpers';
 
 export const Product: ProductResolvers = {
   ...entityFields,
   kind: (p) => String(p.props.kind),
   stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id),
   madeFrom: (p, _a, ctx) => relatedEntities(ctx, 'madeFrom', p.id),
-  usedIn: (p, _a, ctx) => relatedEntities(ctx, 'usedIn', p.id),
+  usedIn: (p, a, ctx) => relatedPage(ctx, 'usedIn', p.id, a),
   elements: (p, _a, ctx) => relatedEntities(ctx, 'productElements', p.id),
   producedBy: (p, _a, ctx) => relationsOf(ctx, 'producedBy', p.id),
-  consumedBy: (p, _a, ctx) => relatedEntities(ctx, 'consumedBy', p.id),
+  consumedBy: (p, a, ctx) => relatedPage(ctx, 'consumedBy', p.id, a),
   dependents: dependentsField,
   dependencies: dependenciesField,
 };

@@ -2,6 +2,10 @@ import type { Context } from '../context';
 import { type EntityRecord, type RelationRecord, type FigureRecord, type SourceRecord, toEntityRecord, toNodeRecord, stringList } from '../db/models';
 import type { RelatedRow } from '../loaders';
 import type { RelationName } from '../db/queries/relations';
+import type { ConnectionRecord } from '../db/models';
+import { decodeCursor, encodeCursor } from '../db/cursor';
+import { pageSize } from '../db/pages';
+import { BadUserInputError } from '../errors';
 
 /** The relationships of one relation field, oriented as stored (`from` is the start node). */
 export async function relationsOf(ctx: Context, name: RelationName, id: string): Promise<RelationRecord[]> {
@@ -44,4 +48,38 @@ export function enumValue<T extends string>(value: unknown, fallback: T): T {
 /** Stored confidence word → `Confidence` enum value. */
 export function confidenceOf(props: Readonly<Record<string, unknown>>): 'STATED' | 'INFERRED' | 'UNCONFIRMED' {
   return enumValue(props.confidence, 'STATED');
+}
+
+/**
+ * A page of a relation field as a connection. The related entities (at most MAX_RELATED, in the
+ * relation's order) come from the level's batch statement; the page is cut from them by a cursor that
+ * names the item to start after.
+ */
+export async function relatedPage(
+  ctx: Context,
+  name: RelationName,
+  id: string,
+  args: { first?: number | null; after?: string | null },
+  keep: (entity: EntityRecord) => boolean = () => true,
+): Promise<ConnectionRecord> {
+  const all = (await relatedEntities(ctx, name, id)).filter(keep);
+  const size = pageSize(args.first, 'first');
+  const sort = `relation:${name}`;
+  let start = 0;
+  if (args.after) {
+    const position = decodeCursor(args.after, sort, 'after');
+    start = all.findIndex((e) => e.id === position.id) + 1;
+    if (start === 0) throw new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
+  }
+  const edges = all.slice(start, start + size).map((node, i) => ({ cursor: encodeCursor({ sort, key: start + i, id: node.id }), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: start + size < all.length,
+      hasPreviousPage: start > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    countTotal: async () => all.length,
+  };
 }

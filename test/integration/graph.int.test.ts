@@ -85,11 +85,12 @@ describe('questions from the seed texts, answered from the graph', () => {
   it('navigates relationships in both directions', async () => {
     const { data } = await run(/* GraphQL */ `
       { element(symbol: "Li") { deposits { deposit { id holder { id } region { id } } } }
-        node(id: "reg-krasnoyarsk-krai") { ... on Region { parent { id } children { id } } } }`);
+        node(id: "reg-krasnoyarsk-krai") { ... on Region { parent { id } children { totalCount edges { node { id } } } } } }`);
     const tastyg = data.element.deposits.find((d: any) => d.deposit.id === 'dep-tastyg');
     expect(tastyg.deposit.region.id).toBe('reg-erzinsky');
     expect(tastyg.deposit.holder.id).toBe('co-elbrusmetall-litiy');
-    expect(data.node.children.map((c: any) => c.id)).toEqual(expect.arrayContaining(['reg-minusinsk', 'reg-krasnoyarsk-city']));
+    expect(data.node.children.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(['reg-minusinsk', 'reg-krasnoyarsk-city']));
+    expect(data.node.children.totalCount).toBe(data.node.children.edges.length);
   });
 
   it('returns null for an unknown id and nodes in the order asked', async () => {
@@ -102,5 +103,27 @@ describe('questions from the seed texts, answered from the graph', () => {
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const { errors: tooMany } = await run(/* GraphQL */ `{ search(text: "a", first: 1000) { score } }`);
     expect(tooMany?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('pages a relationship list with cursors: every item once, in order', async () => {
+    const page = /* GraphQL */ `query ($after: String) { element(symbol: "Nd") { containedIn(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = -1;
+    for (let i = 0; i < 20; i++) {
+      const { data, errors }: { data?: any; errors?: unknown } = await run(page, { after });
+      expect(errors).toBeUndefined();
+      const c: any = data.element.containedIn;
+      total = c.totalCount;
+      expect(c.pageInfo.hasPreviousPage).toBe(after !== null);
+      seen.push(...c.edges.map((e: any) => e.node.id));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(total).toBeGreaterThan(2);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    const { errors } = await run(page, { after: 'not-a-cursor' });
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

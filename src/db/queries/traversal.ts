@@ -6,13 +6,11 @@ import type { NamedQuery } from '../executor';
  * parameters in Cypher, so each bound gets its own statement text, built from a validated integer
  * (never from a string) and cached.
  *
- * Profiled on the seed graph with `npm run profile:traversals` (Neo4j 5.26.31, whole statement):
- *   dependents(of: "dep-tastyg", maxHops: 6)              636 db hits,  6 rows
- *   dependents(of: "reg-angara-yenisei", maxHops: 6)     3077 db hits, 29 rows
- *   dependencies(of: "fac-glazov-magnet", maxHops: 6)    3054 db hits, 21 rows
- *   dependents(of: "country-russia", maxHops: 12)       19998 db hits, 78 rows
- *   paths(from: "dep-lovozero", to: "fac-glazov-magnet") 3148 db hits,  5 rows
- *   impact(of: ["fac-lovozero-gok"])                    26034 db hits, 40 rows
+ * Db hits of whole statements (PROFILE, Neo4j 5.26.31, `npm run bench`; `npm run profile:traversals`
+ * prints them for the variants with paths):
+ *   dependents of a deposit, maxHops 6, hops only    seed: 1,475    1M synthetic graph:   5,394
+ *   paths (5 shortest, maxHops 8)                    seed: 2,019    1M synthetic graph:   9,797
+ *   impact of a facility, maxHops 8                  seed: 21,080   1M synthetic graph: 858,177
  * Directed patterns matter: the same search over undirected relationships with a direction predicate
  * took 4–10 s at 12 hops instead of under 20 ms (trail enumeration instead of a breadth-first search).
  */
