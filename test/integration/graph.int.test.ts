@@ -1,19 +1,8 @@
-import type { Driver } from 'neo4j-driver';
-import { createApp, type App } from '../../src/server';
-import { appConfig, execute, silentLog, testContext, testDriver } from '../support/testServer';
+import { execute, setupInProcessApp, testContext } from '../support/testServer';
 
-let driver: Driver;
-let app: App;
-beforeAll(async () => {
-  driver = testDriver();
-  app = await createApp({ config: appConfig(), driver, log: silentLog });
-});
-afterAll(async () => {
-  await app.stop();
-  await driver.close();
-});
+const t = setupInProcessApp();
 
-const run = <T = any>(query: string, variables: Record<string, unknown> = {}) => execute<T>(app, testContext(driver), query, variables);
+const run = <T = any>(query: string, variables: Record<string, unknown> = {}) => execute<T>(t.app, testContext(t.driver), query, variables);
 
 describe('questions from the seed texts, answered from the graph', () => {
   it('who builds the lithium hydroxide plant, from what, and when (seed 000)', async () => {

@@ -1,17 +1,6 @@
-import type { Driver } from 'neo4j-driver';
-import { createApp, type App } from '../../src/server';
-import { appConfig, database, execute, silentLog, testContext, testDriver } from '../support/testServer';
+import { database, execute, setupInProcessApp, testContext } from '../support/testServer';
 
-let driver: Driver;
-let app: App;
-beforeAll(async () => {
-  driver = testDriver();
-  app = await createApp({ config: appConfig(), driver, log: silentLog });
-});
-afterAll(async () => {
-  await app.stop();
-  await driver.close();
-});
+const t = setupInProcessApp();
 
 const PAGE = /* GraphQL */ `
   query Page($sort: FacilitySort, $first: Int, $after: String, $last: Int, $before: String) {
@@ -23,7 +12,7 @@ const PAGE = /* GraphQL */ `
   }`;
 
 async function page(variables: Record<string, unknown>) {
-  const { data, errors } = await execute<any>(app, testContext(driver), PAGE, variables);
+  const { data, errors } = await execute<any>(t.app, testContext(t.driver), PAGE, variables);
   expect(errors).toBeUndefined();
   return data.facilities;
 }
@@ -34,7 +23,7 @@ describe('keyset pagination of facilities', () => {
     [{ field: 'START_YEAR', direction: 'DESC' }],
     [{ field: 'CAPACITY', direction: 'ASC' }],
   ])('visits every facility exactly once forward and backward, sorted by %o', async (sort) => {
-    const all = await driver.executeQuery('MATCH (f:Facility) RETURN count(f) AS n', {}, { database });
+    const all = await t.driver.executeQuery('MATCH (f:Facility) RETURN count(f) AS n', {}, { database });
     const total = all.records[0]!.get('n') as number;
 
     const forward: string[] = [];
@@ -66,7 +55,7 @@ describe('keyset pagination of facilities', () => {
   it('orders by the sort key with id as tie-breaker', async () => {
     const p = await page({ sort: { field: 'START_YEAR', direction: 'ASC' }, first: 100 });
     const ids: string[] = p.edges.map((e: any) => e.node.id);
-    const years = await driver.executeQuery('MATCH (f:Facility) RETURN f.id AS id, coalesce(f.startYear, -1) AS y', {}, { database });
+    const years = await t.driver.executeQuery('MATCH (f:Facility) RETURN f.id AS id, coalesce(f.startYear, -1) AS y', {}, { database });
     const yearOf = new Map(years.records.map((r) => [r.get('id') as string, r.get('y') as number]));
     const expected = [...ids].sort((a, b) => yearOf.get(a)! - yearOf.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
     expect(ids).toEqual(expected);
@@ -74,7 +63,7 @@ describe('keyset pagination of facilities', () => {
 
   it('refuses a page larger than the maximum and mixed directions', async () => {
     for (const variables of [{ first: 101 }, { last: -1 }, { first: 2, last: 2 }]) {
-      const { errors } = await execute(app, testContext(driver), PAGE, variables);
+      const { errors } = await execute(t.app, testContext(t.driver), PAGE, variables);
       expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
   });

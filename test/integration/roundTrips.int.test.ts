@@ -1,17 +1,6 @@
-import type { Driver } from 'neo4j-driver';
-import { createApp, type App } from '../../src/server';
-import { appConfig, execute, silentLog, testContext, testDriver } from '../support/testServer';
+import { execute, setupInProcessApp, testContext } from '../support/testServer';
 
-let driver: Driver;
-let app: App;
-beforeAll(async () => {
-  driver = testDriver();
-  app = await createApp({ config: appConfig(), driver, log: silentLog });
-});
-afterAll(async () => {
-  await app.stop();
-  await driver.close();
-});
+const t = setupInProcessApp();
 
 const NESTED = /* GraphQL */ `
   query Nested($first: Int) {
@@ -34,8 +23,8 @@ describe('DataLoader batching', () => {
   it('costs one round trip per level of the query, not per item or field', async () => {
     const trips: number[] = [];
     for (const first of [2, 20, 37]) {
-      const ctx = testContext(driver);
-      const { data, errors } = await execute<any>(app, ctx, NESTED, { first });
+      const ctx = testContext(t.driver);
+      const { data, errors } = await execute<any>(t.app, ctx, NESTED, { first });
       expect(errors).toBeUndefined();
       expect(data.facilities.edges).toHaveLength(first);
       trips.push(ctx.db.roundTrips);

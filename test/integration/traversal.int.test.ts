@@ -1,20 +1,9 @@
-import type { Driver } from 'neo4j-driver';
-import { createApp, type App } from '../../src/server';
-import { appConfig, database, execute, silentLog, testContext, testDriver } from '../support/testServer';
+import { database, execute, setupInProcessApp, testContext } from '../support/testServer';
 
-let driver: Driver;
-let app: App;
-beforeAll(async () => {
-  driver = testDriver();
-  app = await createApp({ config: appConfig(), driver, log: silentLog });
-});
-afterAll(async () => {
-  await app.stop();
-  await driver.close();
-});
+const t = setupInProcessApp();
 
 const run = async (query: string, variables: Record<string, unknown> = {}) => {
-  const result = await execute<any>(app, testContext(driver), query, variables);
+  const result = await execute<any>(t.app, testContext(t.driver), query, variables);
   return result;
 };
 const ok = async (query: string, variables: Record<string, unknown> = {}) => {
@@ -153,7 +142,7 @@ describe('limits', () => {
   });
 
   it('traverses 12 hops from the most connected node within the transaction timeout', async () => {
-    const { records } = await driver.executeQuery(
+    const { records } = await t.driver.executeQuery(
       'MATCH (n:Entity) RETURN n.id AS id ORDER BY COUNT { (n)--() } DESC LIMIT 1',
       {},
       { database },

@@ -48,6 +48,23 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
 }
 
+/**
+ * The app (in-process, no HTTP listener) and a driver for one test file: built before its tests,
+ * closed after them. Read `app` and `driver` inside tests, not at module level.
+ */
+export function setupInProcessApp(): { readonly app: App; readonly driver: Driver } {
+  const handle = {} as { app: App; driver: Driver };
+  beforeAll(async () => {
+    handle.driver = testDriver();
+    handle.app = await createApp({ config: appConfig(), driver: handle.driver, log: silentLog });
+  });
+  afterAll(async () => {
+    await handle.app.stop();
+    await handle.driver.close();
+  });
+  return handle;
+}
+
 /** A fresh per-request context, for tests that execute operations without HTTP and inspect the executor. */
 export function testContext(driver: Driver, request: Parameters<typeof createContext>[1] = 'test'): Context {
   return createContext({ driver, database, queryTimeoutMs: 15_000, log: silentLog }, request);
