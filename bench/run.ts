@@ -42,8 +42,8 @@ function parseArgs(argv: readonly string[]): Args {
   return {
     quick,
     datasets: dataset === 'all' ? ['seed', 'synthetic'] : [dataset as 'seed' | 'synthetic'],
-    nodes: Number(value('--nodes') ?? (quick ? 5_000 : 1_000_000)),
-    durationSec: Number(value('--duration') ?? (quick ? 1.5 : 10)),
+    nodes: Number(value('--nodes') ?? (quick ? 2_000 : 1_000_000)),
+    durationSec: Number(value('--duration') ?? (quick ? 1 : 10)),
     connections: Number(value('--connections') ?? 8),
   };
 }
@@ -117,7 +117,7 @@ async function benchDataset(
 ): Promise<Record<string, OperationFigures>> {
   const { driver, database, ours, peer, app, args } = ctx;
   const load = { durationSec: args.durationSec, connections: args.connections };
-  const warm = { durationSec: args.quick ? 0.5 : 1, connections: args.connections };
+  const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections };
   const peerByName = new Map(peerOperations(ids).map((p) => [p.name, p]));
   const figures: Record<string, OperationFigures> = {};
   for (const op of ourOperations(ids)) {
