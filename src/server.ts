@@ -55,7 +55,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: maskUnexpectedErrors,
-    includeStacktraceInErrorResponses: !config.production,
+    // maskUnexpectedErrors strips stack traces from every error, in every mode.
+    includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
     introspection: config.http.introspection,
     allowBatchedHttpRequests: config.http.allowBatching,
