@@ -9,12 +9,11 @@
  * nodes, unless --force (they are then detach-deleted in batches first).
  * Progress goes to stderr; the result (counts, rates, samples) to stdout as one JSON object.
  */
-import net from 'node:net';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig } from '../src/config';
 import { createDriver } from '../src/db/driver';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
+import { freePort, startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
 import { countSyntheticNodes, deleteSyntheticGraph, generateGraph, MIN_NODES } from './generate';
 
 const USAGE =
@@ -74,18 +73,6 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port found'))));
-    });
-  });
-}
-
 const log = (message: string): void => {
   process.stderr.write(`${message}\n`);
 };

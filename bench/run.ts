@@ -14,14 +14,14 @@ import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { createContext } from '../src/context';
 import { createDriver, waitForDatabase } from '../src/db/driver';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
+import { freePort, startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
 import { createApp, type App } from '../src/server';
 import { loadSeed } from '../seed/loader';
 import { generateGraph } from './generate';
 import { loadCypher, loadHttp, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
-import { freePort, startServerProcess, type ServerProcess } from './processes';
+import { startServerProcess, type ServerProcess } from './processes';
 
 interface Args {
   quick: boolean;

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 
@@ -295,4 +296,16 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
       return stopping;
     },
   };
+}
+
+/** A free TCP port on 127.0.0.1 (for an embedded Neo4j, a test or a benchmark server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
