@@ -25,18 +25,35 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, index)]!;
 }
 
-function summarise(latencies: number[], seconds: number, failures: number, firstFailure: string | null): LoadResult {
-  latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    p50Ms: round(percentile(latencies, 50)),
-    p95Ms: round(percentile(latencies, 95)),
-    p99Ms: round(percentile(latencies, 99)),
-    rps: round(latencies.length / seconds),
-    requests: latencies.length,
-    failures,
-    firstFailure,
-  };
+/** What one load run observed: latencies of answered requests and the failures, counted once each. */
+class Recording {
+  private readonly latencies: number[] = [];
+  private failures = 0;
+  private firstFailure: string | null = null;
+  private readonly started = performance.now();
+
+  answered(latencyMs: number): void {
+    this.latencies.push(latencyMs);
+  }
+
+  failed(reason: string, count = 1): void {
+    this.failures += count;
+    this.firstFailure ??= reason;
+  }
+
+  result(): LoadResult {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return {
+      p50Ms: round(percentile(sorted, 50)),
+      p95Ms: round(percentile(sorted, 95)),
+      p99Ms: round(percentile(sorted, 99)),
+      rps: round(sorted.length / ((performance.now() - this.started) / 1000)),
+      requests: sorted.length,
+      failures: this.failures,
+      firstFailure: this.firstFailure,
+    };
+  }
 }
 
 /**
@@ -49,46 +66,32 @@ export async function loadHttp(
   check: (body: string) => string | null,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let firstFailure: string | null = null;
-  const started = performance.now();
-  let finish: (result: autocannon.Result) => void = () => undefined;
-  let fail: (error: unknown) => void = () => undefined;
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
+  const recording = new Recording();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: options.connections,
+        duration: options.durationSec,
+        verifyBody: (responseBody) => {
+          const problem = check(String(responseBody ?? ''));
+          if (problem) recording.failed(problem);
+          return problem === null;
+        },
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode !== 200) recording.failed(`HTTP ${statusCode}`);
+      recording.answered(responseTime);
+    });
   });
-  const instance = autocannon(
-    {
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections: options.connections,
-    duration: options.durationSec,
-    verifyBody: (responseBody) => {
-      const problem = check(String(responseBody ?? ''));
-      if (problem) {
-        failures++;
-        firstFailure ??= problem;
-      }
-      return problem === null;
-    },
-    },
-    (error, result) => (error ? fail(error) : finish(result)),
-  );
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (statusCode !== 200) {
-      failures++;
-      firstFailure ??= `HTTP ${statusCode}`;
-    }
-    latencies.push(responseTime);
-  });
-  const result = await done;
-  failures += result.errors + result.timeouts;
-  if (result.errors + result.timeouts > 0) firstFailure ??= `${result.errors} connection errors, ${result.timeouts} timeouts`;
-  return summarise(latencies, (performance.now() - started) / 1000, failures, firstFailure);
+  const broken = result.errors + result.timeouts;
+  if (broken > 0) recording.failed(`${result.errors} connection errors, ${result.timeouts} timeouts`, broken);
+  return recording.result();
 }
 
 /** The floor: the same data through neo4j-driver directly, with the same concurrency and duration. */
@@ -99,24 +102,20 @@ export async function loadCypher(
   params: Record<string, unknown>,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let firstFailure: string | null = null;
-  const started = performance.now();
-  const deadline = started + options.durationSec * 1000;
+  const recording = new Recording();
+  const deadline = performance.now() + options.durationSec * 1000;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
       try {
         const result = await driver.executeQuery(statement.cypher, params, { database, routing: 'READ' });
         if (result.records.length === 0) throw new Error('empty answer');
-        latencies.push(performance.now() - t0);
+        recording.answered(performance.now() - t0);
       } catch (error) {
-        failures++;
-        firstFailure ??= error instanceof Error ? error.message : String(error);
+        recording.failed(error instanceof Error ? error.message : String(error));
       }
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
-  return summarise(latencies, (performance.now() - started) / 1000, failures, firstFailure);
+  return recording.result();
 }
