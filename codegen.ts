@@ -1,6 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed resolvers from the SDL in schema/; the mappers say what a parent really is (the db models). */
+/**
+ * Two targets from the SDL in schema/: typed resolvers for the server (the mappers say what a parent
+ * really is: the db models), and a typed client for the operations in examples/ and in the /graph page.
+ */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
   generates: {
@@ -11,7 +14,7 @@ const config: CodegenConfig = {
         contextType: '../context#Context',
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-        scalars: { ID: 'string' },
+        scalars: { ID: 'string', JSONObject: 'Record<string, unknown>' },
         mappers: {
           Node: '../db/models#NodeRecord',
           Entity: '../db/models#EntityRecord',
@@ -52,6 +55,14 @@ const config: CodegenConfig = {
           ProductEdge: '../db/models#PageEdgeRecord',
         },
       },
+    },
+    // GraphQL Code Generator's client preset: a TypedDocumentNode per operation (`SearchDocument`, …) and
+    // `graphql()` for documents written inline in TypeScript; graphql-request infers results and variables.
+    'client/generated/': {
+      preset: 'client',
+      documents: ['examples/*.graphql', 'web/graph/**/*.ts'],
+      presetConfig: { fragmentMasking: false },
+      config: { enumsAsTypes: true, onlyOperationTypes: true, useTypeImports: true, scalars: { ID: 'string' } },
     },
   },
 };

@@ -1,211 +1,216 @@
-import { z } from 'zod';
-import { RELATIONSHIP_TYPES, isNodeLabel, isRelationshipType, type NodeLabel, type RelationshipType } from '../src/db/graphModel';
+import type { z } from 'zod';
+import { NODE_LABELS, RELATIONSHIP_TYPES, isNodeLabel, isRelationshipType, type NodeLabel } from '../src/db/graphModel';
+import {
+  LINK_STATUSES,
+  linkKey,
+  NODE_SCHEMAS,
+  RELATIONSHIP_SCHEMA,
+  SourceSchema,
+  toStoredProps,
+  type NodeData,
+  type RawSeed,
+  type RelationshipData,
+  type SeedRecord,
+  type SourceData,
+  type ValidSeed,
+} from './schemas';
 
-/** One record of a seed file, with where it came from for error messages. */
-export interface SeedRecord<T> {
+export * from './schemas';
+
+/**
+ * One problem of a seed or an import: where (file, and the CSV line or the JSON record number, counting
+ * from 1; 0 when the problem is the file as a whole, such as an unknown label), which field (a dotted
+ * path such as `capacity.value`; null when no single field is at fault) and why.
+ */
+export interface ImportProblem {
   readonly file: string;
-  readonly index: number;
-  readonly data: T;
+  readonly line: number;
+  readonly field: string | null;
+  readonly reason: string;
 }
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'an id of lower-case letters, digits, dots and dashes');
-const year = z.number().int().min(1800, 'a year from 1800').max(2100, 'a year up to 2100');
-const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const sources = z.array(z.string().min(1)).min(1, 'at least one source');
-const confidence = z.enum(['stated', 'inferred', 'unconfirmed']);
-const status = z.enum(['operating', 'under-construction', 'planned', 'pilot', 'licensed', 'exploration', 'undeveloped', 'suspended', 'historical']);
-
-/** Status of a link; export controls keep the wording of the measure ("in force", "suspended for one year"). */
-const LINK_STATUSES: readonly string[] = ['operating', 'planned', 'pilot', 'historical', 'suspended'];
-
-const entity = z.object({
-  id,
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
-  description: z.string().optional(),
-  confidence: confidence.default('stated'),
-  details: z.record(z.string(), z.union([primitive, z.array(primitive)])).optional(),
-  sources,
-});
-
-const NODE_SCHEMAS = {
-  Element: entity.extend({
-    symbol: z.string().regex(/^[A-Z][a-z]?$/, 'a chemical symbol'),
-    atomicNumber: z.number().int().min(1).max(118),
-    group: z.string().min(1),
-    reeClass: z.enum(['light', 'heavy', 'neither']).optional(),
-    magnetInput: z.boolean().default(false),
-  }),
-  Deposit: entity.extend({ commodity: z.string().min(1), status, statusNote: z.string().optional() }),
-  Region: entity.extend({ kind: z.string().min(1), regime: z.string().optional() }),
-  Company: entity.extend({ kind: z.string().min(1) }),
-  Facility: entity.extend({
-    kind: z.string().min(1),
-    status,
-    statusNote: z.string().optional(),
-    startYear: year.optional(),
-    endYear: year.optional(),
-    capacity: z.object({ value: z.number().positive(), unit: z.string().min(1) }).optional(),
-  }),
-  Product: entity.extend({ kind: z.string().min(1) }),
-  SupplyChainStage: entity.extend({ order: z.number().int().min(1) }),
-  Figure: z.object({ id, metric: z.string().min(1), value: z.number(), unit: z.string().min(1), year: year.optional(), basis: z.string().optional(), sources }),
-} satisfies Record<NodeLabel, z.ZodType>;
-
-const relationship = z
-  .object({
-    from: id,
-    to: id,
-    confidence: confidence.default('stated'),
-    inferredFrom: z.string().optional(),
-    status: z.string().min(1).optional(),
-    startYear: year.optional(),
-    endYear: year.optional(),
-    year: year.optional(),
-    sources,
-  })
-  .catchall(primitive)
-  .refine((r) => r.confidence !== 'inferred' || r.inferredFrom, { message: 'an inferred relationship needs inferredFrom', path: ['inferredFrom'] })
-  .refine((r) => r.startYear === undefined || r.endYear === undefined || r.startYear <= r.endYear, { message: 'startYear after endYear', path: ['endYear'] });
-
-export const SourceSchema = z.object({
-  id: z.string().min(1),
-  title: z.string().min(1),
-  publisher: z.string().nullable().optional(),
-  date: z.string().nullable().optional(),
-  url: z.string().nullable().optional(),
-});
-
-export type SourceData = z.infer<typeof SourceSchema>;
-export type NodeData = { label: NodeLabel; id: string; props: Record<string, unknown>; sources: string[] };
-export type RelationshipData = { type: RelationshipType; from: string; to: string; key: string; props: Record<string, unknown>; sources: string[] };
-
-/** The raw content of the seed folder: what each file holds, before validation. */
-export interface RawSeed {
-  readonly sources: SeedRecord<unknown>[];
-  readonly nodes: { readonly label: string; readonly records: SeedRecord<unknown>[] }[];
-  readonly relationships: { readonly type: string; readonly records: SeedRecord<unknown>[] }[];
+/**
+ * Ids that already exist in the database, which records may refer to without defining them: nodes
+ * (with their label) and sources. Empty for a self-contained seed.
+ */
+export interface KnownIds {
+  readonly nodes: ReadonlyMap<string, NodeLabel>;
+  readonly sources: ReadonlySet<string>;
 }
 
-export interface ValidSeed {
-  readonly sources: SourceData[];
-  readonly nodes: NodeData[];
-  readonly relationships: RelationshipData[];
+export const NO_KNOWN_IDS: KnownIds = { nodes: new Map(), sources: new Set() };
+
+/** The result of `checkSeed`: every problem, and the records that passed (write them only when there is no problem). */
+export interface SeedCheck {
+  readonly problems: readonly ImportProblem[];
+  readonly seed: ValidSeed;
+}
+
+/** A problem as one line: `file:line: field: reason` (`file: reason` for the file as a whole). */
+export function formatProblem(problem: ImportProblem): string {
+  return `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}: ${problem.field ? `${problem.field}: ` : ''}${problem.reason}`;
 }
 
 /** Every problem found in the seed, each naming file and record. Nothing has been written when it is thrown. */
 export class SeedValidationError extends Error {
   override readonly name = 'SeedValidationError';
-  constructor(readonly problems: readonly string[]) {
+  /**
+   * @param problems one line per problem, in the seed loader's wording (`file record N (id): …`)
+   * @param details the same problems, structured
+   */
+  constructor(
+    readonly problems: readonly string[],
+    readonly details: readonly ImportProblem[] = [],
+  ) {
     super(`The seed is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.slice(0, 50).join('\n- ')}`);
   }
 }
 
-function where(record: SeedRecord<unknown>): string {
-  const recordId = (record.data as { id?: unknown } | null)?.id;
-  return `${record.file} record ${record.index}${typeof recordId === 'string' ? ` (${recordId})` : ''}`;
+/** A problem with its line in the seed loader's wording, which names the record's id and phrases some problems as sentences. */
+interface Finding {
+  readonly problem: ImportProblem;
+  readonly text: string;
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+function fileFinding(file: string, reason: string, sentence = reason): Finding {
+  return { problem: { file, line: 0, field: null, reason }, text: `${file}: ${sentence}` };
 }
 
-/** Flattens an entity record into stored properties (capacity and details become primitive properties). */
-function toStoredProps(label: NodeLabel, data: Record<string, unknown>): Record<string, unknown> {
-  const { sources: _sources, capacity, details, aliases, ...rest } = data;
-  const props: Record<string, unknown> = { ...rest };
-  if (label !== 'Figure') {
-    const names = (aliases as string[] | undefined) ?? [];
-    props.aliases = names;
-    props.aliasesText = names.join(' | ');
-    props.detailsJson = JSON.stringify(details ?? {});
-  }
-  if (label === 'Element') props.symbolUpper = String(data.symbol).toUpperCase();
-  if (capacity && typeof capacity === 'object') {
-    const c = capacity as { value: number; unit: string };
-    props.capacityValue = c.value;
-    props.capacityUnit = c.unit;
-  }
-  return props;
+function finding(record: SeedRecord<unknown>, field: string | null, reason: string, sentence = field ? `${field}: ${reason}` : reason): Finding {
+  const line = record.line ?? record.index;
+  const id = (record.data as { id?: unknown } | null)?.id;
+  const where = `${record.file} ${record.line === undefined ? 'record' : 'line'} ${line}${typeof id === 'string' ? ` (${id})` : ''}`;
+  return { problem: { file: record.file, line, field, reason }, text: `${where}: ${sentence}` };
+}
+
+/** Zod's issues as problems; a missing value says "required", a value of the wrong type shows the value. */
+function issueFindings(record: SeedRecord<unknown>, error: z.ZodError): Finding[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || null;
+    if (issue.code !== 'invalid_type') return finding(record, field, issue.message);
+    const given = (issue as { input?: unknown }).input;
+    return finding(record, field, given === undefined ? 'required' : `expected ${issue.expected}, got ${JSON.stringify(given)}`);
+  });
+}
+
+const PARSE = { reportInput: true } as const;
+
+/** Whether a relationship type may join these two kinds (`*` means any entity, never a figure). */
+function joins(type: keyof typeof RELATIONSHIP_TYPES, from: NodeLabel, to: NodeLabel): boolean {
+  return (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a, b]) => a === from && (b === '*' ? to !== 'Figure' : b === to));
 }
 
 /**
- * Validates the whole seed before anything is written: record shapes, duplicate ids, unknown labels and
- * relationship types, endpoints of the wrong kind, dangling references and citations of unknown sources.
+ * Checks the whole seed (or import) before anything is written: record shapes, duplicate ids, unknown
+ * labels and relationship types, endpoints of the wrong kind, dangling references and citations of
+ * unknown sources. References may point at records of the same seed or at `known` ids (already in the
+ * database); a record whose id is known with another label is refused. Reports EVERY problem.
+ *
+ * Relationships have no id in the seed: each gets the key `TYPE:from->to`, `#2`, `#3`… for further ones
+ * between the same ends in file order; a record may give its `key` explicitly (the exporter does when the
+ * stored key is not the one file order would give), and keys must be unique per type.
  */
+export function checkSeed(raw: RawSeed, known: KnownIds = NO_KNOWN_IDS): SeedCheck {
+  const { findings, seed } = check(raw, known);
+  return { problems: findings.map((f) => f.problem), seed };
+}
+
+/** Checks a self-contained seed and returns its records, or throws a `SeedValidationError` naming every problem. */
 export function validateSeed(raw: RawSeed): ValidSeed {
-  const problems: string[] = [];
+  const { findings, seed } = check(raw, NO_KNOWN_IDS);
+  if (findings.length > 0) throw new SeedValidationError(findings.map((f) => f.text), findings.map((f) => f.problem));
+  return seed;
+}
+
+function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: ValidSeed } {
+  const findings: Finding[] = [];
   const sources: SourceData[] = [];
   const sourceIds = new Set<string>();
   for (const record of raw.sources) {
-    const parsed = SourceSchema.safeParse(record.data);
-    if (!parsed.success) problems.push(`${where(record)}: ${describe(parsed.error)}`);
-    else if (sourceIds.has(parsed.data.id)) problems.push(`${where(record)}: duplicate source id "${parsed.data.id}"`);
+    const parsed = SourceSchema.safeParse(record.data, PARSE);
+    if (!parsed.success) findings.push(...issueFindings(record, parsed.error));
+    else if (sourceIds.has(parsed.data.id)) findings.push(finding(record, 'id', `duplicate source id "${parsed.data.id}"`, `duplicate source id "${parsed.data.id}"`));
     else (sourceIds.add(parsed.data.id), sources.push(parsed.data));
   }
   const checkSources = (record: SeedRecord<unknown>, cited: readonly string[]): void => {
-    for (const s of cited) if (!sourceIds.has(s)) problems.push(`${where(record)}: cites unknown source "${s}"`);
+    cited.forEach((s) => {
+      if (!sourceIds.has(s) && !known.sources.has(s)) findings.push(finding(record, 'sources', `cites unknown source "${s}"`, `cites unknown source "${s}"`));
+    });
   };
 
   const nodes: NodeData[] = [];
   const labelOf = new Map<string, NodeLabel>();
-  for (const file of raw.nodes) {
-    if (!isNodeLabel(file.label)) {
-      problems.push(`${file.records[0]?.file ?? file.label}: unknown node label "${file.label}"`);
+  for (const group of raw.nodes) {
+    if (!isNodeLabel(group.label)) {
+      const file = group.file ?? group.records[0]?.file ?? group.label;
+      findings.push(fileFinding(file, `unknown node label "${group.label}" (expected one of ${NODE_LABELS.join(', ')})`, `unknown node label "${group.label}"`));
       continue;
     }
-    const label = file.label;
-    for (const record of file.records) {
-      const parsed = NODE_SCHEMAS[label].safeParse(record.data);
+    const label = group.label;
+    for (const record of group.records) {
+      const parsed = NODE_SCHEMAS[label].safeParse(record.data, PARSE);
       if (!parsed.success) {
-        problems.push(`${where(record)}: ${describe(parsed.error)}`);
+        findings.push(...issueFindings(record, parsed.error));
         continue;
       }
       const data = parsed.data as Record<string, unknown> & { id: string; sources: string[] };
-      if (labelOf.has(data.id)) problems.push(`${where(record)}: duplicate id "${data.id}"`);
+      const stored = known.nodes.get(data.id);
+      const before = findings.length;
+      if (labelOf.has(data.id)) findings.push(finding(record, 'id', `duplicate id "${data.id}"`, `duplicate id "${data.id}"`));
+      else if (stored && stored !== label) findings.push(finding(record, 'id', `"${data.id}" is a ${stored} in the database, not a ${label}`));
       labelOf.set(data.id, label);
       checkSources(record, data.sources);
-      nodes.push({ label, id: data.id, props: toStoredProps(label, data), sources: data.sources });
+      if (findings.length === before) nodes.push({ label, id: data.id, props: toStoredProps(label, data), sources: data.sources });
     }
   }
 
   const relationships: RelationshipData[] = [];
-  const keys = new Map<string, number>();
-  for (const file of raw.relationships) {
-    if (!isRelationshipType(file.type)) {
-      problems.push(`${file.records[0]?.file ?? file.type}: unknown relationship type "${file.type}"`);
+  const derived = new Map<string, number>();
+  const keys = new Set<string>();
+  for (const group of raw.relationships) {
+    if (!isRelationshipType(group.type)) {
+      findings.push(fileFinding(group.file ?? group.records[0]?.file ?? group.type, `unknown relationship type "${group.type}"`));
       continue;
     }
-    const type = file.type;
-    for (const record of file.records) {
-      const parsed = relationship.safeParse(record.data);
+    const type = group.type;
+    for (const record of group.records) {
+      const before = findings.length;
+      // The key is not a property: it is taken out before the record is checked.
+      const isObject = typeof record.data === 'object' && record.data !== null && !Array.isArray(record.data);
+      const { key: givenKey, ...data } = isObject ? (record.data as Record<string, unknown>) : { key: undefined };
+      const parsed = RELATIONSHIP_SCHEMA.safeParse(isObject ? data : record.data, PARSE);
+      if (givenKey !== undefined && (typeof givenKey !== 'string' || givenKey.length === 0)) findings.push(finding(record, 'key', 'a non-empty text'));
       if (!parsed.success) {
-        problems.push(`${where(record)}: ${describe(parsed.error)}`);
+        findings.push(...issueFindings(record, parsed.error));
         continue;
       }
       const { from, to, sources: cited, ...props } = parsed.data;
-      const fromLabel = labelOf.get(from);
-      const toLabel = labelOf.get(to);
-      if (!fromLabel) problems.push(`${where(record)}: "from" refers to unknown id "${from}"`);
-      if (!toLabel) problems.push(`${where(record)}: "to" refers to unknown id "${to}"`);
-      if (from === to) problems.push(`${where(record)}: a ${type} relationship from "${from}" to itself`);
-      if (fromLabel && toLabel) {
-        const allowed = (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(
-          ([a, b]) => a === fromLabel && (b === '*' || b === toLabel),
-        );
-        if (!allowed) problems.push(`${where(record)}: ${type} may not join ${fromLabel} "${from}" to ${toLabel} "${to}"`);
+      const fromLabel = labelOf.get(from) ?? known.nodes.get(from);
+      const toLabel = labelOf.get(to) ?? known.nodes.get(to);
+      if (!fromLabel) findings.push(finding(record, 'from', `refers to unknown id "${from}"`, `"from" refers to unknown id "${from}"`));
+      if (!toLabel) findings.push(finding(record, 'to', `refers to unknown id "${to}"`, `"to" refers to unknown id "${to}"`));
+      if (from === to) findings.push(finding(record, 'to', `a ${type} relationship from "${from}" to itself`, `a ${type} relationship from "${from}" to itself`));
+      if (fromLabel && toLabel && !joins(type, fromLabel, toLabel)) {
+        const fromAllowed = (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a]) => a === fromLabel);
+        const sentence = `${type} may not join ${fromLabel} "${from}" to ${toLabel} "${to}"`;
+        findings.push(finding(record, fromAllowed ? 'to' : 'from', sentence, sentence));
       }
       if (props.status !== undefined && type !== 'RESTRICTS_EXPORT' && !LINK_STATUSES.includes(props.status)) {
-        problems.push(`${where(record)}: status: expected one of ${LINK_STATUSES.join(', ')} (got "${props.status}")`);
+        findings.push(finding(record, 'status', `expected one of ${LINK_STATUSES.join(', ')} (got "${props.status}")`));
       }
       checkSources(record, cited);
-      // Relationships have no id in the seed: the key is stable as long as the file keeps its order.
-      const base = `${type}:${from}->${to}`;
-      const seen = (keys.get(base) ?? 0) + 1;
-      keys.set(base, seen);
-      relationships.push({ type, from, to, key: seen === 1 ? base : `${base}#${seen}`, props: { ...props }, sources: cited });
+      let key: string;
+      if (typeof givenKey === 'string' && givenKey.length > 0) key = givenKey;
+      else {
+        const base = linkKey(type, from, to);
+        const seen = (derived.get(base) ?? 0) + 1;
+        derived.set(base, seen);
+        key = seen === 1 ? base : `${base}#${seen}`;
+      }
+      if (keys.has(`${type}\n${key}`)) findings.push(finding(record, 'key', `duplicate ${type} key "${key}"`));
+      keys.add(`${type}\n${key}`);
+      if (findings.length === before) relationships.push({ type, from, to, key, props: { ...props }, sources: cited });
     }
   }
-  if (problems.length > 0) throw new SeedValidationError(problems);
-  return { sources, nodes, relationships };
+  return { findings, seed: { sources, nodes, relationships } };
 }

@@ -35,7 +35,17 @@ export interface Config {
     readonly bodyLimit: string;
     /** Deadline of a whole request; every Neo4j transaction gets what is left of it. */
     readonly requestTimeoutMs: number;
+    /** How long SIGTERM waits for in-flight requests before closing connections anyway. */
+    readonly shutdownGraceMs: number;
   };
+  /** Browser pages: the Apollo Sandbox landing page (CDN), the offline explorer and the visual graph page. */
+  readonly pages: {
+    readonly sandbox: boolean;
+    readonly explorer: boolean;
+    readonly graph: boolean;
+  };
+  /** Largest number of records one `importRecords` mutation accepts. */
+  readonly maxImportRecords: number;
   readonly limits: {
     readonly maxDepth: number;
     readonly maxAliases: number;
@@ -88,6 +98,11 @@ const EnvSchema = z.object({
   ALLOW_BATCHED_REQUESTS: bool.default(false),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  SANDBOX: bool.optional(),
+  EXPLORER: bool.default(true),
+  GRAPH_PAGE: bool.default(true),
+  MAX_IMPORT_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(30),
   MAX_DIRECTIVES: z.coerce.number().int().min(1).max(1000).default(50),
@@ -151,7 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       allowBatching: e.ALLOW_BATCHED_REQUESTS,
       bodyLimit: e.BODY_LIMIT,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
+    // The Sandbox loads from Apollo's CDN: on unless production, where it is opt-in.
+    pages: { sandbox: e.SANDBOX ?? e.NODE_ENV !== 'production', explorer: e.EXPLORER, graph: e.GRAPH_PAGE },
+    maxImportRecords: e.MAX_IMPORT_RECORDS,
     limits: {
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,

@@ -12,6 +12,8 @@ export interface Context {
   readonly log: Logger;
   readonly db: Executor;
   readonly loaders: Loaders;
+  /** Largest number of records one `importRecords` accepts. */
+  readonly maxImportRecords: number;
 }
 
 export interface ContextDeps {
@@ -23,6 +25,8 @@ export interface ContextDeps {
   readonly profile?: boolean;
   /** Deadline of a whole request, in ms; the transactions of the request share it. */
   readonly requestTimeoutMs?: number;
+  /** Largest number of records one `importRecords` accepts (default 5,000). */
+  readonly maxImportRecords?: number;
 }
 
 export interface RequestInfo {
@@ -30,6 +34,8 @@ export interface RequestInfo {
   readonly operationName?: string;
   readonly caller?: Caller;
 }
+
+const DEFAULT_MAX_IMPORT_RECORDS = 5_000;
 
 export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
   const { requestId, operationName, caller = ANONYMOUS } = typeof request === 'string' ? { requestId: request } : request;
@@ -44,5 +50,5 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     ...(deps.profile ? { profile: true } : {}),
     ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
   });
-  return { requestId, caller, log, db, loaders: createLoaders(db) };
+  return { requestId, caller, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS };
 }

@@ -23,6 +23,25 @@ export class BadUserInputError extends GraphQLError {
   }
 }
 
+/** One thing wrong with an input: the field (a dotted path such as `input.startYear`) and why. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * An input failed validation. The message lists every problem; `extensions.field` names the first field
+ * and `extensions.problems` lists them all, so a form can mark each field.
+ */
+export class InvalidInputError extends GraphQLError {
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(
+      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      withCode(ErrorCode.BadUserInput, { extensions: { field: problems[0]?.field ?? null, problems: problems.map((p) => ({ ...p })) } }),
+    );
+  }
+}
+
 /** Something the client said must exist does not. */
 export class NotFoundError extends GraphQLError {
   constructor(what: string, id: string) {

@@ -24,13 +24,33 @@ async function main(): Promise<void> {
   let driver: Driver | undefined;
   let app: App | undefined;
 
+  /**
+   * Graceful shutdown, in this order: refuse new connections at once; let the requests in flight finish
+   * (Apollo's drain plugin waits up to SHUTDOWN_GRACE_MS, then closes the connections that are left);
+   * close the driver; stop the embedded Neo4j. Exit code 0 when every step succeeded, else 1.
+   */
   const shutdown = async (signal: string): Promise<void> => {
-    log.info({ signal }, 'shutting down');
-    await app?.stop().catch((err: unknown) => log.error({ err }, 'stopping the server failed'));
-    await driver?.close().catch((err: unknown) => log.error({ err }, 'closing the driver failed'));
-    await embedded?.stop().catch((err: unknown) => log.error({ err }, 'stopping Neo4j failed'));
-    log.info('stopped');
-    process.exit(0);
+    const started = Date.now();
+    let failed = false;
+    const step = async (what: string, action: () => Promise<void> | undefined): Promise<void> => {
+      try {
+        await action();
+      } catch (err) {
+        failed = true;
+        log.error({ err }, `${what} failed`);
+      }
+    };
+    // Closing the listener now (the drain plugin would do it one tick later) makes "refused from the
+    // moment this line is logged" exact; the drain plugin's own close then waits for the connections.
+    if (app?.httpServer.listening) app.httpServer.close();
+    log.info({ signal, graceMs: config.http.shutdownGraceMs }, 'shutting down: new connections refused, finishing requests in flight');
+    await step('stopping the server', () => app?.stop());
+    const drainedMs = Date.now() - started;
+    log.info({ ms: drainedMs, withinGrace: drainedMs < config.http.shutdownGraceMs }, 'HTTP server drained; closing the driver');
+    await step('closing the driver', () => driver?.close());
+    await step('stopping Neo4j', () => embedded?.stop());
+    log.info({ ms: Date.now() - started, exitCode: failed ? 1 : 0 }, 'stopped');
+    process.exit(failed ? 1 : 0);
   };
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

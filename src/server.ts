@@ -13,11 +13,12 @@ import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorRepor
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
 import { armorProtection, costLimitPlugin } from './plugins/limits';
 import { createAuthenticator } from './auth';
+import { createPages } from './pages';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
 /** The part of the configuration the HTTP app needs. */
-export type AppConfig = Pick<Config, 'corsOrigins' | 'production' | 'http' | 'limits' | 'auth'> & {
+export type AppConfig = Pick<Config, 'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords'> & {
   readonly neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'>;
 };
 
@@ -36,6 +37,20 @@ export interface App {
 
 const READY_TIMEOUT_MS = 2_000;
 
+/**
+ * Errors of the JSON body parser (a body over BODY_LIMIT, malformed JSON) as GraphQL-shaped JSON with a
+ * stable code, instead of Express's HTML page (which shows a stack trace outside production).
+ */
+const bodyErrorsAsGraphQL: express.ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+  if (error.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'The request body is larger than the server accepts (BODY_LIMIT)', extensions: { code: 'BAD_REQUEST', limit: 'body' } }] });
+  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    res.status(error.status).json({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  } else {
+    next(error);
+  }
+};
+
 /** Builds the HTTP app and Apollo server without listening, so tests can use it on any port. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, driver, log } = deps;
@@ -43,14 +58,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const httpServer = http.createServer(app);
   const schema = buildSchema();
   const armor = armorProtection(config.limits, config.production);
+  const pages = createPages(config.pages, config.http.introspection, schema);
   const apollo = new ApolloServer<Context>({
     schema,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop: refuse new connections, let in-flight requests finish, close the rest after the grace period.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       ...armor.plugins,
       costLimitPlugin(schema, config.limits),
       errorReportingPlugin(),
       roundTripsHeaderPlugin(),
+      pages.landingPage,
     ],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
@@ -61,6 +79,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     introspection: config.http.introspection,
     allowBatchedHttpRequests: config.http.allowBatching,
     csrfPrevention: true,
+    // src/index.ts owns the signals: it stops accepting, drains, then closes the driver and Neo4j in order.
+    stopOnTerminationSignals: false,
   });
   const authenticate = createAuthenticator(config.auth);
   const contextDeps = {
@@ -68,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     database: config.neo4j.database,
     queryTimeoutMs: config.neo4j.queryTimeoutMs,
     requestTimeoutMs: config.http.requestTimeoutMs,
+    maxImportRecords: config.maxImportRecords,
     log,
   };
   await apollo.start();
@@ -99,6 +120,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   });
 
+  app.use(pages.router);
+
   app.use(
     '/graphql',
     express.json({ limit: config.http.bodyLimit }),
@@ -110,6 +133,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           ...(typeof req.body?.operationName === 'string' ? { operationName: req.body.operationName } : {}),
         }),
     }),
+    bodyErrorsAsGraphQL,
   );
 
   return {

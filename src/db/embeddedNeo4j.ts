@@ -225,7 +225,10 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
 
   log(`Starting embedded Neo4j on 127.0.0.1:${port} (data ${dataDir}, heap ${heap}, page cache ${pageCache})`);
   const startedAt = Date.now();
-  const child = spawn(java, args, { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A process group of its own (`detached`): Ctrl-C in a terminal signals the whole foreground group, and
+  // Neo4j must keep running until the server has drained and stops it. If this process dies instead, the
+  // JVM still goes: it shuts down when its stdin closes.
+  const child = spawn(java, args, { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   child.stdin.on('error', noop); // EPIPE once the JVM is gone is expected
 
   const stderrTail: string[] = [];

@@ -1,4 +1,4 @@
-import neo4j, { type Driver, type EagerResult, type RecordShape } from 'neo4j-driver';
+import neo4j, { type Driver, type EagerResult, type ManagedTransaction, type RecordShape } from 'neo4j-driver';
 import { TimeoutError, mapDatabaseError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -52,10 +52,38 @@ export class Executor {
     return this.run<T>(query, params, neo4j.routing.WRITE);
   }
 
+  /**
+   * Runs `work` in ONE managed write transaction: every statement it runs commits together or not at all
+   * (an error thrown by `work`, ours or the database's, rolls everything back). The driver retries the
+   * whole function on transient errors, so `work` must not have side effects outside the transaction.
+   */
+  async writeTransaction<R>(name: string, work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
+    const { driver, database, requestId, operationName } = this.options;
+    const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) => work(new TransactionRunner(tx, this)), {
+        timeout: this.remainingMs(),
+        metadata: { app: 'critical-minerals-graph', query: name, requestId: requestId ?? null, operation: operationName ?? null },
+      });
+    } catch (error) {
+      this.options.log.debug({ query: name, err: error }, 'transaction failed');
+      throw mapDatabaseError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** What is left of the request's deadline for the next transaction, at most `timeoutMs`. */
+  private remainingMs(): number {
+    const { deadline, timeoutMs } = this.options;
+    const remaining = deadline === undefined ? timeoutMs : Math.min(timeoutMs, deadline - Date.now());
+    if (remaining <= 0) throw new TimeoutError();
+    return remaining;
+  }
+
   private async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown>, routing: 'READ' | 'WRITE'): Promise<T[]> {
-    const { driver, database, log, requestId, operationName, profile, deadline } = this.options;
-    const timeoutMs = deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, deadline - Date.now());
-    if (timeoutMs <= 0) throw new TimeoutError();
+    const { driver, database, log, requestId, operationName, profile } = this.options;
+    const timeoutMs = this.remainingMs();
     this.roundTrips++;
     const started = performance.now();
     try {
@@ -74,5 +102,19 @@ export class Executor {
       log.debug({ query: query.name, err: error }, 'cypher failed');
       throw mapDatabaseError(error);
     }
+  }
+}
+
+/** The statements of one write transaction (see `Executor.writeTransaction`). */
+export class TransactionRunner {
+  constructor(
+    private readonly tx: ManagedTransaction,
+    private readonly executor: Executor,
+  ) {}
+
+  async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
+    this.executor.roundTrips++;
+    const result = await this.tx.run<T>(query.cypher, params);
+    return result.records.map((record) => record.toObject());
   }
 }

@@ -31,6 +31,8 @@ export interface Loader<K, V> {
 export interface Loaders {
   readonly node: Loader<string, NodeRecord | null>;
   relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
+  /** Forgets everything loaded so far: a mutation calls it after its write, so later fields read the new state. */
+  clearAll(): void;
 }
 
 type Key = { readonly part: 'node'; readonly id: string } | { readonly part: RelationName; readonly id: string };
@@ -75,5 +77,11 @@ export function createLoaders(executor: Executor): Loaders {
     load: (id) => graph.load({ part: name, id }) as Promise<readonly RelatedRow[]>,
     loadMany: (ids) => graph.loadMany(ids.map((id) => ({ part: name, id }))) as Promise<(readonly RelatedRow[] | Error)[]>,
   });
-  return { node, relation };
+  return {
+    node,
+    relation,
+    clearAll: () => {
+      graph.clearAll();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
 import { ErrorCode } from '../errors';
 
@@ -10,12 +10,24 @@ function isUnexpected(code: unknown): boolean {
 }
 
 /**
+ * A few of Apollo's own request errors carry an HTTP 4xx status but no code (an APQ hash that does not
+ * match its query): they are the client's fault, not ours, so they keep their message under Apollo's
+ * `BAD_REQUEST` code. Errors raised in resolvers always have a path and are never treated this way.
+ */
+function isApolloRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.path !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * `formatError` for Apollo: expected errors (ours, and Apollo's parse/validation codes) pass through
  * without stack traces; anything else becomes a bare INTERNAL_SERVER_ERROR, never showing Cypher or a stack.
  */
-export function maskUnexpectedErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function maskUnexpectedErrors(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
   if (!isUnexpected(extensions.code)) return { ...formatted, extensions };
+  if (isApolloRequestError(error)) return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
@@ -34,7 +46,7 @@ export function errorReportingPlugin(): ApolloServerPlugin<Context> {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            if (isUnexpected(error.extensions?.code)) {
+            if (isUnexpected(error.extensions?.code) && !isApolloRequestError(error)) {
               contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
             }
           }

@@ -37,7 +37,8 @@ export interface ArmorProtection {
 export function armorProtection(limits: Limits, production: boolean): ArmorProtection {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ...reject('maxDepth') },
-    maxAliases: { n: limits.maxAliases, ...reject('maxAliases') },
+    // `__typename` aliases count too (Armor's default allow-list exempts them, so 1,500 of them passed).
+    maxAliases: { n: limits.maxAliases, allowList: [], ...reject('maxAliases') },
     maxDirectives: { n: limits.maxDirectives, ...reject('maxDirectives') },
     // Tokens are limited by the parser itself (`parseOptions.maxTokens` in server.ts): Armor's Apollo
     // token plugin throws from a plugin hook, which Apollo answers with a 500.
@@ -60,6 +61,9 @@ const ASSUMED_LIST_SIZE = 10;
 const supplyChainEstimator: ComplexityEstimator = ({ type: parent, args, field, childComplexity }) => {
   // The page size was counted on the connection itself; its `edges` list adds nothing.
   if (parent.name.endsWith('Connection')) return 1 + childComplexity;
+  // Introspection reads the schema, not the database, and its lists are as long as the schema is: the
+  // explorers' introspection queries (GraphiQL's asks for deprecated arguments too) must fit any budget.
+  if (field.name.startsWith('__') || parent.name.startsWith('__')) return 1 + childComplexity;
   const pageSize = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
   const type = getNullableType(field.type);
   const isConnection = getNamedType(type).name.endsWith('Connection');

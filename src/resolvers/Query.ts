@@ -8,9 +8,13 @@ import type { ListName } from '../db/queries/lists';
 import neo4j from 'neo4j-driver';
 import type { Context } from '../context';
 import { traversalQueries } from './traversal';
+import { listChanges } from '../db/audit';
 
 const MAX_IDS = 100;
 const MAX_SEARCH_HITS = 100;
+const MAX_CHANGES = 500;
+/** ISO 8601 date or date-time, as Cypher's `datetime()` parses it. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 function checkId(id: string, argument: string): string {
   if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
@@ -50,6 +54,14 @@ export const Query: QueryResolvers = {
     if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
     const [row] = await ctx.db.read<{ node: RawNode }>(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
     return row ? toEntityRecord(row.node) : null;
+  },
+  changes: async (_p, { since, entity, first }, ctx) => {
+    if (since != null && (!ISO_DATE_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
+      throw new BadUserInputError(`"since" must be an ISO 8601 date-time such as 2026-11-23T00:00:00Z (got "${since}")`, 'since');
+    }
+    const limit = first ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES) throw new BadUserInputError(`"first" must be between 1 and ${MAX_CHANGES}`, 'first');
+    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), first: neo4j.int(limit) });
   },
   elements: list('Element'),
   deposits: list('Deposit'),

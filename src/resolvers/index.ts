@@ -1,6 +1,8 @@
 import type { Resolvers } from '../generated/graphql';
 import type { NodeRecord } from '../db/models';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { Query } from './Query';
+import { Mutation } from './Mutation';
 import { entityTypeName } from './Entity';
 import { Element } from './Element';
 import { Deposit } from './Deposit';
@@ -20,6 +22,8 @@ function nodeTypeName(node: NodeRecord) {
 /** The resolver map, one module per GraphQL type. */
 export const resolvers: Resolvers = {
   Query,
+  Mutation,
+  JSONObject: JSONObjectResolver,
   Node: { __resolveType: nodeTypeName },
   Entity: { __resolveType: entityTypeName },
   Element,

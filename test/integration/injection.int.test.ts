@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import type { Driver } from 'neo4j-driver';
+import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
 import { createApp, type App } from '../../src/server';
 import { createContext } from '../../src/context';
+import type { Caller } from '../../src/auth';
 import { appConfig, database, silentLog, testDriver } from '../support/testServer';
 
 /**
@@ -15,25 +16,51 @@ let app: App;
 let recording: Driver;
 const cypherSent: string[] = [];
 
+/** `target` with the Cypher text of every `method(cypher, …)` call recorded; `wrap` proxies what other methods return. */
+function recordingProxy<T extends object>(target: T, method: string, wrap: Record<string, (value: unknown) => unknown> = {}): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === method) {
+        return (cypher: string, ...rest: unknown[]) => {
+          cypherSent.push(cypher);
+          return (value as (...args: unknown[]) => unknown).call(object, cypher, ...rest);
+        };
+      }
+      const wrapper = wrap[String(property)];
+      return wrapper ? (...args: unknown[]) => wrapper((value as (...a: unknown[]) => unknown).apply(object, args)) : value.bind(object);
+    },
+  });
+}
+
+/** A session whose managed transactions record their statements (the write API runs several per transaction). */
+function recordingSession(session: Session): Session {
+  return new Proxy(session, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (property === 'executeWrite' || property === 'executeRead') {
+        return (work: (tx: ManagedTransaction) => unknown, config?: unknown) =>
+          (value as Session['executeWrite']).call(object, (tx) => work(recordingProxy(tx, 'run')) as Promise<unknown>, config as Parameters<Session['executeWrite']>[1]);
+      }
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
 beforeAll(async () => {
   real = testDriver();
   // The real driver, with every statement text recorded on its way to Neo4j.
-  recording = new Proxy(real, {
-    get(target, property, receiver) {
-      if (property === 'executeQuery') {
-        return (cypher: string, ...rest: unknown[]) => {
-          cypherSent.push(cypher);
-          return (target.executeQuery as (...args: unknown[]) => unknown).call(target, cypher, ...rest);
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  recording = recordingProxy(real, 'executeQuery', { session: (s) => recordingSession(s as Session) });
   app = await createApp({ config: appConfig(), driver: recording, log: silentLog });
 });
 afterAll(async () => {
   await app.stop();
+  await real.executeQuery(
+    `MATCH (n) WHERE ((n:Entity OR n:Source) AND n.id STARTS WITH 'test-injection') OR (n:Change AND n.target STARTS WITH 'test-injection') DETACH DELETE n`,
+    {},
+    { database },
+  );
   await real.close();
 });
 
@@ -57,9 +84,28 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
   { name: 'paths', query: 'query ($s: ID!) { paths(from: $s, to: $s) { length } }', vars: (s) => ({ s }) },
   { name: 'impact', query: 'query ($s: ID!) { impact(of: [$s]) { affected { hops } } }', vars: (s) => ({ s }) },
   { name: 'supplyShares', query: 'query ($s: String!) { supplyShares(stage: $s, element: $s) { hhi } }', vars: (s) => ({ s }) },
+  { name: 'changes', query: 'query ($s: String, $i: ID) { changes(since: $s, entity: $i) { id } }', vars: (s) => ({ s, i: s }) },
+  // Writes (as a writer): adversarial ids are refused; adversarial text is written, as a parameter.
+  { name: 'upsert.id', query: 'mutation ($s: ID!) { upsertCompany(input: {id: $s, name: "x", kind: "x"}, sources: [{id: $s}]) { created } }', vars: (s) => ({ s }) },
+  {
+    name: 'upsert.text',
+    query: `mutation ($s: String!) { upsertFacility(input: {id: "test-injection-fac", name: $s, kind: $s, status: PLANNED, statusNote: $s, description: $s,
+      aliases: [$s], details: [{key: "note", value: $s}]}, sources: [{id: "test-injection-src", title: $s, publisher: $s}]) { created } }`,
+    vars: (s) => ({ s }),
+  },
+  { name: 'connect.ids', query: 'mutation ($s: ID!) { connect(input: {type: FEEDS, from: $s, to: $s}, sources: [{id: "seed-topcor-magnets"}]) { created } }', vars: (s) => ({ s }) },
+  {
+    name: 'connect.text',
+    query: `mutation ($s: String!) { connect(input: {type: SUPPLIES, from: "test-injection-fac", to: "fac-lovozero-gok", material: $s, note: $s,
+      properties: [{key: "product", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created } }`,
+    vars: (s) => ({ s }),
+  },
+  { name: 'delete', query: 'mutation ($s: ID!) { deleteEntity(id: $s, sources: [{id: "seed-topcor-magnets"}]) { deleted } }', vars: (s) => ({ s }) },
+  { name: 'disconnect', query: 'mutation ($s: ID!) { disconnect(type: FEEDS, from: $s, to: $s, sources: [{id: "seed-topcor-magnets"}]) { removed } }', vars: (s) => ({ s }) },
 ];
 
 const EXPECTED_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND']);
+const WRITER: Caller = { name: 'fuzzer', role: 'writer' };
 const SPECIALS = ["'", '"', '`', '//', '*/', '/*', '{', '}', '$', '\n', '\\', ')', 'MATCH (n) DETACH DELETE n', '\u0000', '😀', 'ü', '\u202e'];
 
 /** Strings that always contain a backtick and another special sequence: no statement of ours contains a backtick. */
@@ -74,7 +120,7 @@ describe('Cypher injection', () => {
         cypherSent.length = 0;
         const response = await app.apollo.executeOperation(
           { query: operation.query, variables: operation.vars(input) },
-          { contextValue: createContext({ driver: recording, database, queryTimeoutMs: 15_000, log: silentLog }, 'fuzz') },
+          { contextValue: createContext({ driver: recording, database, queryTimeoutMs: 15_000, log: silentLog }, { requestId: 'fuzz', caller: WRITER }) },
         );
         if (response.body.kind !== 'single') throw new Error('expected a single result');
         for (const error of response.body.singleResult.errors ?? []) {

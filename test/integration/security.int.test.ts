@@ -52,6 +52,9 @@ describe('query limits', () => {
     const { status, json } = await post(open, { query });
     expect(status).toBe(400);
     expect(json.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'maxAliases' });
+    // Aliases of __typename count too (GraphQL Armor exempts them by default).
+    const typenames = await post(open, { query: `{ ${Array.from({ length: 101 }, (_, i) => `t${i}: __typename`).join(' ')} }` });
+    expect(typenames.json.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'maxAliases' });
   });
 
   it('rejects depth beyond the limit', async () => {
@@ -88,9 +91,13 @@ describe('query limits', () => {
     expect(researcher.json.errors).toBeUndefined();
   });
 
-  it('refuses a 1 MB document by the body limit', async () => {
-    const { status } = await post(open, { query: `{ __typename }`, padding: 'x'.repeat(1_000_000) });
-    expect(status).toBe(413);
+  it('refuses a 1 MB document by the body limit, and malformed JSON, as JSON errors with a code', async () => {
+    const tooLarge = await post(open, { query: `{ __typename }`, padding: 'x'.repeat(1_000_000) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.json.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST', limit: 'body' });
+    const malformed = await post(open, '{"query": "{ __typename }"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 
   it('rejects a fragment bomb and a circular introspection query quickly', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { DEFAULT_SEED_DIR, loadSeed } from '../../seed/loader';
+import { contentLines } from '../../src/db/contentHash';
 import { database, testDriver } from '../support/testServer';
 
 let driver: Driver;
@@ -13,24 +14,8 @@ afterAll(async () => {
   await driver.close();
 });
 
-function canonical(value: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(value).sort().map((k) => [k, value[k]]));
-}
-
-/** Every node and relationship with all its properties, in a canonical order. */
-async function fingerprint(): Promise<string> {
-  const nodes = await driver.executeQuery('MATCH (n) RETURN labels(n) AS labels, properties(n) AS props', {}, { database });
-  const rels = await driver.executeQuery(
-    'MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props',
-    {},
-    { database },
-  );
-  const lines = [
-    ...nodes.records.map((r) => `${JSON.stringify(r.get('labels'))}${canonical(r.get('props'))}`),
-    ...rels.records.map((r) => `${r.get('from')}-${r.get('type')}->${r.get('to')}${canonical(r.get('props'))}`),
-  ];
-  return lines.sort().join('\n');
-}
+/** Every node and relationship of the knowledge graph with all its properties, one sorted line each. */
+const fingerprint = async (): Promise<string> => (await contentLines(driver, database)).join('\n');
 
 describe('seeding', () => {
   it('is idempotent: a second run leaves identical nodes, relationships and properties', async () => {

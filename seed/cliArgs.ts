@@ -1,0 +1,46 @@
+/** A problem with the command line the user can fix: one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface ParsedArgs {
+  /** The arguments that are not options, in order. */
+  readonly positional: readonly string[];
+  readonly flags: ReadonlySet<string>;
+  readonly values: ReadonlyMap<string, string>;
+}
+
+/**
+ * Parses `--flag`, `--name value` and `--name=value` options (only those named in `flags` and `valued`)
+ * and positional arguments; anything else is a `UsageError` that repeats `usage`.
+ */
+export function parseArgs(argv: readonly string[], spec: { flags: readonly string[]; valued: readonly string[]; usage: string }): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') throw new UsageError(spec.usage);
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name = '', inline] = arg.slice(2).split(/=(.*)/s);
+    if (spec.flags.includes(name) && inline === undefined) flags.add(name);
+    else if (spec.valued.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value; ${spec.usage}`);
+      values.set(name, value);
+    } else throw new UsageError(`unknown option "${arg}"; ${spec.usage}`);
+  }
+  return { positional, flags, values };
+}
+
+/** The integer value of an option, within bounds, or `fallback` when it is not given. */
+export function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const raw = args.values.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}

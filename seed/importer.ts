@@ -1,0 +1,285 @@
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { NamedQuery } from '../src/db/executor';
+import { NODE_LABELS, RELATIONSHIP_TYPES, isNodeLabel, type NodeLabel, type RelationshipType } from '../src/db/graphModel';
+import { UPSERT_SOURCES, ensureSchema, upsertNodes, upsertRelationships } from './statements';
+import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from './validate';
+
+export type { ImportProblem, KnownIds, RawSeed } from './validate';
+
+/**
+ * The bulk import, for the CLI (`npm run import`) and the `importRecords` mutation alike:
+ *
+ * 1. `findKnownIds(runner, raw)` — ONE read of the ids the records refer to that already exist;
+ * 2. `planImport(raw, known)` — validates every record (nothing stops at the first problem);
+ * 3. when `plan.problems` is empty: `writePlan(runner, plan)` inside a transaction the caller owns (the
+ *    mutation, which adds its audit entry to the same transaction), or `applyImport(driver, …)`, which
+ *    writes in one transaction or in resumable batches.
+ *
+ * Writes are MERGEs on constrained keys (see statements.ts): a record replaces the stored properties of
+ * its id; a relationship those of the relationship with its key. Running the same import twice leaves the
+ * same graph, which is what makes batches resumable: after a failure, run the whole import again.
+ */
+
+/** Imports up to this many records are written in one transaction by default; larger ones in batches. */
+export const DEFAULT_ATOMIC_LIMIT = 20_000;
+export const DEFAULT_BATCH_SIZE = 1_000;
+
+/** Runs one named statement and returns its rows: a `TransactionRunner` of the executor, or `runnerOf(tx)`. */
+export interface CypherRunner {
+  run(query: NamedQuery, params: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+}
+
+/** A driver transaction as a `CypherRunner`. */
+export function runnerOf(tx: ManagedTransaction): CypherRunner {
+  return {
+    run: async (query, params) => (await tx.run(query.cypher, params)).records.map((record) => record.toObject() as Record<string, unknown>),
+  };
+}
+
+export interface ImportCounts {
+  readonly sources: number;
+  readonly nodes: number;
+  readonly relationships: number;
+}
+
+/** What an import would write: the valid records, and every problem. Write it only when `problems` is empty. */
+export interface ImportPlan {
+  readonly problems: readonly ImportProblem[];
+  readonly seed: ValidSeed;
+  /** Valid records by kind, and in all. */
+  readonly counts: ImportCounts;
+  readonly total: number;
+}
+
+/** Records as the `importRecords` mutation receives them (the seed format, grouped by label and type). */
+export interface ImportRecords {
+  readonly sources?: readonly unknown[] | null;
+  readonly nodes?: readonly { readonly label: string; readonly records: readonly unknown[] }[] | null;
+  readonly relationships?: readonly { readonly type: string; readonly records: readonly unknown[] }[] | null;
+}
+
+/**
+ * In-memory records as a `RawSeed`. Problems name the group as the file (`sources`, `nodes[0]`,
+ * `relationships[2]`: the position in the input) and the record number in it (from 1) as the line.
+ */
+export function rawSeedOf(records: ImportRecords): RawSeed {
+  const numbered = (file: string, list: readonly unknown[]) => list.map((data, i) => ({ file, index: i + 1, data }));
+  return {
+    sources: numbered('sources', records.sources ?? []),
+    nodes: (records.nodes ?? []).map((group, i) => ({ label: group.label, file: `nodes[${i}]`, records: numbered(`nodes[${i}]`, group.records) })),
+    relationships: (records.relationships ?? []).map((group, i) => ({ type: group.type, file: `relationships[${i}]`, records: numbered(`relationships[${i}]`, group.records) })),
+  };
+}
+
+/** The number of records (sources, nodes and relationships), valid or not: for size limits. */
+export function recordCount(raw: RawSeed): number {
+  return raw.sources.length + [...raw.nodes, ...raw.relationships].reduce((sum, group) => sum + group.records.length, 0);
+}
+
+const field = (data: unknown, name: string): unknown => (typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
+
+/** Ids the records define or refer to that the database may already hold (looked up before validation). */
+export function idsToLookUp(raw: RawSeed): { nodeIds: string[]; sourceIds: string[] } {
+  const defined = new Set(raw.nodes.flatMap((g) => g.records.flatMap((r) => strings(field(r.data, 'id')))));
+  const ends = raw.relationships.flatMap((g) => g.records.flatMap((r) => [...strings(field(r.data, 'from')), ...strings(field(r.data, 'to'))]));
+  const ownSources = new Set(raw.sources.flatMap((r) => strings(field(r.data, 'id'))));
+  const cited = [...raw.nodes, ...raw.relationships].flatMap((g) => g.records.flatMap((r) => strings(field(r.data, 'sources'))));
+  return {
+    nodeIds: [...new Set([...defined, ...ends])].sort(),
+    sourceIds: [...new Set(cited.filter((s) => !ownSources.has(s)))].sort(),
+  };
+}
+
+/** Which of the given ids exist: entities and figures (with their labels) and sources, by index seeks. */
+export const FIND_KNOWN_IDS: NamedQuery = {
+  name: 'import.knownIds',
+  cypher: `
+UNWIND $nodeIds AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, labels(n) AS labels
+UNION ALL
+UNWIND $nodeIds AS id
+MATCH (n:Figure {id: id})
+RETURN n.id AS id, labels(n) AS labels
+UNION ALL
+UNWIND $sourceIds AS id
+MATCH (n:Source {id: id})
+RETURN n.id AS id, labels(n) AS labels`,
+};
+
+/** Looks up, in one statement, the ids of `raw` that already exist in the database. */
+export async function findKnownIds(runner: CypherRunner, raw: RawSeed): Promise<KnownIds> {
+  const rows = await runner.run(FIND_KNOWN_IDS, idsToLookUp(raw));
+  const nodes = new Map<string, NodeLabel>();
+  const sources = new Set<string>();
+  for (const row of rows) {
+    const labels = row.labels as string[];
+    const id = String(row.id);
+    if (labels.includes('Source')) sources.add(id);
+    else {
+      const label = labels.find((l) => isNodeLabel(l));
+      if (label) nodes.set(id, label as NodeLabel);
+    }
+  }
+  return { nodes, sources };
+}
+
+/** Validates every record of `raw`; references may point at the records themselves or at `known` ids. */
+export function planImport(raw: RawSeed, known?: KnownIds): ImportPlan {
+  const { problems, seed } = checkSeed(raw, known);
+  const counts = { sources: seed.sources.length, nodes: seed.nodes.length, relationships: seed.relationships.length };
+  return { problems, seed, counts, total: counts.sources + counts.nodes + counts.relationships };
+}
+
+/** Thrown when asked to write a plan that has problems: nothing was written. */
+export class ImportRefusedError extends Error {
+  override readonly name = 'ImportRefusedError';
+  constructor(readonly problems: readonly ImportProblem[]) {
+    super(`The import has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`);
+  }
+}
+
+/** One statement with its rows; `kind` counts what it writes. */
+interface Piece {
+  readonly query: NamedQuery;
+  readonly kind: keyof ImportCounts;
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/** The statements that write a seed, in dependency order (sources, nodes, then relationships), cut into batches of at most `size` records. */
+function batchesOf(seed: ValidSeed, size: number): Piece[][] {
+  const groups: Piece[] = [
+    { query: UPSERT_SOURCES, kind: 'sources', rows: seed.sources.map((s) => ({ publisher: null, date: null, url: null, ...s })) },
+    ...NODE_LABELS.map((label): Piece => ({
+      query: upsertNodes(label),
+      kind: 'nodes',
+      rows: seed.nodes.filter((n) => n.label === label).map((n) => ({ id: n.id, props: n.props, sources: n.sources })),
+    })),
+    ...(Object.keys(RELATIONSHIP_TYPES) as RelationshipType[]).map((type): Piece => ({
+      query: upsertRelationships(type),
+      kind: 'relationships',
+      rows: seed.relationships.filter((r) => r.type === type).map((r) => ({ from: r.from, to: r.to, key: r.key, props: r.props, sources: r.sources })),
+    })),
+  ];
+  const batches: Piece[][] = [];
+  let batch: Piece[] = [];
+  let room = size;
+  for (const group of groups) {
+    for (let at = 0; at < group.rows.length; ) {
+      const rows = group.rows.slice(at, at + room);
+      batch.push({ ...group, rows });
+      at += rows.length;
+      room -= rows.length;
+      if (room === 0) (batches.push(batch), (batch = []), (room = size));
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+async function writePieces(runner: CypherRunner, pieces: readonly Piece[], onPiece: (records: number) => void): Promise<ImportCounts> {
+  const written = { sources: 0, nodes: 0, relationships: 0 };
+  for (const piece of pieces) {
+    const [row] = await runner.run(piece.query, { rows: piece.rows });
+    const count = Number(row?.written ?? 0);
+    // A relationship whose end vanished since validation matches nothing: refuse rather than drop it.
+    if (count !== piece.rows.length) throw new Error(`${piece.query.name}: wrote ${count} of ${piece.rows.length} rows (an end was deleted since validation?)`);
+    written[piece.kind] += count;
+    onPiece(count);
+  }
+  return written;
+}
+
+const add = (a: ImportCounts, b: ImportCounts): ImportCounts => ({ sources: a.sources + b.sources, nodes: a.nodes + b.nodes, relationships: a.relationships + b.relationships });
+
+/**
+ * Writes the plan with the caller's runner, inside the caller's transaction (the `importRecords`
+ * mutation). Statements carry at most `chunkSize` rows each. Throws `ImportRefusedError` when the plan
+ * has problems.
+ */
+export async function writePlan(runner: CypherRunner, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: { chunkSize?: number } = {}): Promise<ImportCounts> {
+  if (plan.problems.length > 0) throw new ImportRefusedError(plan.problems);
+  return writePieces(runner, batchesOf(plan.seed, options.chunkSize ?? DEFAULT_BATCH_SIZE).flat(), () => undefined);
+}
+
+export interface ImportProgress {
+  /** Records written (committed, in batch mode) so far, and in all. */
+  readonly done: number;
+  readonly total: number;
+  /** The batch just written (from 1), and the number of batches (1 when atomic). */
+  readonly batch: number;
+  readonly batches: number;
+}
+
+export interface ApplyOptions {
+  /** Records per batch (batch mode) or per statement (atomic mode). Default 1,000. */
+  readonly batchSize?: number;
+  /** Up to this many records, write everything in ONE transaction; above it, in batches. Default 20,000; 0 forces batches. */
+  readonly atomicLimit?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ApplyResult {
+  /** `atomic`: one transaction, all or nothing. `batches`: one transaction per batch; rerun the import after a failure. */
+  readonly mode: 'atomic' | 'batches';
+  readonly batches: number;
+  readonly written: ImportCounts;
+}
+
+/** A batch failed; the batches before it are committed. Running the same import again completes it. */
+export class ImportBatchError extends Error {
+  override readonly name = 'ImportBatchError';
+  constructor(
+    readonly batch: number,
+    readonly batches: number,
+    readonly committed: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `batch ${batch} of ${batches} failed, ${committed} records committed before it: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Run the same import again to finish it (batches are idempotent).',
+    );
+  }
+}
+
+/**
+ * Creates the constraints, then writes the plan: in ONE transaction when it has at most `atomicLimit`
+ * records (all or nothing), otherwise in batches of `batchSize` records, each its own transaction,
+ * sources first, then nodes, then relationships (so every batch finds the ends it links). After a failed
+ * batch (`ImportBatchError`) the graph holds the batches before it; rerunning the import converges to
+ * the same graph as an uninterrupted run. Throws `ImportRefusedError` when the plan has problems.
+ */
+export async function applyImport(driver: Driver, database: string, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: ApplyOptions = {}): Promise<ApplyResult> {
+  if (plan.problems.length > 0) throw new ImportRefusedError(plan.problems);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const batches = batchesOf(plan.seed, batchSize);
+  const total = batches.flat().reduce((sum, piece) => sum + piece.rows.length, 0);
+  const report = options.onProgress ?? (() => undefined);
+  await ensureSchema(driver, database);
+  const session = driver.session({ database });
+  try {
+    if (total <= (options.atomicLimit ?? DEFAULT_ATOMIC_LIMIT)) {
+      const written = await session.executeWrite((tx) => {
+        // The driver may retry the whole transaction: progress starts again with it.
+        let done = 0;
+        return writePieces(runnerOf(tx), batches.flat(), (count) => report({ done: (done += count), total, batch: 1, batches: 1 }));
+      });
+      return { mode: 'atomic', batches: 1, written };
+    }
+    let written: ImportCounts = { sources: 0, nodes: 0, relationships: 0 };
+    let done = 0;
+    for (const [i, batch] of batches.entries()) {
+      try {
+        written = add(written, await session.executeWrite((tx) => writePieces(runnerOf(tx), batch, () => undefined)));
+      } catch (error) {
+        throw new ImportBatchError(i + 1, batches.length, done, error);
+      }
+      done = written.sources + written.nodes + written.relationships;
+      report({ done, total, batch: i + 1, batches: batches.length });
+    }
+    return { mode: 'batches', batches: batches.length, written };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { NodeLabel, RelationshipType } from '../src/db/graphModel';
+
+/*
+ * The seed record format: the zod schema of every record (the seed, the bulk import and the mutations
+ * all validate with these) and the conversion between a record and the properties it is stored as.
+ */
+
+/**
+ * One record of a seed or import file, with where it came from for error messages: `index` is the
+ * record number (from 1) in its file; `line` is the line it starts on, for CSV files.
+ */
+export interface SeedRecord<T> {
+  readonly file: string;
+  readonly index: number;
+  readonly line?: number;
+  readonly data: T;
+}
+
+/** Ids of entities, figures and sources: stable, URL-safe. */
+export const ID_SCHEMA = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'an id of lower-case letters, digits, dots and dashes');
+const year = z.number().int().min(1800, 'a year from 1800').max(2100, 'a year up to 2100');
+const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const sources = z.array(z.string().min(1)).min(1, 'at least one source');
+const confidence = z.enum(['stated', 'inferred', 'unconfirmed']);
+const status = z.enum(['operating', 'under-construction', 'planned', 'pilot', 'licensed', 'exploration', 'undeveloped', 'suspended', 'historical']);
+
+/** Status of a link; export controls keep the wording of the measure ("in force", "suspended for one year"). */
+export const LINK_STATUSES: readonly string[] = ['operating', 'planned', 'pilot', 'historical', 'suspended'];
+
+const entity = z.object({
+  id: ID_SCHEMA,
+  name: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+  description: z.string().optional(),
+  confidence: confidence.default('stated'),
+  details: z.record(z.string(), z.union([primitive, z.array(primitive)])).optional(),
+  sources,
+});
+
+/** The record schema of each node label: the seed, the bulk import and the mutations all validate with these. */
+export const NODE_SCHEMAS = {
+  Element: entity.extend({
+    symbol: z.string().regex(/^[A-Z][a-z]?$/, 'a chemical symbol'),
+    atomicNumber: z.number().int().min(1).max(118),
+    group: z.string().min(1),
+    reeClass: z.enum(['light', 'heavy', 'neither']).optional(),
+    magnetInput: z.boolean().default(false),
+  }),
+  Deposit: entity.extend({ commodity: z.string().min(1), status, statusNote: z.string().optional() }),
+  Region: entity.extend({ kind: z.string().min(1), regime: z.string().optional() }),
+  Company: entity.extend({ kind: z.string().min(1) }),
+  Facility: entity.extend({
+    kind: z.string().min(1),
+    status,
+    statusNote: z.string().optional(),
+    startYear: year.optional(),
+    endYear: year.optional(),
+    capacity: z.object({ value: z.number().positive(), unit: z.string().min(1) }).optional(),
+  }),
+  Product: entity.extend({ kind: z.string().min(1) }),
+  SupplyChainStage: entity.extend({ order: z.number().int().min(1) }),
+  Figure: z.object({ id: ID_SCHEMA, metric: z.string().min(1), value: z.number(), unit: z.string().min(1), year: year.optional(), basis: z.string().optional(), sources }),
+} satisfies Record<NodeLabel, z.ZodType>;
+
+/** The record schema of a relationship (of any type; endpoint kinds are checked against graphModel). */
+export const RELATIONSHIP_SCHEMA = z
+  .object({
+    from: ID_SCHEMA,
+    to: ID_SCHEMA,
+    confidence: confidence.default('stated'),
+    inferredFrom: z.string().optional(),
+    status: z.string().min(1).optional(),
+    startYear: year.optional(),
+    endYear: year.optional(),
+    year: year.optional(),
+    sources,
+  })
+  .catchall(primitive)
+  .refine((r) => r.confidence !== 'inferred' || r.inferredFrom, { message: 'an inferred relationship needs inferredFrom', path: ['inferredFrom'] })
+  .refine((r) => r.startYear === undefined || r.endYear === undefined || r.startYear <= r.endYear, { message: 'startYear after endYear', path: ['endYear'] });
+
+export const SourceSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  publisher: z.string().nullable().optional(),
+  date: z.string().nullable().optional(),
+  url: z.string().nullable().optional(),
+});
+
+export type SourceData = z.infer<typeof SourceSchema>;
+export type NodeData = { label: NodeLabel; id: string; props: Record<string, unknown>; sources: string[] };
+export type RelationshipData = { type: RelationshipType; from: string; to: string; key: string; props: Record<string, unknown>; sources: string[] };
+
+/** The raw content of the seed folder: what each file holds, before validation. */
+export interface RawSeed {
+  readonly sources: readonly SeedRecord<unknown>[];
+  /** `file` names the group in problems about the group as a whole (an unknown label), even when empty. */
+  readonly nodes: readonly { readonly label: string; readonly file?: string; readonly records: readonly SeedRecord<unknown>[] }[];
+  readonly relationships: readonly { readonly type: string; readonly file?: string; readonly records: readonly SeedRecord<unknown>[] }[];
+}
+
+export interface ValidSeed {
+  readonly sources: SourceData[];
+  readonly nodes: NodeData[];
+  readonly relationships: RelationshipData[];
+}
+
+/** Flattens an entity record into stored properties (capacity and details become primitive properties). */
+export function toStoredProps(label: NodeLabel, data: Record<string, unknown>): Record<string, unknown> {
+  const { sources: _sources, capacity, details, aliases, ...rest } = data;
+  const props: Record<string, unknown> = { ...rest };
+  if (label !== 'Figure') {
+    const names = (aliases as string[] | undefined) ?? [];
+    props.aliases = names;
+    props.aliasesText = names.join(' | ');
+    props.detailsJson = JSON.stringify(details ?? {});
+  }
+  if (label === 'Element') props.symbolUpper = String(data.symbol).toUpperCase();
+  if (capacity && typeof capacity === 'object') {
+    const c = capacity as { value: number; unit: string };
+    props.capacityValue = c.value;
+    props.capacityUnit = c.unit;
+  }
+  return props;
+}
+
+/** The inverse of `toStoredProps`: a node's stored properties back as a record in the seed format. */
+export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;
+  const record: Record<string, unknown> = { ...rest, sources: Array.isArray(sourceIds) ? [...sourceIds] : [] };
+  if (label !== 'Figure' && typeof detailsJson === 'string') {
+    const details = JSON.parse(detailsJson) as Record<string, unknown>;
+    if (Object.keys(details).length > 0) record.details = details;
+  }
+  if (typeof capacityValue === 'number' && typeof capacityUnit === 'string') record.capacity = { value: capacityValue, unit: capacityUnit };
+  return record;
+}
+
+/**
+ * The stable key of the first relationship of a type between two ids (`FEEDS:dep-a->fac-b`); further ones
+ * between the same ids get `#2`, `#3`, … in the seed. Relationships are MERGEd on it, so a rerun or a
+ * repeated `connect` updates instead of duplicating.
+ */
+export function linkKey(type: string, from: string, to: string): string {
+  return `${type}:${from}->${to}`;
+}

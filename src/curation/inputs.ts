@@ -1,0 +1,161 @@
+import type { z } from 'zod';
+import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSchema, toStoredProps, fromStoredProps, linkKey } from '../../seed/schemas';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../db/graphModel';
+import type { EntityLabel, Properties } from '../db/models';
+import type { LinkInput, SourceInput } from '../generated/graphql';
+import { InvalidInputError, type FieldProblem } from '../errors';
+
+/**
+ * Turns mutation inputs into stored properties, validated by the SAME schemas as the seed and the bulk
+ * import (seed/validate.ts), so a fact is accepted or refused identically whichever way it arrives.
+ * GraphQL already checked the types; this checks the content and names the field of every problem.
+ */
+
+/** Input fields whose GraphQL enum values are stored as lower-case words (`UNDER_CONSTRUCTION` → `under-construction`). */
+const ENUM_FIELDS = new Set(['confidence', 'status', 'reeClass']);
+const PROPERTY_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
+/** Names a relationship property may not take: they have a meaning of their own. */
+const RESERVED_LINK_KEYS = new Set(['from', 'to', 'key', 'sources', 'sourceIds', 'type']);
+
+const storedWord = (value: string): string => value.toLowerCase().replace(/_/g, '-');
+
+function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+}
+
+/** Refuses an id that is not of the stable form the graph uses (lower-case letters, digits, dots, dashes). */
+export function checkStableId(id: string, field: string): string {
+  const parsed = ID_SCHEMA.safeParse(id);
+  if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, field));
+  return id;
+}
+
+/** Applies the fields an input gives to a record in the seed format: absent keeps, null clears. */
+function applyPatch(record: Record<string, unknown>, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const next = { ...record };
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'id' || value === undefined) continue;
+    if (value === null) delete next[key];
+    else if (key === 'details') next.details = Object.fromEntries((value as { key: string; value: string }[]).map((d) => [d.key, d.value]));
+    else if (ENUM_FIELDS.has(key)) next[key] = storedWord(String(value));
+    else next[key] = value;
+  }
+  return next;
+}
+
+export interface EntityWrite {
+  readonly props: Properties;
+  readonly sourceIds: readonly string[];
+}
+
+/**
+ * The stored properties of an entity after applying `input` to its current state (`stored`, null when
+ * new), citing `sourceIds` in addition to the sources it already cites.
+ */
+export function entityWrite(label: EntityLabel, stored: Properties | null, input: Readonly<Record<string, unknown>> & { id: string }, sourceIds: readonly string[]): EntityWrite {
+  checkStableId(input.id, 'input.id');
+  const current = stored ? fromStoredProps(label, stored) : { id: input.id };
+  const cited = [...new Set([...((current.sources as string[] | undefined) ?? []), ...sourceIds])];
+  const record = { ...applyPatch(current, input), sources: cited };
+  for (const detail of (input.details as { key: string }[] | null | undefined) ?? []) {
+    if (!PROPERTY_KEY.test(detail.key)) throw new InvalidInputError([{ field: 'input.details.key', message: `"${detail.key}" is not a valid key (letters and digits, starting with a letter)` }]);
+  }
+  const parsed = NODE_SCHEMAS[label].safeParse(record);
+  if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
+  const data = parsed.data as Record<string, unknown>;
+  return { props: { ...toStoredProps(label, data), sourceIds: cited }, sourceIds: cited };
+}
+
+export interface LinkWrite {
+  readonly type: RelationshipType;
+  readonly from: string;
+  readonly to: string;
+  readonly key: string;
+  readonly props: Properties;
+}
+
+/**
+ * The stored properties of a relationship after applying `input` to its current properties (`stored`,
+ * null when new). Endpoint kinds are checked by `checkEndpoints`, which needs the database.
+ */
+export function linkWrite(input: LinkInput, stored: Properties | null, sourceIds: readonly string[]): LinkWrite {
+  checkStableId(input.from, 'input.from');
+  checkStableId(input.to, 'input.to');
+  const type = input.type as RelationshipType;
+  const problems: FieldProblem[] = [];
+  if (input.from === input.to) problems.push({ field: 'input.to', message: `a ${type} relationship cannot join "${input.from}" to itself` });
+  const { sourceIds: storedSources, key: _key, ...current } = stored ?? {};
+  const cited = [...new Set([...((storedSources as string[] | undefined) ?? []), ...sourceIds])];
+  const { type: _type, from, to, properties, ...fields } = input;
+  const record = applyPatch({ ...current, from, to }, fields as Record<string, unknown>);
+  for (const [i, property] of (properties ?? []).entries()) {
+    const field = `input.properties.${i}`;
+    if (!PROPERTY_KEY.test(property.key) || RESERVED_LINK_KEYS.has(property.key)) {
+      problems.push({ field: `${field}.key`, message: `"${property.key}" is not a property name you can set` });
+    } else if ((property.text == null) === (property.number == null)) {
+      problems.push({ field, message: 'give exactly one of "text" and "number"' });
+    } else {
+      record[property.key] = property.text ?? property.number;
+    }
+  }
+  if (typeof record.status === 'string' && type !== 'RESTRICTS_EXPORT' && !LINK_STATUSES.includes(record.status)) {
+    problems.push({ field: 'input.status', message: `expected one of ${LINK_STATUSES.join(', ')}` });
+  }
+  const parsed = RELATIONSHIP_SCHEMA.safeParse({ ...record, sources: cited });
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, 'input'));
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  const { from: _f, to: _t, sources: _s, ...props } = parsed.data as Record<string, unknown>;
+  const key = linkKey(type, input.from, input.to);
+  return { type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited } };
+}
+
+/** Refuses a relationship between entities of kinds its type may not join (graphModel's allow-list). */
+export function checkEndpoints(type: RelationshipType, from: { id: string; label: string | undefined }, to: { id: string; label: string | undefined }): void {
+  const problems: FieldProblem[] = [];
+  if (!from.label) problems.push({ field: 'input.from', message: `no entity has the id "${from.id}"` });
+  if (!to.label) problems.push({ field: 'input.to', message: `no entity has the id "${to.id}"` });
+  if (from.label && to.label) {
+    const allowed = (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a, b]) => a === from.label && (b === '*' || b === to.label));
+    if (!allowed) problems.push({ field: 'input.type', message: `${type} may not join a ${from.label} ("${from.id}") to a ${to.label} ("${to.id}")` });
+  }
+  if (problems.length > 0) throw new InvalidInputError(problems);
+}
+
+export interface SourcesWrite {
+  readonly ids: readonly string[];
+  /** Sources given with a title: created or updated with the fields given. */
+  readonly upserts: readonly { id: string; props: Record<string, string> }[];
+  /** Sources given by id only: they must exist. */
+  readonly references: readonly string[];
+}
+
+/** Checks the `sources` argument: at least one; new sources complete and well-formed. */
+export function sourcesWrite(sources: readonly SourceInput[]): SourcesWrite {
+  if (sources.length === 0) throw new InvalidInputError([{ field: 'sources', message: 'every write names at least one source' }]);
+  if (sources.length > 20) throw new InvalidInputError([{ field: 'sources', message: 'at most 20 sources per write' }]);
+  const problems: FieldProblem[] = [];
+  const upserts: { id: string; props: Record<string, string> }[] = [];
+  const references: string[] = [];
+  for (const [i, source] of sources.entries()) {
+    const field = `sources.${i}`;
+    const idCheck = ID_SCHEMA.safeParse(source.id);
+    if (!idCheck.success) {
+      problems.push(...problemsOf(idCheck.error, `${field}.id`));
+      continue;
+    }
+    const { id, title, publisher, date, url } = source;
+    if (title == null) {
+      if (publisher != null || date != null || url != null) problems.push({ field: `${field}.title`, message: 'required when publisher, date or url are given' });
+      references.push(id);
+      continue;
+    }
+    const parsed = SourceSchema.safeParse({ id, title, publisher, date, url });
+    if (!parsed.success) problems.push(...problemsOf(parsed.error, field));
+    if (date != null && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(date)) problems.push({ field: `${field}.date`, message: 'expected YYYY, YYYY-MM or YYYY-MM-DD' });
+    if (url != null && !/^https?:\/\/\S+$/.test(url)) problems.push({ field: `${field}.url`, message: 'expected an http(s) URL' });
+    const props = Object.fromEntries(Object.entries({ title, publisher, date, url }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    upserts.push({ id, props });
+  }
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return { ids: [...new Set(sources.map((s) => s.id))], upserts, references };
+}

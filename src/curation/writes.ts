@@ -1,0 +1,208 @@
+import type { Caller } from '../auth';
+import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
+import type { Executor, TransactionRunner } from '../db/executor';
+import type { RelationshipType } from '../db/graphModel';
+import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
+import {
+  DELETE_ENTITY,
+  ENTITIES_BY_ID,
+  ENTITY_RELATIONSHIPS,
+  ENTITY_STATE,
+  SOURCES_BY_ID,
+  UPSERT_SOURCES,
+  deleteRelationships,
+  relationshipState,
+  upsertEntity,
+  upsertRelationship,
+} from '../db/queries/curation';
+import { InvalidInputError } from '../errors';
+import type { LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
+import { linkKey } from '../../seed/schemas';
+import { checkEndpoints, checkStableId, entityWrite, linkWrite, sourcesWrite, type SourcesWrite } from './inputs';
+
+/**
+ * The write operations of the API. Each runs in ONE transaction: read the current state, validate the
+ * input against it, write, and append the audit entry — all of it commits, or none of it does. Writes are
+ * upserts on stable keys, so a retried request changes nothing the second time (and records no entry).
+ */
+
+/** Who writes, through which executor, in which request. */
+export interface Writer {
+  readonly db: Executor;
+  readonly caller: Caller;
+  readonly requestId: string;
+}
+
+export interface EntityPayloadRecord {
+  readonly entity: EntityRecord;
+  readonly created: boolean;
+  readonly change: ChangeRecord | null;
+}
+
+export interface RelationshipRecord {
+  readonly key: string;
+  readonly type: RelationshipKind;
+  readonly from: EntityRecord;
+  readonly to: EntityRecord;
+  readonly properties: { key: string; value: string }[];
+  readonly sources: SourceRecord[];
+}
+
+const labelOf = (record: EntityRecord): EntityLabel => ENTITY_LABELS[record.kind];
+
+/** Creates or updates the cited sources, and refuses citations of sources that do not exist. */
+async function writeSources(tx: TransactionRunner, cited: SourcesWrite, given: readonly SourceInput[]): Promise<void> {
+  const known = cited.references.length === 0 ? [] : await tx.run<{ props: Properties }>(SOURCES_BY_ID, { ids: cited.references });
+  const knownIds = new Set(known.map((row) => String(row.props.id)));
+  const missing = given.flatMap((s, i) => (s.title == null && !knownIds.has(s.id) ? [i] : []));
+  if (missing.length > 0) {
+    throw new InvalidInputError(
+      missing.map((i) => ({ field: `sources.${i}.id`, message: `no source has the id "${given[i]?.id}" (give a title to record a new source)` })),
+    );
+  }
+  if (cited.upserts.length > 0) await tx.run(UPSERT_SOURCES, { rows: cited.upserts });
+}
+
+/** Creates the entity, or updates the fields the input gives. */
+export function upsertEntityOf(
+  writer: Writer,
+  label: EntityLabel,
+  input: Readonly<Record<string, unknown>> & { id: string },
+  sources: readonly SourceInput[],
+): Promise<EntityPayloadRecord> {
+  const cited = sourcesWrite(sources);
+  return writer.db.writeTransaction(`upsert${label}`, async (tx) => {
+    const [state] = await tx.run<{ labels: string[] | null; props: Properties | null }>(ENTITY_STATE, { id: input.id });
+    const before = state?.props ?? null;
+    if (before && state?.labels) {
+      const storedLabel = labelOf(toEntityRecord({ labels: state.labels, props: before }));
+      if (storedLabel !== label) throw new InvalidInputError([{ field: 'input.id', message: `"${input.id}" is a ${storedLabel}, not a ${label}` }]);
+    }
+    const write = entityWrite(label, before, input, cited.ids);
+    await writeSources(tx, cited, sources);
+    const [row] = await tx.run<RawNode>(upsertEntity(label), { id: input.id, props: write.props });
+    if (!row) throw new Error(`upsert of ${input.id} returned nothing`);
+    const unchanged = before !== null && snapshot(before) === snapshot(row.props);
+    const change = unchanged
+      ? null
+      : await recordChange(tx, writer.caller, writer.requestId, {
+          action: before ? 'UPDATE' : 'CREATE',
+          target: input.id,
+          entityIds: [input.id],
+          before,
+          after: row.props,
+          sourceIds: cited.ids,
+        });
+    return { entity: toEntityRecord(row), created: before === null, change };
+  });
+}
+
+export interface DeletePayloadRecord {
+  readonly id: string;
+  readonly deleted: boolean;
+  readonly removedRelationships: string[];
+  readonly change: ChangeRecord | null;
+}
+
+/** Deletes an entity; refused while relationships remain, unless `cascade` removes them with it. */
+export function deleteEntity(writer: Writer, id: string, cascade: boolean, sources: readonly SourceInput[]): Promise<DeletePayloadRecord> {
+  checkStableId(id, 'id');
+  const cited = sourcesWrite(sources);
+  return writer.db.writeTransaction('deleteEntity', async (tx) => {
+    const [state] = await tx.run<{ props: Properties | null }>(ENTITY_STATE, { id });
+    const before = state?.props ?? null;
+    if (!before) return { id, deleted: false, removedRelationships: [], change: null };
+    const keys = (await tx.run<{ key: string }>(ENTITY_RELATIONSHIPS, { id })).map((row) => row.key);
+    if (keys.length > 0 && !cascade) {
+      const listed = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, … (${keys.length} in all)` : '');
+      throw new InvalidInputError([{ field: 'cascade', message: `"${id}" still has ${keys.length} relationship(s): ${listed}; pass cascade: true to delete them with it` }]);
+    }
+    await writeSources(tx, cited, sources);
+    await tx.run(DELETE_ENTITY, { id });
+    const change = await recordChange(tx, writer.caller, writer.requestId, {
+      action: 'DELETE',
+      target: id,
+      entityIds: [id],
+      before: keys.length > 0 ? { ...before, relationships: keys } : before,
+      after: null,
+      sourceIds: cited.ids,
+    });
+    return { id, deleted: true, removedRelationships: keys, change };
+  });
+}
+
+export interface RelationshipPayloadRecord {
+  readonly relationship: RelationshipRecord;
+  readonly created: boolean;
+  readonly change: ChangeRecord | null;
+}
+
+function toRelationshipRecord(type: RelationshipKind, from: EntityRecord, to: EntityRecord, props: Properties, sources: SourceRecord[]): RelationshipRecord {
+  const properties = Object.entries(props)
+    .filter(([key]) => key !== 'key' && key !== 'sourceIds')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => ({ key, value: String(value) }));
+  return { key: String(props.key), type, from, to, properties, sources };
+}
+
+/** Creates the relationship, or updates the properties of the one with the same type and ends. */
+export function connect(writer: Writer, input: LinkInput, sources: readonly SourceInput[]): Promise<RelationshipPayloadRecord> {
+  const cited = sourcesWrite(sources);
+  const type = input.type as RelationshipType;
+  return writer.db.writeTransaction(`connect${type}`, async (tx) => {
+    const ends = (await tx.run<RawNode>(ENTITIES_BY_ID, { ids: [input.from, input.to] })).map(toEntityRecord);
+    const from = ends.find((e) => e.id === input.from);
+    const to = ends.find((e) => e.id === input.to);
+    checkEndpoints(type, { id: input.from, label: from && labelOf(from) }, { id: input.to, label: to && labelOf(to) });
+    const key = linkKey(type, input.from, input.to);
+    const [state] = await tx.run<{ props: Properties | null }>(relationshipState(type), { from: input.from, to: input.to, key });
+    const before = state?.props ?? null;
+    const write = linkWrite(input, before, cited.ids);
+    await writeSources(tx, cited, sources);
+    const [row] = await tx.run<{ props: Properties }>(upsertRelationship(type), { from: input.from, to: input.to, key, props: write.props });
+    if (!row || !from || !to) throw new Error(`connect ${key} returned nothing`);
+    const unchanged = before !== null && snapshot(before) === snapshot(row.props);
+    const change = unchanged
+      ? null
+      : await recordChange(tx, writer.caller, writer.requestId, {
+          action: before ? 'RECONNECT' : 'CONNECT',
+          target: key,
+          entityIds: [input.from, input.to],
+          before,
+          after: row.props,
+          sourceIds: cited.ids,
+        });
+    const linkSources = (await tx.run<{ props: Properties }>(SOURCES_BY_ID, { ids: write.props.sourceIds })).map(
+      (r) => toNodeRecord({ labels: ['Source'], props: r.props }) as SourceRecord,
+    );
+    return { relationship: toRelationshipRecord(input.type, from, to, row.props, linkSources), created: before === null, change };
+  });
+}
+
+export interface DisconnectPayloadRecord {
+  readonly key: string;
+  readonly removed: boolean;
+  readonly change: ChangeRecord | null;
+}
+
+/** Removes the relationships of a type from one entity to another. */
+export function disconnect(writer: Writer, type: RelationshipType, from: string, to: string, sources: readonly SourceInput[]): Promise<DisconnectPayloadRecord> {
+  checkStableId(from, 'from');
+  checkStableId(to, 'to');
+  const cited = sourcesWrite(sources);
+  const key = linkKey(type, from, to);
+  return writer.db.writeTransaction(`disconnect${type}`, async (tx) => {
+    const removed = await tx.run<{ props: Properties }>(deleteRelationships(type), { from, to });
+    if (removed.length === 0) return { key, removed: false, change: null };
+    await writeSources(tx, cited, sources);
+    const change = await recordChange(tx, writer.caller, writer.requestId, {
+      action: 'DISCONNECT',
+      target: key,
+      entityIds: [from, to],
+      before: removed.length === 1 ? (removed[0]?.props ?? null) : { relationships: removed.map((r) => r.props) },
+      after: null,
+      sourceIds: cited.ids,
+    });
+    return { key, removed: true, change };
+  });
+}

@@ -1,0 +1,94 @@
+import type { Integer } from 'neo4j-driver';
+import type { Executor, NamedQuery, TransactionRunner } from './executor';
+import { type Properties, type SourceRecord, toNodeRecord } from './models';
+import type { Caller } from '../auth';
+
+/**
+ * The audit trail: one append-only `:Change` node per write, created in the same transaction as the
+ * write itself (so there is no change without its entry, and no entry without its change). Entries are
+ * never updated or deleted by the application, and they are not part of the knowledge graph's content.
+ */
+
+export type ChangeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | 'RECONNECT' | 'DISCONNECT' | 'IMPORT';
+
+export interface ChangeRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: ChangeAction;
+  readonly target: string;
+  readonly entityIds: string[];
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly sources: SourceRecord[];
+  readonly requestId: string | null;
+}
+
+export interface ChangeInput {
+  readonly action: ChangeAction;
+  readonly target: string;
+  readonly entityIds: string[];
+  readonly before: Properties | null;
+  readonly after: Properties | null;
+  readonly sourceIds: readonly string[];
+}
+
+const CHANGE_FIELDS = `c {.id, at: toString(c.at), .actor, .action, .target, .entityIds, .before, .after, .requestId,
+  sources: COLLECT { MATCH (s:Source) WHERE s.id IN c.sourceIds RETURN {labels: labels(s), props: properties(s)} }}`;
+
+const RECORD_CHANGE: NamedQuery = {
+  name: 'audit.recordChange',
+  cypher: `
+CREATE (c:Change {
+  id: randomUUID(), at: datetime.transaction(), actor: $actor, role: $role, action: $action, target: $target,
+  entityIds: $entityIds, before: $before, after: $after, sourceIds: $sourceIds, requestId: $requestId
+})
+RETURN ${CHANGE_FIELDS} AS change`,
+};
+
+const LIST_CHANGES: NamedQuery = {
+  name: 'audit.listChanges',
+  cypher: `
+MATCH (c:Change)
+WHERE ($since IS NULL OR c.at >= datetime($since)) AND ($entity IS NULL OR $entity IN c.entityIds)
+WITH c ORDER BY c.at, c.id
+LIMIT $first
+RETURN ${CHANGE_FIELDS} AS change`,
+};
+
+interface RawChange extends Omit<ChangeRecord, 'sources'> {
+  readonly sources: readonly { labels: string[]; props: Properties }[];
+}
+
+function toChangeRecord(raw: RawChange): ChangeRecord {
+  return { ...raw, sources: raw.sources.map((s) => toNodeRecord(s) as SourceRecord) };
+}
+
+/** Stored properties as the audit keeps them: canonical JSON, keys sorted. */
+export function snapshot(props: Properties | null): string | null {
+  if (props === null) return null;
+  return JSON.stringify(Object.fromEntries(Object.entries(props).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/** Appends an entry for a change, inside the transaction that makes the change. */
+export async function recordChange(tx: TransactionRunner, caller: Caller, requestId: string, change: ChangeInput): Promise<ChangeRecord> {
+  const [row] = await tx.run<{ change: RawChange }>(RECORD_CHANGE, {
+    actor: caller.name ?? 'anonymous',
+    role: caller.role,
+    action: change.action,
+    target: change.target,
+    entityIds: [...change.entityIds],
+    before: snapshot(change.before),
+    after: snapshot(change.after),
+    sourceIds: [...change.sourceIds],
+    requestId,
+  });
+  if (!row) throw new Error('recording the change returned nothing');
+  return toChangeRecord(row.change);
+}
+
+/** Entries at or after `since` (an ISO date-time), optionally concerning one entity, oldest first. */
+export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; first: Integer }): Promise<ChangeRecord[]> {
+  const rows = await db.read<{ change: RawChange }>(LIST_CHANGES, filter);
+  return rows.map((row) => toChangeRecord(row.change));
+}

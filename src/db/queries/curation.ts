@@ -1,0 +1,113 @@
+import type { NamedQuery } from '../executor';
+import type { EntityLabel } from '../models';
+import type { RelationshipType } from '../graphModel';
+
+/**
+ * The statements of the write API. Labels and relationship types come from the allow-lists in
+ * graphModel/models (checked by the caller), never from input; every value is a parameter.
+ */
+
+/** The entity with an id, whatever its label (to decide create vs update, and to refuse a change of kind). */
+export const ENTITY_STATE: NamedQuery = {
+  name: 'curation.entityState',
+  cypher: `
+OPTIONAL MATCH (n:Entity {id: $id})
+RETURN labels(n) AS labels, properties(n) AS props`,
+};
+
+/** The entities with the given ids; ids with no entity are missing from the result. */
+export const ENTITIES_BY_ID: NamedQuery = {
+  name: 'curation.entitiesById',
+  cypher: `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN labels(n) AS labels, properties(n) AS props`,
+};
+
+/** The stored sources among the given ids. */
+export const SOURCES_BY_ID: NamedQuery = {
+  name: 'curation.sourcesById',
+  cypher: `
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN properties(s) AS props`,
+};
+
+/** Creates or updates sources given with a title; only the fields given are set. */
+export const UPSERT_SOURCES: NamedQuery = {
+  name: 'curation.upsertSources',
+  cypher: `
+UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s += row.props
+RETURN properties(s) AS props`,
+};
+
+/** Writes an entity's whole property map (the caller merged the stored state with the input). */
+export function upsertEntity(label: EntityLabel): NamedQuery {
+  return {
+    name: `curation.upsert${label}`,
+    cypher: `
+MERGE (n:Entity {id: $id})
+SET n:${label}
+SET n = $props
+RETURN labels(n) AS labels, properties(n) AS props`,
+  };
+}
+
+/** Every relationship of an entity, in both directions (what a delete would leave dangling). */
+export const ENTITY_RELATIONSHIPS: NamedQuery = {
+  name: 'curation.entityRelationships',
+  cypher: `
+MATCH (n:Entity {id: $id})-[r]-(other)
+RETURN r.key AS key
+ORDER BY key`,
+};
+
+/** Deletes an entity with its relationships and the figures only it reported. */
+export const DELETE_ENTITY: NamedQuery = {
+  name: 'curation.deleteEntity',
+  cypher: `
+MATCH (n:Entity {id: $id})
+OPTIONAL MATCH (n)-[:HAS_FIGURE]->(f:Figure)
+WHERE NOT EXISTS { MATCH (f)<-[:HAS_FIGURE]-(other) WHERE other <> n }
+WITH n, collect(f) AS figures
+FOREACH (f IN figures | DETACH DELETE f)
+DETACH DELETE n
+RETURN count(*) AS deleted`,
+};
+
+/** The relationship of a type between two entities, by its key. */
+export function relationshipState(type: RelationshipType): NamedQuery {
+  return {
+    name: `curation.state${type}`,
+    cypher: `
+OPTIONAL MATCH (:Entity {id: $from})-[r:${type} {key: $key}]->(:Entity {id: $to})
+RETURN properties(r) AS props`,
+  };
+}
+
+/** Creates the relationship, or overwrites the properties of the existing one with the same key. */
+export function upsertRelationship(type: RelationshipType): NamedQuery {
+  return {
+    name: `curation.connect${type}`,
+    cypher: `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MERGE (a)-[r:${type} {key: $key}]->(b)
+SET r = $props
+RETURN properties(r) AS props`,
+  };
+}
+
+/** Removes every relationship of a type from one entity to another. */
+export function deleteRelationships(type: RelationshipType): NamedQuery {
+  return {
+    name: `curation.disconnect${type}`,
+    cypher: `
+MATCH (:Entity {id: $from})-[r:${type}]->(:Entity {id: $to})
+WITH r, properties(r) AS props
+DELETE r
+RETURN props`,
+  };
+}

@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../../src/auth';
+import { sha256Hex } from '../../src/auth';
+import { database, execute, setupInProcessApp, startTestServer, testContext, testDriver, type RunningServer } from '../support/testServer';
+
+/**
+ * Mutations against the real database: authorization, upserts that a retry cannot duplicate, precise
+ * validation errors that leave the graph unchanged, one transaction per mutation, and the audit trail.
+ * Every entity here gets a fresh id prefix and is removed afterwards; seed entities are only linked to.
+ */
+const run = randomBytes(4).toString('hex');
+const id = (name: string) => `test-${run}-${name}`;
+const CURATOR: Caller = { name: 'curator-alice', role: 'writer' };
+const SOURCE = [{ id: 'seed-topcor-magnets' }];
+
+const handle = setupInProcessApp();
+const asCurator = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) =>
+  execute<T>(handle.app, testContext(handle.driver, { requestId: `curation-${run}`, caller: CURATOR }), query, variables);
+
+async function count(cypher: string, params: Record<string, unknown> = {}): Promise<number> {
+  const { records } = await handle.driver.executeQuery(`${cypher} RETURN count(*) AS n`, params, { database });
+  return Number(records[0]?.get('n'));
+}
+
+afterAll(async () => {
+  // Its own driver: the app's is closed by setupInProcessApp's afterAll, which runs first.
+  const driver = testDriver();
+  await driver.executeQuery('MATCH (n) WHERE (n:Entity OR n:Source) AND n.id STARTS WITH $prefix DETACH DELETE n', { prefix: `test-${run}` }, { database });
+  await driver.close();
+});
+
+const UPSERT_FACILITY = `
+mutation Upsert($input: FacilityInput!, $sources: [SourceInput!]!) {
+  upsertFacility(input: $input, sources: $sources) {
+    created
+    entity { id name sources { id } ... on Facility { status startYear capacity { value unit } } }
+    change { action actor target before after sources { id } }
+  }
+}`;
+
+const facility = (name: string, extra: Record<string, unknown> = {}) => ({
+  id: id(name),
+  name: `Test plant ${name}`,
+  kind: 'magnet plant',
+  status: 'PLANNED',
+  startYear: 2028,
+  ...extra,
+});
+
+interface UpsertResult {
+  upsertFacility: {
+    created: boolean;
+    entity: { id: string; name: string; sources: { id: string }[]; status: string; startYear: number | null; capacity: { value: number; unit: string } | null };
+    change: { action: string; actor: string; target: string; before: string | null; after: string | null; sources: { id: string }[] } | null;
+  };
+}
+
+describe('authorization of writes (over HTTP)', () => {
+  const READER_KEY = `reader-${run}`;
+  const WRITER_KEY = `writer-${run}`;
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ API_KEYS: `analyst:reader:${sha256Hex(READER_KEY)},curator:writer:${sha256Hex(WRITER_KEY)}` });
+  });
+  afterAll(() => server.close());
+
+  const post = (headers: Record<string, string>, name: string) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: UPSERT_FACILITY, variables: { input: facility(name), sources: SOURCE } }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: UpsertResult | null; errors?: { extensions?: { code?: string } }[] } }));
+
+  it('refuses an anonymous mutation with UNAUTHENTICATED and writes nothing', async () => {
+    const { body } = await post({}, 'anon');
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('anon') })).toBe(0);
+  });
+
+  it('refuses a reader with FORBIDDEN and lets a writer write, naming the key in the audit', async () => {
+    const reader = await post({ 'x-api-key': READER_KEY }, 'by-reader');
+    expect(reader.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('by-reader') })).toBe(0);
+
+    const writer = await post({ 'x-api-key': WRITER_KEY }, 'by-writer');
+    expect(writer.body.errors).toBeUndefined();
+    expect(writer.body.data?.upsertFacility.change?.actor).toBe('curator');
+    expect(await count('MATCH (n:Entity:Facility {id: $id})', { id: id('by-writer') })).toBe(1);
+  });
+});
+
+describe('upserts', () => {
+  it('creates once: the same upsert retried three times leaves one node and one audit entry', async () => {
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await asCurator<UpsertResult>(UPSERT_FACILITY, { input: facility('retry'), sources: SOURCE }));
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
+    expect(results.map((r) => r.data?.upsertFacility.created)).toEqual([true, false, false]);
+    expect(results.map((r) => r.data?.upsertFacility.change?.action ?? null)).toEqual(['CREATE', null, null]);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('retry') })).toBe(1);
+    expect(await count('MATCH (c:Change {target: $id})', { id: id('retry') })).toBe(1);
+  });
+
+  it('updates only the fields given, records before and after, and adds the new source', async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('slip', { capacity: { value: 1000, unit: 't/yr' } }), sources: SOURCE });
+    const slipped = await asCurator<UpsertResult>(UPSERT_FACILITY, {
+      input: { id: id('slip'), startYear: 2029 },
+      sources: [{ id: id('src-slip'), title: 'Start slips to 2029', publisher: 'example.org', date: '2026-11-23', url: 'https://example.org/slip' }],
+    });
+    expect(slipped.errors).toBeUndefined();
+    const payload = slipped.data!.upsertFacility;
+    expect(payload.created).toBe(false);
+    expect(payload.entity).toMatchObject({ name: 'Test plant slip', status: 'PLANNED', startYear: 2029, capacity: { value: 1000, unit: 't/yr' } });
+    expect(payload.entity.sources.map((s) => s.id).sort()).toEqual([id('src-slip'), 'seed-topcor-magnets'].sort());
+    expect(payload.change).toMatchObject({ action: 'UPDATE', actor: 'curator-alice', target: id('slip'), sources: [{ id: id('src-slip') }] });
+    expect(JSON.parse(payload.change!.before!)).toMatchObject({ startYear: 2028 });
+    expect(JSON.parse(payload.change!.after!)).toMatchObject({ startYear: 2029 });
+  });
+
+  it('refuses to change the kind of an existing entity', async () => {
+    const result = await asCurator(`mutation { upsertDeposit(input: {id: "fac-lovozero-gok", name: "x", commodity: "x", status: PLANNED}, sources: [{id: "seed-topcor-magnets"}]) { created } }`);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id' });
+    expect(result.errors?.[0]?.message).toContain('is a Facility, not a Deposit');
+  });
+});
+
+describe('validation: precise errors and no change', () => {
+  it('refuses a write without a source', async () => {
+    const result = await asCurator(UPSERT_FACILITY, { input: facility('nosource'), sources: [] });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sources' });
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('nosource') })).toBe(0);
+  });
+
+  it('refuses a citation of a source that does not exist', async () => {
+    const result = await asCurator(UPSERT_FACILITY, { input: facility('badsource'), sources: [{ id: id('no-such-source') }] });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sources.0.id' });
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('badsource') })).toBe(0);
+  });
+
+  it('refuses a bad year, naming the field, and leaves the stored entity as it was', async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('year'), sources: SOURCE });
+    const before = await handle.driver.executeQuery('MATCH (n {id: $id}) RETURN properties(n) AS p', { id: id('year') }, { database });
+    const result = await asCurator(UPSERT_FACILITY, { input: { id: id('year'), startYear: 3030, endYear: 1700 }, sources: SOURCE });
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const fields = (result.errors?.[0]?.extensions?.problems as { field: string }[]).map((p) => p.field).sort();
+    expect(fields).toEqual(['input.endYear', 'input.startYear']);
+    const after = await handle.driver.executeQuery('MATCH (n {id: $id}) RETURN properties(n) AS p', { id: id('year') }, { database });
+    expect(after.records[0]?.get('p')).toEqual(before.records[0]?.get('p'));
+  });
+
+  it('refuses a missing required field on create', async () => {
+    const result = await asCurator(UPSERT_FACILITY, { input: { id: id('incomplete'), name: 'No kind, no status' }, sources: SOURCE });
+    const fields = (result.errors?.[0]?.extensions?.problems as { field: string }[]).map((p) => p.field).sort();
+    expect(fields).toEqual(['input.kind', 'input.status']);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('incomplete') })).toBe(0);
+  });
+
+  it('is one transaction: a new source is not kept when the write it belongs to fails', async () => {
+    const result = await asCurator(UPSERT_FACILITY, {
+      input: facility('atomic'),
+      sources: [{ id: id('src-atomic'), title: 'A new source' }, { id: id('missing') }],
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sources.1.id' });
+    expect(await count('MATCH (n) WHERE n.id IN $ids', { ids: [id('atomic'), id('src-atomic')] })).toBe(0);
+  });
+});
+
+const CONNECT = `
+mutation Connect($input: LinkInput!, $sources: [SourceInput!]!) {
+  connect(input: $input, sources: $sources) {
+    created
+    relationship { key type from { id } to { id } properties { key value } sources { id } }
+    change { action target }
+  }
+}`;
+
+describe('relationships', () => {
+  beforeAll(async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('up'), sources: SOURCE });
+    await asCurator(UPSERT_FACILITY, { input: facility('down'), sources: SOURCE });
+  });
+
+  it('connects an off-take once, updates it on a second connect, and refuses dangling ids, wrong kinds and self-loops', async () => {
+    const input = { type: 'FEEDS', from: id('up'), to: id('down'), material: 'NdPr oxide', status: 'PLANNED', startYear: 2028 };
+    const first = await asCurator<{ connect: { created: boolean; relationship: { key: string; properties: { key: string; value: string }[] } } }>(CONNECT, { input, sources: SOURCE });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.connect.created).toBe(true);
+    expect(first.data?.connect.relationship.key).toBe(`FEEDS:${id('up')}->${id('down')}`);
+    expect(first.data?.connect.relationship.properties).toEqual(
+      expect.arrayContaining([{ key: 'material', value: 'NdPr oxide' }, { key: 'status', value: 'planned' }, { key: 'startYear', value: '2028' }]),
+    );
+    const again = await asCurator<{ connect: { created: boolean; change: { action: string } | null } }>(CONNECT, { input: { ...input, startYear: 2029 }, sources: SOURCE });
+    expect(again.data?.connect).toMatchObject({ created: false, change: { action: 'RECONNECT' } });
+    expect(await count('MATCH (:Entity {id: $a})-[r:FEEDS]->(:Entity {id: $b})', { a: id('up'), b: id('down') })).toBe(1);
+
+    const dangling = await asCurator(CONNECT, { input: { ...input, to: id('nowhere') }, sources: SOURCE });
+    expect(dangling.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.to' });
+    const wrongKind = await asCurator(CONNECT, { input: { type: 'CONTAINS', from: id('up'), to: 'el-nd' }, sources: SOURCE });
+    expect(wrongKind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.type' });
+    const loop = await asCurator(CONNECT, { input: { ...input, to: id('up') }, sources: SOURCE });
+    expect(loop.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.to' });
+  });
+
+  it('clears the request loaders after a write, so later fields read the committed state', async () => {
+    const result = await asCurator<{ first: { entity: { operators: { id: string }[] } }; second: { relationship: { to: { operators: { id: string }[] } } } }>(`
+      mutation {
+        first: upsertFacility(input: {id: "${id('down')}"}, sources: [{id: "seed-topcor-magnets"}]) { entity { ... on Facility { operators { id } } } }
+        second: connect(input: {type: OPERATES, from: "co-rosatom", to: "${id('down')}"}, sources: [{id: "seed-topcor-magnets"}]) {
+          relationship { to { ... on Facility { operators { id } } } }
+        }
+      }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.first.entity.operators).toEqual([]);
+    expect(result.data?.second.relationship.to.operators).toEqual([{ id: 'co-rosatom' }]);
+  });
+
+  it('refuses to delete an entity with relationships unless cascade says so, then deletes it with them', async () => {
+    const DELETE = `mutation($cascade: Boolean) { deleteEntity(id: "${id('down')}", cascade: $cascade, sources: [{id: "seed-topcor-magnets"}]) { deleted removedRelationships change { action before } } }`;
+    const refused = await asCurator(DELETE, { cascade: false });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cascade' });
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('down') })).toBe(1);
+
+    const done = await asCurator<{ deleteEntity: { deleted: boolean; removedRelationships: string[]; change: { action: string } } }>(DELETE, { cascade: true });
+    expect(done.data?.deleteEntity).toMatchObject({ deleted: true, change: { action: 'DELETE' } });
+    expect([...(done.data?.deleteEntity.removedRelationships ?? [])].sort()).toEqual([`FEEDS:${id('up')}->${id('down')}`, `OPERATES:co-rosatom->${id('down')}`]);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('down') })).toBe(0);
+    expect(await count('MATCH (:Entity {id: "co-rosatom"})-[:OPERATES]->(:Entity {id: $id})', { id: id('down') })).toBe(0);
+
+    const twice = await asCurator<{ deleteEntity: { deleted: boolean; change: null } }>(DELETE, { cascade: true });
+    expect(twice.data?.deleteEntity).toMatchObject({ deleted: false, change: null });
+  });
+
+  it('disconnects', async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('down2'), sources: SOURCE });
+    await asCurator(CONNECT, { input: { type: 'SUPPLIES', from: id('up'), to: id('down2') }, sources: SOURCE });
+    const DISCONNECT = `mutation { disconnect(type: SUPPLIES, from: "${id('up')}", to: "${id('down2')}", sources: [{id: "seed-topcor-magnets"}]) { key removed change { action } } }`;
+    const first = await asCurator<{ disconnect: { removed: boolean; change: { action: string } | null } }>(DISCONNECT);
+    expect(first.data?.disconnect).toMatchObject({ removed: true, change: { action: 'DISCONNECT' } });
+    const second = await asCurator<{ disconnect: { removed: boolean } }>(DISCONNECT);
+    expect(second.data?.disconnect.removed).toBe(false);
+    expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('up'), b: id('down2') })).toBe(0);
+  });
+});
+
+describe('the audit trail', () => {
+  it('lists each change of an entity, oldest first, from a given time', async () => {
+    const started = new Date(Date.now() - 1000).toISOString();
+    await asCurator(UPSERT_FACILITY, { input: facility('audited'), sources: SOURCE });
+    await asCurator(UPSERT_FACILITY, { input: { id: id('audited'), status: 'UNDER_CONSTRUCTION' }, sources: SOURCE });
+    await asCurator(`mutation { deleteEntity(id: "${id('audited')}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`);
+
+    const CHANGES = `query($since: String, $entity: ID) { changes(since: $since, entity: $entity) { action actor target entityIds before after at sources { id } } }`;
+    const trail = await asCurator<{ changes: { action: string; actor: string; before: string | null; after: string | null; at: string; sources: { id: string }[] }[] }>(CHANGES, {
+      since: started,
+      entity: id('audited'),
+    });
+    expect(trail.errors).toBeUndefined();
+    const changes = trail.data!.changes;
+    expect(changes.map((c) => c.action)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    expect(changes.every((c) => c.actor === 'curator-alice' && c.sources[0]?.id === 'seed-topcor-magnets')).toBe(true);
+    expect(changes[0]?.before).toBeNull();
+    expect(JSON.parse(changes[1]!.before!).status).toBe('planned');
+    expect(JSON.parse(changes[1]!.after!).status).toBe('under-construction');
+    expect(changes[2]?.after).toBeNull();
+    expect(Date.parse(changes[0]!.at)).toBeGreaterThanOrEqual(Date.parse(started));
+
+    const later = await asCurator<{ changes: unknown[] }>(CHANGES, { since: new Date(Date.now() + 60_000).toISOString(), entity: id('audited') });
+    expect(later.data?.changes).toEqual([]);
+    const bad = await asCurator(CHANGES, { since: 'yesterday' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'since' });
+  });
+});
+
+describe('importRecords', () => {
+  const IMPORT = `mutation($records: ImportRecordsInput!, $dryRun: Boolean) {
+    importRecords(records: $records, dryRun: $dryRun) { applied valid problems { file line field reason } change { action entityIds } }
+  }`;
+  const records = (name: string, extra: Record<string, unknown> = {}) => ({
+    nodes: [
+      { label: 'Facility', records: [{ id: id(`${name}-a`), name: 'Imported A', kind: 'separation plant', status: 'planned', sources: ['seed-topcor-magnets'], ...extra }] },
+      { label: 'Company', records: [{ id: id(`${name}-co`), name: 'Imported Co', kind: 'company', sources: ['seed-topcor-magnets'] }] },
+    ],
+    relationships: [{ type: 'OPERATES', records: [{ from: id(`${name}-co`), to: id(`${name}-a`), sources: ['seed-topcor-magnets'] }] }],
+  });
+  interface ImportResult {
+    importRecords: { applied: boolean; valid: number; problems: { file: string; line: number; field: string | null; reason: string }[]; change: { action: string; entityIds: string[] } | null };
+  }
+
+  it('reports every bad record with its place and field, and writes nothing', async () => {
+    const bad = {
+      nodes: [
+        {
+          label: 'Facility',
+          records: [
+            { id: id('bad-1'), name: 'Bad year', kind: 'plant', status: 'planned', startYear: 3000, sources: ['seed-topcor-magnets'] },
+            { id: id('bad-2'), kind: 'plant', status: 'planned', sources: ['seed-topcor-magnets'] },
+          ],
+        },
+      ],
+      relationships: [{ type: 'FEEDS', records: [{ from: 'dep-tastyg', to: id('nowhere'), sources: ['seed-topcor-magnets'] }] }],
+    };
+    for (const dryRun of [true, false]) {
+      const result = await asCurator<ImportResult>(IMPORT, { records: bad, dryRun });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.importRecords.applied).toBe(false);
+      const problems = result.data!.importRecords.problems.map((p) => `${p.file}:${p.line}:${p.field}`).sort();
+      expect(problems).toEqual(['nodes[0]:1:startYear', 'nodes[0]:2:name', 'relationships[0]:1:to']);
+    }
+    expect(await count('MATCH (n:Entity) WHERE n.id STARTS WITH $p', { p: id('bad-') })).toBe(0);
+  });
+
+  it('writes valid records in one transaction with one audit entry; a dry run writes nothing; a rerun leaves the same graph', async () => {
+    const dry = await asCurator<ImportResult>(IMPORT, { records: records('imp'), dryRun: true });
+    expect(dry.data?.importRecords).toMatchObject({ applied: false, valid: 3, problems: [] });
+    expect(await count('MATCH (n:Entity) WHERE n.id STARTS WITH $p', { p: id('imp-') })).toBe(0);
+
+    for (let i = 0; i < 2; i++) {
+      const result = await asCurator<ImportResult>(IMPORT, { records: records('imp') });
+      expect(result.data?.importRecords).toMatchObject({ applied: true, valid: 3, problems: [], change: { action: 'IMPORT' } });
+      expect([...result.data!.importRecords.change!.entityIds].sort()).toEqual([id('imp-a'), id('imp-co')]);
+    }
+    expect(await count('MATCH (:Entity {id: $co})-[:OPERATES]->(:Entity:Facility {id: $a})', { co: id('imp-co'), a: id('imp-a') })).toBe(1);
+    const trail = await asCurator<{ changes: { action: string }[] }>(`{ changes(entity: "${id('imp-a')}") { action } }`);
+    expect(trail.data?.changes.map((c) => c.action)).toEqual(['IMPORT', 'IMPORT']);
+  });
+
+  it('refuses more records than the configured limit', async () => {
+    const ctx = { ...testContext(handle.driver, { requestId: 'limit', caller: CURATOR }), maxImportRecords: 2 };
+    const result = await execute(handle.app, ctx, IMPORT, { records: records('limit') });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'records' });
+    expect(await count('MATCH (n:Entity) WHERE n.id STARTS WITH $p', { p: id('limit-') })).toBe(0);
+  });
+});

@@ -1,0 +1,256 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { contentHash } from '../../src/db/contentHash';
+import { exportGraph, writeSeedFolder } from '../../seed/exporter';
+import { readImportFiles } from '../../seed/files';
+import { ImportRefusedError, applyImport, findKnownIds, planImport, runnerOf, type ApplyOptions, type ImportPlan } from '../../seed/importer';
+import { DEFAULT_SEED_DIR, loadSeed } from '../../seed/loader';
+import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
+
+/**
+ * The bulk import and export against a real Neo4j of their own (a scratch store: the shared test database
+ * stays as it is). Each test starts from the seed graph, or wipes the store when it needs it empty.
+ */
+
+const database = 'neo4j';
+const SAMPLES = path.resolve(__dirname, '../../seed/samples');
+let scratch: ScratchNeo4j;
+let seedHash: string;
+let emptyHash: string;
+let tmp: string;
+
+async function wipe(): Promise<void> {
+  await scratch.driver.executeQuery('MATCH (n) DETACH DELETE n', {}, { database });
+}
+
+async function reseed(): Promise<void> {
+  await wipe();
+  await loadSeed(scratch.driver, database);
+}
+
+const hash = (): Promise<string> => contentHash(scratch.driver, database);
+
+/** Reads a file or folder and validates it against the database, as the CLI does. */
+async function plan(target: string): Promise<ImportPlan & { fileProblems: number }> {
+  const files = readImportFiles(target);
+  const session = scratch.driver.session({ database });
+  try {
+    const known = await session.executeRead((tx) => findKnownIds(runnerOf(tx), files.raw));
+    return { ...planImport(files.raw, known), fileProblems: files.problems.length };
+  } finally {
+    await session.close();
+  }
+}
+
+async function importFrom(target: string, options: ApplyOptions = {}) {
+  const checked = await plan(target);
+  expect(checked.problems).toEqual([]);
+  expect(checked.fileProblems).toBe(0);
+  return applyImport(scratch.driver, database, checked, options);
+}
+
+/** Writes a folder of files (relative path → content) under the temp dir. */
+function folder(name: string, files: Record<string, string>): string {
+  const dir = path.join(tmp, name);
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+/** One CSV with a good row and three bad ones (a bad year, a dangling reference, a missing source) between a blank line and a quoted line break. */
+function badImport(): string {
+  return folder('bad', {
+    'nodes/Facility.csv': fs.readFileSync(path.join(SAMPLES, 'nodes/Facility.csv'), 'utf8'),
+    'relationships/FEEDS.csv': [
+      'from,to,status,material,startYear,confidence,sources',
+      'fac-lynas-malaysia,fac-lynas-hre-expansion,planned,HRE feedstock,3030,stated,processonline-lynas-hre',
+      '',
+      'fac-lynas-malaysia,fac-nowhere,planned,"mixed',
+      'heavy rare earths",2026,stated,processonline-lynas-hre',
+      'fac-lynas-hre-expansion,fac-lynas-malaysia,planned,samarium,2026,stated,',
+      'fac-lynas-kalgoorlie,fac-lynas-hre-expansion,planned,HRE feedstock,2026,stated,seaisi-lynas-kalgoorlie-2024|processonline-lynas-hre',
+      '',
+    ].join('\n'),
+  });
+}
+
+const run = promisify(execFile);
+
+/** Runs `npm run import -- …` as a user would (no TTY: plain progress lines), against the scratch store. */
+async function importCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { NEO4J_PASSWORD: _password, ...env } = process.env;
+  try {
+    const { stdout, stderr } = await run(path.join('node_modules', '.bin', 'tsx'), ['seed/importCli.ts', ...args], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...env, NEO4J_URI: scratch.uri, NEO4J_DATABASE: database, LOG_LEVEL: 'silent' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-import-'));
+  scratch = await startScratchNeo4j('import');
+  emptyHash = await hash();
+  await loadSeed(scratch.driver, database);
+  seedHash = await hash();
+}, 240_000);
+
+afterAll(async () => {
+  await scratch?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('export → import', () => {
+  it('gives back the same graph in an empty database (identical content hash), from a byte-identical export', async () => {
+    const graph = await exportGraph(scratch.driver, database);
+    expect(graph.warnings).toEqual([]);
+    const files = writeSeedFolder(path.join(tmp, 'export'), graph);
+    expect(files).toEqual(expect.arrayContaining(['sources.json', 'nodes/Facility.json', 'nodes/Figure.json', 'relationships/FEEDS.json', 'relationships/HAS_FIGURE.json']));
+    // The export is the seed again, record for record (the seed files only order records differently).
+    const seedFeeds = JSON.parse(fs.readFileSync(path.join(DEFAULT_SEED_DIR, 'relationships/FEEDS.json'), 'utf8')) as object[];
+    const exportedFeeds = JSON.parse(fs.readFileSync(path.join(tmp, 'export/relationships/FEEDS.json'), 'utf8')) as object[];
+    expect(exportedFeeds).toHaveLength(seedFeeds.length);
+    expect(exportedFeeds).toEqual(expect.arrayContaining(seedFeeds));
+
+    await wipe();
+    expect(await hash()).toBe(emptyHash);
+    const result = await importFrom(path.join(tmp, 'export'));
+    expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 135, nodes: 267 } });
+    expect(await hash()).toBe(seedHash);
+
+    writeSeedFolder(path.join(tmp, 'export-again'), await exportGraph(scratch.driver, database));
+    for (const file of files) expect(fs.readFileSync(path.join(tmp, 'export-again', file), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'export', file), 'utf8'));
+  }, 120_000);
+
+  it('exports the subgraph around given ids, which imports on its own into an empty database', async () => {
+    await reseed();
+    const graph = await exportGraph(scratch.driver, database, { around: ['fac-glazov-magnet'], hops: 1 });
+    const ids = [...graph.nodes.values()].flat().map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['fac-glazov-magnet', 'fac-smz-separation', 'prod-ndfeb-magnet']));
+    expect(ids).not.toContain('dep-lovozero');
+    writeSeedFolder(path.join(tmp, 'around'), graph);
+    await wipe();
+    await importFrom(path.join(tmp, 'around'));
+    const { records } = await scratch.driver.executeQuery('MATCH (n:Entity) RETURN count(n) AS n', {}, { database });
+    expect(records[0]?.get('n')).toBe(ids.length);
+    await expect(exportGraph(scratch.driver, database, { around: ['fac-nowhere'] })).rejects.toThrow('no entity or figure has the id "fac-nowhere"');
+  }, 120_000);
+});
+
+describe('validation', () => {
+  it('reports exactly the three bad lines of a CSV (file, CSV line, field) and writes nothing', async () => {
+    await reseed();
+    const checked = await plan(badImport());
+    const file = path.join(tmp, 'bad/relationships/FEEDS.csv'); // outside the working directory: shown absolute
+    expect(checked.fileProblems).toBe(0);
+    expect(checked.problems).toEqual([
+      { file, line: 2, field: 'startYear', reason: 'a year up to 2100' },
+      { file, line: 4, field: 'to', reason: 'refers to unknown id "fac-nowhere"' },
+      { file, line: 6, field: 'sources', reason: 'required' },
+    ]);
+    // The good records passed, and referred to ids in the database and in the import itself.
+    expect(checked.counts).toEqual({ sources: 0, nodes: 1, relationships: 1 });
+    await expect(applyImport(scratch.driver, database, checked)).rejects.toBeInstanceOf(ImportRefusedError);
+    expect(await hash()).toBe(seedHash);
+  }, 120_000);
+
+  it('refuses a record whose id is another kind of node in the database', async () => {
+    await reseed();
+    const dir = folder('kind', { 'nodes/Company.csv': 'id,name,kind,sources\nfac-smz,SMZ,company,interfax-lgok-2023-06\n' });
+    expect((await plan(dir)).problems).toEqual([expect.objectContaining({ line: 2, field: 'id', reason: '"fac-smz" is a Facility in the database, not a Company' })]);
+  }, 60_000);
+});
+
+describe('CSV import', () => {
+  it('lands the sample facility and its relationship, typed as the schema says, next to the graph it refers to', async () => {
+    await reseed();
+    const result = await importFrom(SAMPLES);
+    expect(result.written).toEqual({ sources: 0, nodes: 1, relationships: 1 });
+    const { records } = await scratch.driver.executeQuery(
+      `MATCH (f:Entity:Facility {id: 'fac-lynas-hre-expansion'})-[r:PART_OF]->(p:Facility {id: 'fac-lynas-malaysia'})
+       RETURN properties(f) AS f, properties(r) AS r`,
+      {},
+      { database },
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]?.get('f')).toMatchObject({
+      name: 'Lynas Malaysia heavy rare earths separation expansion',
+      aliases: ['Lynas HRE facility', 'Kuantan HRE expansion'],
+      status: 'planned',
+      capacityValue: 5000,
+      capacityUnit: 't/yr HRE feedstock',
+      detailsJson: '{"investmentAUD":180000000,"firstProduct":"samarium (April 2026)"}',
+      sourceIds: ['processonline-lynas-hre'],
+    });
+    expect(records[0]?.get('r')).toMatchObject({ key: 'PART_OF:fac-lynas-hre-expansion->fac-lynas-malaysia', note: 'expansion of the Malaysian separation facility' });
+    // A single file: its label comes from its name.
+    expect((await plan(path.join(SAMPLES, 'nodes/Facility.csv'))).counts).toEqual({ sources: 0, nodes: 1, relationships: 0 });
+  }, 120_000);
+});
+
+describe('batches', () => {
+  it('converge to the same graph after an interruption and when run twice', async () => {
+    const options = { atomicLimit: 0, batchSize: 97 };
+    await wipe();
+    const interrupt = ({ batch }: { batch: number }): void => {
+      if (batch === 4) throw new Error('interrupted after batch 4');
+    };
+    await expect(importFrom(DEFAULT_SEED_DIR, { ...options, onProgress: interrupt })).rejects.toThrow('interrupted after batch 4');
+    const partial = await hash();
+    expect(partial).not.toBe(seedHash);
+    expect(partial).not.toBe(emptyHash);
+
+    const first = await importFrom(DEFAULT_SEED_DIR, options);
+    expect(first).toMatchObject({ mode: 'batches', batches: Math.ceil(1078 / 97) });
+    expect(await hash()).toBe(seedHash);
+    await importFrom(DEFAULT_SEED_DIR, options);
+    expect(await hash()).toBe(seedHash);
+  }, 180_000);
+});
+
+describe('npm run import', () => {
+  it('prints every problem as file:line: field: reason and exits 1 without writing; a valid dry run exits 0', async () => {
+    await reseed();
+    const bad = await importCli(badImport(), '--dry-run');
+    expect(bad.code).toBe(1);
+    const lines = bad.stderr.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      expect.stringMatching(/bad\/relationships\/FEEDS\.csv:2: startYear: a year up to 2100$/),
+      expect.stringMatching(/bad\/relationships\/FEEDS\.csv:4: to: refers to unknown id "fac-nowhere"$/),
+      expect.stringMatching(/bad\/relationships\/FEEDS\.csv:6: sources: required$/),
+    ]);
+    expect(lines[3]).toMatch(/^3 problems .*nothing was written\.$/);
+    expect(await hash()).toBe(seedHash);
+
+    const dry = await importCli(SAMPLES, '--dry-run');
+    expect(dry).toMatchObject({ code: 0, stderr: '' });
+    expect(dry.stdout).toMatch(/^Dry run: 2 file\(s\), 2 valid records .*nothing was written\.\n$/);
+    expect(await hash()).toBe(seedHash);
+
+    const real = await importCli(SAMPLES, '--batch-size', '1', '--atomic-limit', '0');
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/imported 2\/2 records \(batch 2\/2\)/);
+    expect(real.stdout).toMatch(/Imported 2 records .* in 2 batches of up to 1 /);
+    expect(await hash()).not.toBe(seedHash);
+    // The import is in the audit trail, under the operating-system user who ran it.
+    const audit = await scratch.driver.executeQuery(
+      "MATCH (c:Change {action: 'IMPORT'}) WHERE 'fac-lynas-hre-expansion' IN c.entityIds RETURN c.actor AS actor",
+      {},
+      { database },
+    );
+    expect(audit.records.map((r) => String(r.get('actor')))).toEqual([`cli:${os.userInfo().username}`]);
+
+    const usage = await importCli('--batch-size', 'many');
+    expect(usage.code).toBe(2);
+  }, 180_000);
+});

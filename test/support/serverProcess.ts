@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { freePort } from '../../src/db/embeddedNeo4j';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const KEPT_LINES = 200;
+
+/**
+ * Variables of the application (src/config.ts) that must not leak from the test runner's environment
+ * into a server process: each test says exactly how its server is configured. NODE_ENV goes too (Jest
+ * sets it to `test`, which changes how Apollo and Express behave): the process runs as `npm start` would.
+ */
+const APP_VARIABLE =
+  /^(NEO4J_\w+|PORT|HOST|NODE_ENV|LOG_LEVEL|SEED_ON_EMPTY|CORS_ORIGINS|INTROSPECTION|ALLOW_BATCHED_REQUESTS|BODY_LIMIT|REQUEST_TIMEOUT_MS|SHUTDOWN_GRACE_MS|MAX_\w+|COST_LIMIT_\w+|API_KEYS|JWT_\w+|READS_REQUIRE_AUTH|SANDBOX|EXPLORER|GRAPH_PAGE)$/;
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ServerProcess {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The Node.js process that runs src/index.ts. */
+  readonly pid: number;
+  /** Settles when the process has exited and its output is read. */
+  readonly exited: Promise<ProcessExit>;
+  /** Resident memory of `pid` in bytes (VmRSS of /proc/<pid>/status). */
+  rssBytes(): number;
+  /** The last lines the process wrote (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Resolves with the first line (now or later) that `matches`; rejects after `timeoutMs`. */
+  waitForLine(matches: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  /** SIGTERM, SIGKILL after `timeoutMs`; resolves once the process has exited. */
+  stop(timeoutMs?: number): Promise<ProcessExit>;
+}
+
+/** The variables that point a server process at the test database started by globalSetup. */
+export function testDatabaseEnv(): Record<string, string> {
+  const uri = process.env.TEST_NEO4J_URI;
+  if (!uri) throw new Error('TEST_NEO4J_URI is unset: run the tests through jest (globalSetup starts Neo4j)');
+  const env: Record<string, string> = { NEO4J_URI: uri, SEED_ON_EMPTY: 'false' };
+  for (const name of ['NEO4J_USER', 'NEO4J_PASSWORD', 'NEO4J_DATABASE']) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux). */
+export function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  if (!match?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Starts src/index.ts as a child process, on a free port of 127.0.0.1, with exactly `env` as its
+ * configuration; resolves once `GET /ready` answers 200. Rejects, with the process's last output, if it
+ * exits or is not ready within `readyTimeoutMs`.
+ *
+ * It runs as `node --import tsx src/index.ts`: one process, so its pid is the server's (for its memory),
+ * signals reach it directly and its exit code is its own. (The `tsx` CLI runs the script in a second
+ * process and relays SIGTERM to it; when that process does not acknowledge within 30 ms - a busy event
+ * loop on a loaded machine - tsx SIGKILLs it, which a graceful-shutdown test must not depend on.)
+ */
+export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLE.test(name)));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'index.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<{ matches: (line: string) => boolean; resolve: (line: string) => void }>();
+  const collect = (line: string): void => {
+    lines.push(line);
+    if (lines.length > KEPT_LINES) lines.shift();
+    for (const waiter of waiters) {
+      if (waiter.matches(line)) {
+        waiters.delete(waiter);
+        waiter.resolve(line);
+      }
+    }
+  };
+  readline.createInterface({ input: child.stdout! }).on('line', collect);
+  readline.createInterface({ input: child.stderr! }).on('line', collect);
+  const exited = new Promise<ProcessExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+  });
+
+  const output = (): string => lines.join('\n');
+  const url = `http://127.0.0.1:${port}`;
+  const pid = child.pid!;
+  const stop = async (timeoutMs = 30_000): Promise<ProcessExit> => {
+    if (!hasExited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    return exited;
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (hasExited) throw new Error(`the server process exited before it was ready (${JSON.stringify(await exited)}):\n${output()}`);
+    if (Date.now() > deadline) {
+      await stop(5_000);
+      throw new Error(`the server process was not ready within ${readyTimeoutMs} ms:\n${output()}`);
+    }
+    const ready = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    await sleep(200);
+  }
+
+  return {
+    url,
+    pid,
+    exited,
+    rssBytes: () => rssOf(pid),
+    output,
+    waitForLine: (matches, timeoutMs) => {
+      const seen = lines.find(matches);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((resolve, reject) => {
+        const waiter = {
+          matches,
+          resolve: (line: string) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching output line within ${timeoutMs} ms:\n${output()}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    stop,
+  };
+}

@@ -1,0 +1,330 @@
+import fs from 'node:fs';
+import type { Driver } from 'neo4j-driver';
+import type { ServerProcess } from './serverProcess';
+
+/**
+ * The soak load: a mix of normal queries, client aborts, timeouts and database errors against a server
+ * process, with its memory, its Bolt connections and the transactions it leaves in Neo4j measured
+ * before, during and after. Used by test/integration/leaks.int.test.ts (CI) and scripts/soak.ts (long runs).
+ *
+ * The server must run with SOAK_SERVER_ENV (a short request deadline, so slow traversals time out).
+ */
+
+/**
+ * The request deadline. The seed graph is small: warm, its heaviest traversal takes ~80 ms in Neo4j, so
+ * at 300 ms nothing ever timed out (measured: 0 of 1,000). At 100 ms (the least the configuration
+ * allows) the slow request - a traversal, then two more levels of statements - runs out of time in
+ * 99 % of cases, while the fast reads still answer.
+ */
+export const SOAK_SERVER_ENV = { REQUEST_TIMEOUT_MS: '100' } as const;
+/** The server's driver pool (maxConnectionPoolSize in src/db/driver.ts). */
+export const POOL_MAX = 50;
+/** The driver's user agent (src/db/driver.ts): how Neo4j names the server's connections. */
+const SERVER_USER_AGENT = 'critical-minerals-graph';
+
+/**
+ * What each request is for:
+ * - normal: a fast read that must answer with data (or TIMEOUT when the machine is overloaded);
+ * - abort: the slow traversal, aborted by the client mid-request (the server keeps working on it);
+ * - timeout: the slow traversal, which exceeds the deadline (a transaction timed out, or none started);
+ * - dbError: the slow traversal, whose transaction is killed with TERMINATE TRANSACTIONS while it runs
+ *   (a real Neo4j error reaching the resolver; the server masks it as INTERNAL_SERVER_ERROR).
+ */
+export type Kind = 'normal' | 'abort' | 'timeout' | 'dbError';
+
+/** A 12-hop impact traversal, then the operators of the affected facilities, then their facilities: three statements in a row. */
+const SLOW = /* GraphQL */ `{ impact(of: ["dep-bayan-obo", "dep-lovozero", "dep-mount-weld", "dep-mountain-pass"], maxHops: 12) {
+  affected { hops fullyExposed alternatives { id } path { nodes { id } }
+    entity { id ... on Facility { operator { name facilities(first: 5) { edges { node { name operator { name } } } } } } } } } }`;
+const NORMAL = [
+  /* GraphQL */ `{ element(symbol: "Nd") { name symbol containedIn(first: 5) { edges { node { id } } } } }`,
+  /* GraphQL */ `{ facilities(first: 20, sort: { field: NAME }) { totalCount edges { node { id name operator { name } } } } }`,
+  /* GraphQL */ `{ dependents(of: "dep-tastyg", kinds: [FACILITY]) { hops entity { id } } }`,
+  /* GraphQL */ `{ search(text: "Tastig", first: 3) { score entity { id } } }`,
+  /* GraphQL */ `{ node(id: "fac-glazov-magnet") { id ... on Facility { name status operator { name } } } }`,
+];
+
+/** Out of 20 requests: 14 normal, 2 aborted, 2 timing out, 2 with a database error. */
+const MIX: readonly Kind[] = [...Array<Kind>(14).fill('normal'), 'abort', 'abort', 'timeout', 'timeout', 'dbError', 'dbError'];
+
+/** The outcome of one request: `data`, an error code, `aborted`, or what went wrong. */
+type Outcome = string;
+
+/** Outcomes each kind may have; anything else (a 5xx, a connection error, another code) is a failure. */
+const ALLOWED: Record<Kind, readonly Outcome[]> = {
+  normal: ['data', 'TIMEOUT'],
+  abort: ['aborted', 'data', 'TIMEOUT'],
+  timeout: ['TIMEOUT', 'data'],
+  dbError: ['INTERNAL_SERVER_ERROR', 'TIMEOUT', 'data'],
+};
+
+export interface Figures {
+  readonly rssBytes: number;
+  /** Established connections from the server process to Neo4j's Bolt port (from /proc). */
+  readonly boltConnections: number;
+  /** The same, as Neo4j lists them (`dbms.listConnections()`, by the driver's user agent). */
+  readonly neo4jConnections: number;
+  /** Transactions of the server running in Neo4j (`SHOW TRANSACTIONS`, by client address). */
+  readonly transactions: number;
+}
+
+export interface SoakReport {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Count per `kind:outcome`. */
+  readonly outcomes: Record<string, number>;
+  /** Outcomes outside ALLOWED, with an example each. */
+  readonly unexpected: Record<string, string>;
+  /** Transactions of `dbError` requests terminated while they ran. */
+  readonly terminated: number;
+  /** Highest values sampled during the warm-up (the same mix, fewer requests). */
+  readonly warmUpPeak: Figures;
+  /** After the warm-up and a short idle. */
+  readonly baseline: Figures;
+  /** Highest values sampled during the run. */
+  readonly peak: Figures;
+  /** After the run and a short idle. */
+  readonly after: Figures;
+  /** Median RSS in each quarter of the run: flat once the heap has reached its working size. */
+  readonly rssByQuarter: readonly number[];
+  /** Time until the server had no transaction left in Neo4j after the last answer. */
+  readonly transactionsGoneAfterMs: number;
+}
+
+export interface SoakOptions {
+  readonly server: ServerProcess;
+  /** A driver to the server's Neo4j, for SHOW TRANSACTIONS, dbms.listConnections() and TERMINATE. */
+  readonly probe: Driver;
+  readonly boltPort: number;
+  readonly requests: number;
+  readonly concurrency?: number;
+  readonly warmUp?: number;
+  readonly idleMs?: number;
+  readonly onProgress?: (done: number, figures: Figures) => void;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Established TCP connections of process `pid` to `port` on this host, from /proc (Linux). */
+export function connectionsOf(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const remotePort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let count = 0;
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of fs.readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      // local_address rem_address st … inode (st 01: ESTABLISHED)
+      if (columns[2]?.endsWith(remotePort) && columns[3] === '01' && inodes.has(columns[9] ?? '')) count++;
+    }
+  }
+  return count;
+}
+
+/** The client addresses (`host:port`) of the server's Bolt connections, as Neo4j sees them. */
+async function serverConnections(probe: Driver): Promise<string[]> {
+  const { records } = await probe.executeQuery(
+    'CALL dbms.listConnections() YIELD userAgent, clientAddress WHERE userAgent = $agent RETURN collect(clientAddress) AS addresses',
+    { agent: SERVER_USER_AGENT },
+  );
+  return (records[0]?.get('addresses') as string[] | undefined) ?? [];
+}
+
+async function figures(options: SoakOptions): Promise<Figures> {
+  const { server, probe, boltPort } = options;
+  const addresses = await serverConnections(probe);
+  const { records } = await probe.executeQuery(
+    'SHOW TRANSACTIONS YIELD clientAddress WHERE clientAddress IN $addresses RETURN count(*) AS running',
+    { addresses },
+  );
+  return {
+    rssBytes: server.rssBytes(),
+    boltConnections: connectionsOf(server.pid, boltPort),
+    neo4jConnections: addresses.length,
+    transactions: Number(records[0]?.get('running') ?? 0),
+  };
+}
+
+/**
+ * Terminates, as an operator would, the transactions of request `requestId` while they run, until
+ * `settled()`. Returns how many it terminated.
+ */
+async function terminateWhileRunning(probe: Driver, requestId: string, settled: () => boolean): Promise<number> {
+  let terminated = 0;
+  while (!settled()) {
+    const { records } = await probe.executeQuery(
+      'SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData.requestId = $requestId RETURN collect(transactionId) AS ids',
+      { requestId },
+    );
+    const ids = (records[0]?.get('ids') as string[] | undefined) ?? [];
+    if (ids.length > 0) {
+      const result = await probe.executeQuery('TERMINATE TRANSACTIONS $ids YIELD message WHERE message = "Transaction terminated." RETURN count(*) AS n', { ids });
+      terminated += Number(result.records[0]?.get('n') ?? 0);
+    }
+    await sleep(10);
+  }
+  return terminated;
+}
+
+/** Sends one request of `kind` and classifies what came back; counts the transactions it had terminated. */
+async function request(options: SoakOptions, kind: Kind, index: number, counts: { terminated: number }): Promise<Outcome> {
+  const query = kind === 'normal' ? NORMAL[index % NORMAL.length]! : SLOW;
+  const requestId = `${kind}-${index}`;
+  const controller = new AbortController();
+  // Abort mid-request: the server has read it and is running its traversal.
+  const abortTimer = kind === 'abort' ? setTimeout(() => controller.abort(), 20 + (index % 4) * 20) : undefined;
+  let settled = false;
+  const terminator = kind === 'dbError' ? terminateWhileRunning(options.probe, requestId, () => settled) : undefined;
+  try {
+    const response = await fetch(`${options.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ query }),
+      signal: controller.signal,
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    if (response.status >= 500) return `HTTP ${response.status}`;
+    if (!body.errors) return body.data ? 'data' : 'no data';
+    return [...new Set(body.errors.map((e) => e.extensions?.code ?? '(no code)'))].join('+');
+  } catch (error) {
+    if (controller.signal.aborted) return 'aborted';
+    return `failed: ${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}`;
+  } finally {
+    settled = true;
+    clearTimeout(abortTimer);
+    counts.terminated += (await terminator) ?? 0;
+  }
+}
+
+interface Sample {
+  /** Requests answered when the sample was taken. */
+  readonly done: number;
+  readonly figures: Figures;
+}
+
+interface Run {
+  readonly samples: readonly Sample[];
+  readonly outcomes: Map<string, number>;
+  /** The first request of each unexpected outcome. */
+  readonly unexpected: Map<string, string>;
+  readonly terminated: number;
+}
+
+/** Runs `count` requests of the mix (numbered from `offset`), `concurrency` at a time, sampling figures every 500 ms. */
+async function load(options: SoakOptions, count: number, offset: number): Promise<Run> {
+  const run = { samples: [] as Sample[], outcomes: new Map<string, number>(), unexpected: new Map<string, string>(), terminated: 0 };
+  let next = 0;
+  let done = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const now = await figures(options);
+      run.samples.push({ done, figures: now });
+      options.onProgress?.(done, now);
+      await sleep(500);
+    }
+  })();
+  await Promise.all(
+    Array.from({ length: options.concurrency ?? 8 }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const index = offset + i;
+        const kind = MIX[index % MIX.length]!;
+        const outcome = await request(options, kind, index, run);
+        const key = `${kind}:${outcome}`;
+        run.outcomes.set(key, (run.outcomes.get(key) ?? 0) + 1);
+        if (!ALLOWED[kind].includes(outcome) && !run.unexpected.has(key)) run.unexpected.set(key, `request ${kind}-${index}`);
+        done++;
+      }
+    }),
+  );
+  sampling = false;
+  await sampler;
+  return run;
+}
+
+function highest(samples: readonly Sample[]): Figures {
+  const max = (pick: (f: Figures) => number): number => Math.max(...samples.map((s) => pick(s.figures)));
+  return {
+    rssBytes: max((f) => f.rssBytes),
+    boltConnections: max((f) => f.boltConnections),
+    neo4jConnections: max((f) => f.neo4jConnections),
+    transactions: max((f) => f.transactions),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** Median RSS of the samples taken in each quarter of the run (by requests answered). */
+function rssByQuarter(samples: readonly Sample[], count: number): number[] {
+  return [0, 1, 2, 3].map((q) => median(samples.filter((s) => s.done >= (q * count) / 4 && s.done < ((q + 1) * count) / 4).map((s) => s.figures.rssBytes)));
+}
+
+/** Waits until the server has no transaction running in Neo4j; returns how long that took (-1: not within 10 s). */
+async function transactionsGone(options: SoakOptions): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < 10_000) {
+    if ((await figures(options)).transactions === 0) return Date.now() - started;
+    await sleep(50);
+  }
+  return -1;
+}
+
+export async function soak(options: SoakOptions): Promise<SoakReport> {
+  const warmUpRequests = options.warmUp ?? 500;
+  const idleMs = options.idleMs ?? 2_000;
+  const warmUp = await load(options, warmUpRequests, 0);
+  await sleep(idleMs);
+  const baseline = await figures(options);
+
+  const started = performance.now();
+  const run = await load(options, options.requests, warmUpRequests);
+  const seconds = (performance.now() - started) / 1000;
+  const transactionsGoneAfterMs = await transactionsGone(options);
+  await sleep(idleMs);
+  const after = await figures(options);
+  return {
+    requests: options.requests,
+    seconds,
+    perSecond: options.requests / seconds,
+    outcomes: Object.fromEntries([...run.outcomes].sort()),
+    unexpected: Object.fromEntries(run.unexpected),
+    terminated: run.terminated,
+    warmUpPeak: highest(warmUp.samples),
+    baseline,
+    peak: highest([...run.samples, { done: options.requests, figures: after }]),
+    after,
+    rssByQuarter: rssByQuarter(run.samples, options.requests),
+    transactionsGoneAfterMs,
+  };
+}
+
+/** The report as a few lines of text (figures in MB, counts, rates). */
+export function formatReport(report: SoakReport): string {
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const row = (name: string, f: Figures): string =>
+    `${name.padEnd(8)} RSS ${mb(f.rssBytes).padStart(9)}   Bolt connections ${String(f.boltConnections).padStart(2)} (Neo4j lists ${f.neo4jConnections})   transactions ${f.transactions}`;
+  return [
+    `${report.requests} requests in ${report.seconds.toFixed(1)} s (${report.perSecond.toFixed(0)} requests/s)`,
+    `outcomes: ${Object.entries(report.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')}; ${report.terminated} transactions terminated`,
+    row('warm-up', report.warmUpPeak),
+    row('baseline', report.baseline),
+    row('peak', report.peak),
+    row('after', report.after),
+    `RSS by quarter of the run (medians): ${report.rssByQuarter.map(mb).join(', ')}`,
+    `no transaction of the server left ${report.transactionsGoneAfterMs} ms after the last answer; pool bound ${POOL_MAX}`,
+    Object.keys(report.unexpected).length > 0 ? `UNEXPECTED: ${JSON.stringify(report.unexpected)}` : 'no unexpected outcome',
+  ].join('\n');
+}
