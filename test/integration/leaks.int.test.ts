@@ -46,14 +46,14 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     const count = (key: string): number => report.outcomes[key] ?? 0;
     const ofKind = (kind: string): number => Object.entries(report.outcomes).filter(([key]) => key.startsWith(`${kind}:`)).reduce((sum, [, n]) => sum + n, 0);
 
-    // Every request had an outcome its kind allows (no 5xx, no connection error, no other code) ...
+    // Every request had an outcome its kind allows (no 5xx, no connection error, no other code, and no
+    // INTERNAL_SERVER_ERROR but from a terminated transaction) ...
     expect(report.unexpected).toEqual({});
     // ... and the load did what it was meant to: most reads answered, and each failure path was taken.
     expect(count('normal:data')).toBeGreaterThan(0.8 * ofKind('normal'));
     expect(count('abort:aborted')).toBeGreaterThan(0.25 * ofKind('abort'));
     expect(count('timeout:TIMEOUT')).toBeGreaterThan(0.25 * ofKind('timeout'));
     expect(count('dbError:INTERNAL_SERVER_ERROR')).toBeGreaterThan(0.25 * ofKind('dbError'));
-    expect(report.terminated).toBeGreaterThanOrEqual(count('dbError:INTERNAL_SERVER_ERROR'));
 
     // No transaction of the server left running once the answers are in.
     expect(report.transactionsGoneAfterMs).toBeGreaterThanOrEqual(0);

@@ -176,15 +176,33 @@ async function terminateWhileRunning(probe: Driver, requestId: string, settled: 
   return terminated;
 }
 
-/** Sends one request of `kind` and classifies what came back; counts the transactions it had terminated. */
+/**
+ * Sends one request of `kind` and classifies what came back; counts the transactions it had terminated.
+ * A `dbError` request answered INTERNAL_SERVER_ERROR although none of its transactions was terminated is
+ * its own outcome, which no kind allows: the error would then have another cause.
+ */
 async function request(options: SoakOptions, kind: Kind, index: number, counts: { terminated: number }): Promise<Outcome> {
-  const query = kind === 'normal' ? NORMAL[index % NORMAL.length]! : SLOW;
   const requestId = `${kind}-${index}`;
+  let settled = false;
+  const terminator = kind === 'dbError' ? terminateWhileRunning(options.probe, requestId, () => settled) : undefined;
+  let outcome: Outcome;
+  try {
+    outcome = await send(options, kind, index, requestId);
+  } finally {
+    settled = true;
+  }
+  const terminated = (await terminator) ?? 0;
+  counts.terminated += terminated;
+  if (kind === 'dbError' && outcome === 'INTERNAL_SERVER_ERROR' && terminated === 0) return 'INTERNAL_SERVER_ERROR without termination';
+  return outcome;
+}
+
+/** Posts the query of `kind` (aborting `abort` requests mid-way) and classifies the answer. */
+async function send(options: SoakOptions, kind: Kind, index: number, requestId: string): Promise<Outcome> {
+  const query = kind === 'normal' ? NORMAL[index % NORMAL.length]! : SLOW;
   const controller = new AbortController();
   // Abort mid-request: the server has read it and is running its traversal.
   const abortTimer = kind === 'abort' ? setTimeout(() => controller.abort(), 20 + (index % 4) * 20) : undefined;
-  let settled = false;
-  const terminator = kind === 'dbError' ? terminateWhileRunning(options.probe, requestId, () => settled) : undefined;
   try {
     const response = await fetch(`${options.server.url}/graphql`, {
       method: 'POST',
@@ -200,9 +218,7 @@ async function request(options: SoakOptions, kind: Kind, index: number, counts: 
     if (controller.signal.aborted) return 'aborted';
     return `failed: ${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}`;
   } finally {
-    settled = true;
     clearTimeout(abortTimer);
-    counts.terminated += (await terminator) ?? 0;
   }
 }
 
