@@ -5,9 +5,10 @@ import type { RelationshipType } from '../db/graphModel';
 import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
 import {
   DELETE_ENTITY,
-  ENTITIES_BY_ID,
   ENTITY_RELATIONSHIPS,
   ENTITY_STATE,
+  LOCK_ENTITIES,
+  LOCK_OR_PLACEHOLD_ENTITY,
   SOURCES_BY_ID,
   UPSERT_SOURCES,
   deleteRelationships,
@@ -72,9 +73,10 @@ export function upsertEntityOf(
 ): Promise<EntityPayloadRecord> {
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction(`upsert${label}`, async (tx) => {
-    const [state] = await tx.run<{ labels: string[] | null; props: Properties | null }>(ENTITY_STATE, { id: input.id });
-    const before = state?.props ?? null;
-    if (before && state?.labels) {
+    const [state] = await tx.run<RawNode>(LOCK_OR_PLACEHOLD_ENTITY, { id: input.id });
+    if (!state) throw new Error(`lock of ${input.id} returned nothing`);
+    const before = state.props._placeholder === true ? null : state.props;
+    if (before) {
       const storedLabel = labelOf(toEntityRecord({ labels: state.labels, props: before }));
       if (storedLabel !== label) throw new InvalidInputError([{ field: 'input.id', message: `"${input.id}" is a ${storedLabel}, not a ${label}` }]);
     }
@@ -109,6 +111,7 @@ export function deleteEntity(writer: Writer, id: string, cascade: boolean, sourc
   checkStableId(id, 'id');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('deleteEntity', async (tx) => {
+    await tx.run(LOCK_ENTITIES, { ids: [id] });
     const [state] = await tx.run<{ props: Properties | null }>(ENTITY_STATE, { id });
     const before = state?.props ?? null;
     if (!before) return { id, deleted: false, removedRelationships: [], change: null };
@@ -150,7 +153,7 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
   const cited = sourcesWrite(sources);
   const type = input.type as RelationshipType;
   return writer.db.writeTransaction(`connect${type}`, async (tx) => {
-    const ends = (await tx.run<RawNode>(ENTITIES_BY_ID, { ids: [input.from, input.to] })).map(toEntityRecord);
+    const ends = (await tx.run<RawNode>(LOCK_ENTITIES, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
     const from = ends.find((e) => e.id === input.from);
     const to = ends.find((e) => e.id === input.to);
     checkEndpoints(type, { id: input.from, label: from && labelOf(from) }, { id: input.to, label: to && labelOf(to) });
@@ -192,6 +195,7 @@ export function disconnect(writer: Writer, type: RelationshipType, from: string,
   const cited = sourcesWrite(sources);
   const key = linkKey(type, from, to);
   return writer.db.writeTransaction(`disconnect${type}`, async (tx) => {
+    await tx.run(LOCK_ENTITIES, { ids: [from, to].sort() });
     const removed = await tx.run<{ props: Properties }>(deleteRelationships(type), { from, to });
     if (removed.length === 0) return { key, removed: false, change: null };
     await writeSources(tx, cited, sources);

@@ -36,11 +36,16 @@ export interface ChangeInput {
 const CHANGE_FIELDS = `c {.id, at: toString(c.at), .actor, .action, .target, .entityIds, .before, .after, .requestId,
   sources: COLLECT { MATCH (s:Source) WHERE s.id IN c.sourceIds RETURN {labels: labels(s), props: properties(s)} }}`;
 
+/**
+ * `at` is the clock when the entry is written, after the writer took its locks: writers of the same
+ * entity are serialised, so their entries sort in the order they happened (the transaction's start time
+ * would sort a writer that waited before the one it waited for).
+ */
 const RECORD_CHANGE: NamedQuery = {
   name: 'audit.recordChange',
   cypher: `
 CREATE (c:Change {
-  id: randomUUID(), at: datetime.transaction(), actor: $actor, role: $role, action: $action, target: $target,
+  id: randomUUID(), at: datetime.realtime(), actor: $actor, role: $role, action: $action, target: $target,
   entityIds: $entityIds, before: $before, after: $after, sourceIds: $sourceIds, requestId: $requestId
 })
 RETURN ${CHANGE_FIELDS} AS change`,

@@ -241,6 +241,47 @@ describe('relationships', () => {
   });
 });
 
+describe('concurrent writes', () => {
+  const CHANGES = `query($entity: ID) { changes(entity: $entity) { action target before after } }`;
+  type Trail = { changes: { action: string; target: string; before: string | null; after: string | null }[] };
+
+  it('serialises racing upserts of a new id: one node, one CREATE, and each UPDATE starts from the state before it', async () => {
+    const racers = ['a', 'b', 'c', 'd', 'e'].map((tag) => asCurator<UpsertResult>(UPSERT_FACILITY, { input: facility('raced', { description: `version ${tag}` }), sources: SOURCE }));
+    const results = await Promise.all(racers);
+    expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
+    expect(results.filter((r) => r.data?.upsertFacility.created)).toHaveLength(1);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('raced') })).toBe(1);
+
+    const trail = (await asCurator<Trail>(CHANGES, { entity: id('raced') })).data!.changes;
+    expect(trail.filter((c) => c.action === 'CREATE')).toHaveLength(1);
+    expect(trail[0]?.action).toBe('CREATE');
+    // A chain: every entry's "before" is the "after" of the entry before it (no two writers saw the same state).
+    for (let i = 1; i < trail.length; i++) expect(trail[i]?.before).toBe(trail[i - 1]?.after);
+  });
+
+  it('serialises racing connects of a new link: one relationship, one CONNECT', async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('race-from'), sources: SOURCE });
+    await asCurator(UPSERT_FACILITY, { input: facility('race-to'), sources: SOURCE });
+    const input = { type: 'FEEDS', from: id('race-from'), to: id('race-to'), material: 'NdPr oxide' };
+    const results = await Promise.all([2028, 2029, 2030, 2031].map((startYear) => asCurator<{ connect: { created: boolean } }>(CONNECT, { input: { ...input, startYear }, sources: SOURCE })));
+    expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
+    expect(results.filter((r) => r.data?.connect.created)).toHaveLength(1);
+    expect(await count('MATCH (:Entity {id: $a})-[r:FEEDS]->(:Entity {id: $b})', { a: id('race-from'), b: id('race-to') })).toBe(1);
+    const trail = (await asCurator<Trail>(CHANGES, { entity: id('race-from') })).data!.changes.filter((c) => c.target.startsWith('FEEDS:'));
+    expect(trail.map((c) => c.action).sort()).toEqual(['CONNECT', ...Array(trail.length - 1).fill('RECONNECT')]);
+  });
+
+  it('records one DELETE when two deletes race', async () => {
+    await asCurator(UPSERT_FACILITY, { input: facility('race-delete'), sources: SOURCE });
+    const DELETE = `mutation { deleteEntity(id: "${id('race-delete')}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`;
+    const results = await Promise.all([asCurator<{ deleteEntity: { deleted: boolean } }>(DELETE), asCurator<{ deleteEntity: { deleted: boolean } }>(DELETE)]);
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(results.map((r) => r.data?.deleteEntity.deleted).sort()).toEqual([false, true]);
+    const trail = (await asCurator<Trail>(CHANGES, { entity: id('race-delete') })).data!.changes;
+    expect(trail.map((c) => c.action)).toEqual(['CREATE', 'DELETE']);
+  });
+});
+
 describe('the audit trail', () => {
   it('lists each change of an entity, oldest first, from a given time', async () => {
     const started = new Date(Date.now() - 1000).toISOString();

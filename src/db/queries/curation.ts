@@ -7,7 +7,33 @@ import type { RelationshipType } from '../graphModel';
  * graphModel/models (checked by the caller), never from input; every value is a parameter.
  */
 
-/** The entity with an id, whatever its label (to decide create vs update, and to refuse a change of kind). */
+/*
+ * Concurrent writers: a transaction that writes an entity, or a relationship of it, first takes the
+ * entity's write lock, then reads its state. A second writer of the same entity waits for the first to
+ * commit and reads what it committed, so two writers never both see "absent" (two CREATEs, two copies of
+ * a relationship — Community Edition has no relationship key constraint) or the same "before". Setting and
+ * removing a dummy property is how Cypher takes a node's write lock; it leaves no trace.
+ */
+
+/**
+ * The entity with an id, locked for this transaction; created as a bare placeholder (`_placeholder`) if
+ * absent. The unique constraint on `Entity.id` makes a concurrent MERGE of the same id wait for this
+ * transaction; the upsert overwrites the placeholder, and a rollback removes it.
+ */
+export const LOCK_OR_PLACEHOLD_ENTITY: NamedQuery = {
+  name: 'curation.lockOrPlaceholdEntity',
+  cypher: `
+MERGE (n:Entity {id: $id})
+ON CREATE SET n._placeholder = true
+SET n._lock = true
+REMOVE n._lock
+RETURN labels(n) AS labels, properties(n) AS props`,
+};
+
+/**
+ * The entity with an id, whatever its label. Read after LOCK_ENTITIES, in a statement of its own, it is
+ * the committed state: absent if a writer that held the lock deleted it.
+ */
 export const ENTITY_STATE: NamedQuery = {
   name: 'curation.entityState',
   cypher: `
@@ -15,12 +41,14 @@ OPTIONAL MATCH (n:Entity {id: $id})
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
-/** The entities with the given ids; ids with no entity are missing from the result. */
-export const ENTITIES_BY_ID: NamedQuery = {
-  name: 'curation.entitiesById',
+/** The entities with the given ids, locked for this transaction; ids with no entity are missing from the result. */
+export const LOCK_ENTITIES: NamedQuery = {
+  name: 'curation.lockEntities',
   cypher: `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
+SET n._lock = true
+REMOVE n._lock
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
