@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSchema, toStoredProps, fromStoredProps, linkKey } from '../../seed/schemas';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../db/graphModel';
 import type { EntityLabel, Properties } from '../db/models';
-import type { LinkInput, SourceInput } from '../generated/graphql';
+import type { FigureInput, LinkInput, SourceInput } from '../generated/graphql';
 import { InvalidInputError, type FieldProblem } from '../errors';
 
 /**
@@ -64,6 +64,30 @@ export function entityWrite(label: EntityLabel, stored: Properties | null, input
   if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
   const data = parsed.data as Record<string, unknown>;
   return { props: { ...toStoredProps(label, data), sourceIds: cited }, sourceIds: cited };
+}
+
+export interface FigureWrite {
+  readonly props: Properties;
+  /** The properties of the region's HAS_FIGURE link, as the seed and the import store them. */
+  readonly linkProps: Properties;
+}
+
+/**
+ * The stored properties of a figure after applying `input` (less its `region`) to its current state
+ * (`stored`, null when new), reported for `region` and citing `sourceIds` besides its own sources.
+ */
+export function figureWrite(stored: Properties | null, input: FigureInput, region: string, sourceIds: readonly string[]): FigureWrite {
+  const current = stored ? fromStoredProps('Figure', stored) : { id: input.id };
+  const cited = [...new Set([...((current.sources as string[] | undefined) ?? []), ...sourceIds])];
+  const { region: _region, ...fields } = input;
+  const parsed = NODE_SCHEMAS.Figure.safeParse({ ...applyPatch(current, fields), sources: cited });
+  if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
+  const link = RELATIONSHIP_SCHEMA.parse({ from: region, to: input.id, sources: cited }) as Record<string, unknown>;
+  const { from: _f, to: _t, sources: _s, ...linkFields } = link;
+  return {
+    props: { ...toStoredProps('Figure', parsed.data as Record<string, unknown>), sourceIds: cited },
+    linkProps: { ...linkFields, key: linkKey('HAS_FIGURE', region, input.id), sourceIds: cited },
+  };
 }
 
 export interface LinkWrite {

@@ -2,10 +2,15 @@ import type { Caller } from '../auth';
 import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
 import type { Executor, TransactionRunner } from '../db/executor';
 import type { RelationshipType } from '../db/graphModel';
-import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
+import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
 import {
   DELETE_ENTITY,
+  DELETE_FIGURE,
   ENTITY_RELATIONSHIPS,
+  FIGURE_STATE,
+  LOCK_FIGURE,
+  LOCK_OR_PLACEHOLD_FIGURE,
+  UPSERT_FIGURE,
   ENTITY_STATE,
   LOCK_ENTITIES,
   LOCK_OR_PLACEHOLD_ENTITY,
@@ -17,9 +22,9 @@ import {
   upsertRelationship,
 } from '../db/queries/curation';
 import { InvalidInputError } from '../errors';
-import type { LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
+import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
 import { linkKey } from '../../seed/schemas';
-import { checkEndpoints, checkStableId, entityWrite, linkWrite, sourcesWrite, type SourcesWrite } from './inputs';
+import { checkEndpoints, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type SourcesWrite } from './inputs';
 
 /**
  * The write operations of the API. Each runs in ONE transaction: read the current state, validate the
@@ -131,6 +136,80 @@ export function deleteEntity(writer: Writer, id: string, cascade: boolean, sourc
       sourceIds: cited.ids,
     });
     return { id, deleted: true, removedRelationships: keys, change };
+  });
+}
+
+export interface FigurePayloadRecord {
+  readonly figure: FigureRecord;
+  readonly region: EntityRecord;
+  readonly created: boolean;
+  readonly change: ChangeRecord | null;
+}
+
+interface FigureState {
+  readonly props: Properties | null;
+  readonly regions: string[];
+}
+
+/** A figure's state for the audit trail: its properties and the region(s) reporting it. */
+const figureSnapshot = (state: FigureState): Properties | null => (state.props ? { ...state.props, regions: [...state.regions].sort() } : null);
+
+/** Records a national figure for a region, or updates it; given a new `region`, moves it there. */
+export function upsertFigure(writer: Writer, input: FigureInput, sources: readonly SourceInput[]): Promise<FigurePayloadRecord> {
+  checkStableId(input.id, 'input.id');
+  if (input.region != null) checkStableId(input.region, 'input.region');
+  const cited = sourcesWrite(sources);
+  return writer.db.writeTransaction('upsertFigure', async (tx) => {
+    const [locked] = await tx.run<FigureState>(LOCK_OR_PLACEHOLD_FIGURE, { id: input.id });
+    if (!locked) throw new Error(`lock of ${input.id} returned nothing`);
+    const state = locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
+    const regionId = input.region ?? state.regions[0];
+    if (!regionId) throw new InvalidInputError([{ field: 'input.region', message: 'required when the figure is new' }]);
+    const [region] = (await tx.run<RawNode>(LOCK_ENTITIES, { ids: [regionId] })).map(toEntityRecord);
+    if (!region) throw new InvalidInputError([{ field: 'input.region', message: `no entity has the id "${regionId}"` }]);
+    if (labelOf(region) !== 'Region') throw new InvalidInputError([{ field: 'input.region', message: `"${regionId}" is a ${labelOf(region)}, not a Region` }]);
+    const write = figureWrite(state.props, input, regionId, cited.ids);
+    await writeSources(tx, cited, sources);
+    const [row] = await tx.run<{ props: Properties }>(UPSERT_FIGURE, { id: input.id, region: regionId, props: write.props, linkProps: write.linkProps });
+    if (!row) throw new Error(`upsert of figure ${input.id} returned nothing`);
+    const before = figureSnapshot(state);
+    const after = figureSnapshot({ props: row.props, regions: [regionId] });
+    const change =
+      before !== null && snapshot(before) === snapshot(after)
+        ? null
+        : await recordChange(tx, writer.caller, writer.requestId, {
+            action: before ? 'UPDATE' : 'CREATE',
+            target: input.id,
+            entityIds: [...new Set([input.id, regionId, ...state.regions])],
+            before,
+            after,
+            sourceIds: cited.ids,
+          });
+    const figure = toNodeRecord({ labels: ['Figure'], props: row.props }) as FigureRecord;
+    return { figure, region, created: state.props === null, change };
+  });
+}
+
+/** Deletes a national figure with the links that report it. */
+export function deleteFigure(writer: Writer, id: string, sources: readonly SourceInput[]): Promise<DeletePayloadRecord> {
+  checkStableId(id, 'id');
+  const cited = sourcesWrite(sources);
+  return writer.db.writeTransaction('deleteFigure', async (tx) => {
+    await tx.run(LOCK_FIGURE, { id });
+    const [state] = await tx.run<FigureState>(FIGURE_STATE, { id });
+    const before = state ? figureSnapshot(state) : null;
+    if (!state || !before) return { id, deleted: false, removedRelationships: [], change: null };
+    await writeSources(tx, cited, sources);
+    await tx.run(DELETE_FIGURE, { id });
+    const change = await recordChange(tx, writer.caller, writer.requestId, {
+      action: 'DELETE',
+      target: id,
+      entityIds: [id, ...state.regions],
+      before,
+      after: null,
+      sourceIds: cited.ids,
+    });
+    return { id, deleted: true, removedRelationships: state.regions.map((region) => linkKey('HAS_FIGURE', region, id)), change };
   });
 }
 

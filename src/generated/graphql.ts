@@ -271,9 +271,9 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   /** The audit entry, or null when nothing was deleted. */
   change: Maybe<Change>;
-  /** True when something was deleted; false when the entity did not exist (deleting twice is safe). */
+  /** True when something was deleted; false when it did not exist (deleting twice is safe). */
   deleted: Scalars['Boolean']['output'];
-  /** Id of the entity asked for. */
+  /** Id of the entity or figure asked for. */
   id: Scalars['ID']['output'];
   /** Relationships that went with the entity (only with `cascade: true`). */
   removedRelationships: Array<Scalars['String']['output']>;
@@ -849,6 +849,40 @@ export type Figure = Node & {
   year: Maybe<Scalars['Int']['output']>;
 };
 
+/**
+ * A national figure to create or update (for example a country's rare-earth reserves as one source
+ * reports them), upserted on `id`: fields left out keep their stored value.
+ */
+export type FigureInput = {
+  /** Basis: who reports it and how (USGS, a national classification, …). */
+  basis?: InputMaybe<Scalars['String']['input']>;
+  /** Stable id, for example `fig-ru-reserves-usgs-2025`. */
+  id: Scalars['ID']['input'];
+  /** What is measured, for example `rare-earth reserves`. Required on create. */
+  metric?: InputMaybe<Scalars['String']['input']>;
+  /** The region (country) the figure is reported for. Required on create; given on update, it moves the figure there. */
+  region?: InputMaybe<Scalars['ID']['input']>;
+  /** Unit of the value, for example `t REO`. Required on create. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  /** The value. Required on create. */
+  value?: InputMaybe<Scalars['Float']['input']>;
+  /** Year the figure refers to (1800 to 2100). */
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The result of `upsertFigure`. */
+export type FigurePayload = {
+  __typename?: 'FigurePayload';
+  /** The audit entry, or null when the write changed nothing (a retried request). */
+  change: Maybe<Change>;
+  /** True when the figure did not exist before. */
+  created: Scalars['Boolean']['output'];
+  /** The figure as stored after the write. */
+  figure: Figure;
+  /** The region it is reported for. */
+  region: Region;
+};
+
 /** Which way a path search follows material flows. */
 export type FlowDirection =
   /** From `from` downstream to `to` (from a deposit towards a magnet). */
@@ -1082,6 +1116,8 @@ export type Mutation = {
    * which case they go with it (listed in the result and the audit entry).
    */
   deleteEntity: DeletePayload;
+  /** Deletes a national figure (deleting twice is safe). */
+  deleteFigure: DeletePayload;
   /** Removes the relationship of a type between two entities. */
   disconnect: DisconnectPayload;
   /**
@@ -1097,6 +1133,8 @@ export type Mutation = {
   upsertElement: EntityPayload;
   /** Creates or updates a facility (a new licence, a start year that slips, …). */
   upsertFacility: EntityPayload;
+  /** Records a national figure for a region, or updates it (a new year's reserves, a corrected value). */
+  upsertFigure: FigurePayload;
   /** Creates or updates a product. */
   upsertProduct: EntityPayload;
   /** Creates or updates a region. */
@@ -1124,6 +1162,17 @@ export type MutationConnectArgs = {
  */
 export type MutationDeleteEntityArgs = {
   cascade?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  sources: Array<SourceInput>;
+};
+
+
+/**
+ * Writes, for credentials with the writer role only (anonymous → UNAUTHENTICATED, reader → FORBIDDEN).
+ * Each mutation is one transaction: it fully happens or not at all, and it is recorded in `changes`.
+ * Every write cites at least one source. Retrying a write is safe: upserts are keyed on stable ids.
+ */
+export type MutationDeleteFigureArgs = {
   id: Scalars['ID']['input'];
   sources: Array<SourceInput>;
 };
@@ -1193,6 +1242,17 @@ export type MutationUpsertElementArgs = {
  */
 export type MutationUpsertFacilityArgs = {
   input: FacilityInput;
+  sources: Array<SourceInput>;
+};
+
+
+/**
+ * Writes, for credentials with the writer role only (anonymous → UNAUTHENTICATED, reader → FORBIDDEN).
+ * Each mutation is one transaction: it fully happens or not at all, and it is recorded in `changes`.
+ * Every write cites at least one source. Retrying a write is safe: upserts are keyed on stable ids.
+ */
+export type MutationUpsertFigureArgs = {
+  input: FigureInput;
   sources: Array<SourceInput>;
 };
 
@@ -2251,6 +2311,8 @@ export type ResolversTypes = ResolversObject<{
   FacilitySortField: FacilitySortField;
   FacilityWhere: FacilityWhere;
   Figure: ResolverTypeWrapper<FigureRecord>;
+  FigureInput: FigureInput;
+  FigurePayload: ResolverTypeWrapper<Omit<FigurePayload, 'change' | 'figure' | 'region'> & { change?: Maybe<ResolversTypes['Change']>, figure: ResolversTypes['Figure'], region: ResolversTypes['Region'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FlowDirection: FlowDirection;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -2352,6 +2414,8 @@ export type ResolversParentTypes = ResolversObject<{
   FacilitySort: FacilitySort;
   FacilityWhere: FacilityWhere;
   Figure: FigureRecord;
+  FigureInput: FigureInput;
+  FigurePayload: Omit<FigurePayload, 'change' | 'figure' | 'region'> & { change?: Maybe<ResolversParentTypes['Change']>, figure: ResolversParentTypes['Figure'], region: ResolversParentTypes['Region'] };
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   IDFilter: IdFilter;
@@ -2645,6 +2709,13 @@ export type FigureResolvers<ContextType = Context, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type FigurePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FigurePayload'] = ResolversParentTypes['FigurePayload']> = ResolversObject<{
+  change?: Resolver<Maybe<ResolversTypes['Change']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  figure?: Resolver<ResolversTypes['Figure'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+}>;
+
 export type ImpactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Impact'] = ResolversParentTypes['Impact']> = ResolversObject<{
   affected?: Resolver<Array<ResolversTypes['ImpactedEntity']>, ParentType, ContextType>;
   byCountry?: Resolver<Array<ResolversTypes['ImpactCount']>, ParentType, ContextType>;
@@ -2700,12 +2771,14 @@ export type LicenceResolvers<ContextType = Context, ParentType extends Resolvers
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   connect?: Resolver<ResolversTypes['RelationshipPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input' | 'sources'>>;
   deleteEntity?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteEntityArgs, 'cascade' | 'id' | 'sources'>>;
+  deleteFigure?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteFigureArgs, 'id' | 'sources'>>;
   disconnect?: Resolver<ResolversTypes['DisconnectPayload'], ParentType, ContextType, RequireFields<MutationDisconnectArgs, 'from' | 'sources' | 'to' | 'type'>>;
   importRecords?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportRecordsArgs, 'dryRun' | 'records'>>;
   upsertCompany?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertCompanyArgs, 'input' | 'sources'>>;
   upsertDeposit?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertDepositArgs, 'input' | 'sources'>>;
   upsertElement?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertElementArgs, 'input' | 'sources'>>;
   upsertFacility?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertFacilityArgs, 'input' | 'sources'>>;
+  upsertFigure?: Resolver<ResolversTypes['FigurePayload'], ParentType, ContextType, RequireFields<MutationUpsertFigureArgs, 'input' | 'sources'>>;
   upsertProduct?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductArgs, 'input' | 'sources'>>;
   upsertRegion?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertRegionArgs, 'input' | 'sources'>>;
   upsertSupplyChainStage?: Resolver<ResolversTypes['EntityPayload'], ParentType, ContextType, RequireFields<MutationUpsertSupplyChainStageArgs, 'input' | 'sources'>>;
@@ -2942,6 +3015,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FacilityConnection?: FacilityConnectionResolvers<ContextType>;
   FacilityEdge?: FacilityEdgeResolvers<ContextType>;
   Figure?: FigureResolvers<ContextType>;
+  FigurePayload?: FigurePayloadResolvers<ContextType>;
   Impact?: ImpactResolvers<ContextType>;
   ImpactCount?: ImpactCountResolvers<ContextType>;
   ImpactedEntity?: ImpactedEntityResolvers<ContextType>;

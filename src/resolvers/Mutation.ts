@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { requireRole } from '../auth';
 import type { EntityLabel } from '../db/models';
 import type { RelationshipType } from '../db/graphModel';
-import { connect, deleteEntity, disconnect, upsertEntityOf, type Writer } from '../curation/writes';
+import { connect, deleteEntity, deleteFigure, disconnect, upsertEntityOf, upsertFigure, type Writer } from '../curation/writes';
 import { importRecordsOf } from '../curation/imports';
 
 type Resolver<A, R> = (parent: unknown, args: A, ctx: Context) => Promise<R>;
@@ -38,6 +38,8 @@ export const Mutation: MutationResolvers = {
   upsertProduct: upsert('Product'),
   upsertSupplyChainStage: upsert('SupplyChainStage'),
   deleteEntity: writerOnly((writer, { id, cascade, sources }) => deleteEntity(writer, id, cascade ?? false, sources)),
+  upsertFigure: writerOnly((writer, { input, sources }) => upsertFigure(writer, input, sources)),
+  deleteFigure: writerOnly((writer, { id, sources }) => deleteFigure(writer, id, sources)),
   connect: writerOnly((writer, { input, sources }) => connect(writer, input, sources)),
   disconnect: writerOnly((writer, { type, from, to, sources }) => disconnect(writer, type as RelationshipType, from, to, sources)),
   importRecords: writerOnly((writer, { records, dryRun }, ctx) => importRecordsOf(writer, records, dryRun ?? false, ctx.maxImportRecords)),

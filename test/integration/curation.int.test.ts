@@ -25,7 +25,7 @@ async function count(cypher: string, params: Record<string, unknown> = {}): Prom
 afterAll(async () => {
   // Its own driver: the app's is closed by setupInProcessApp's afterAll, which runs first.
   const driver = testDriver();
-  await driver.executeQuery('MATCH (n) WHERE (n:Entity OR n:Source) AND n.id STARTS WITH $prefix DETACH DELETE n', { prefix: `test-${run}` }, { database });
+  await driver.executeQuery('MATCH (n) WHERE (n:Entity OR n:Source OR n:Figure) AND n.id STARTS WITH $prefix DETACH DELETE n', { prefix: `test-${run}` }, { database });
   await driver.close();
 });
 
@@ -238,6 +238,65 @@ describe('relationships', () => {
     const second = await asCurator<{ disconnect: { removed: boolean } }>(DISCONNECT);
     expect(second.data?.disconnect.removed).toBe(false);
     expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('up'), b: id('down2') })).toBe(0);
+  });
+});
+
+describe('national figures', () => {
+  const UPSERT_FIGURE = `mutation($input: FigureInput!, $sources: [SourceInput!]!) {
+    upsertFigure(input: $input, sources: $sources) {
+      created figure { id metric value unit year basis sources { id } } region { id figures { id } } change { action before after }
+    }
+  }`;
+  interface FigureResult {
+    upsertFigure: {
+      created: boolean;
+      figure: { id: string; metric: string; value: number; unit: string; year: number | null; basis: string | null; sources: { id: string }[] };
+      region: { id: string; figures: { id: string }[] };
+      change: { action: string; before: string | null; after: string | null } | null;
+    };
+  }
+  const figure = { id: id('fig-reserves'), region: 'country-usa', metric: 'rare-earth reserves', value: 1_900_000, unit: 't REO', year: 2024 };
+
+  it('records a figure for a region, updates it, moves it, and deletes it, each with an audit entry', async () => {
+    const created = await asCurator<FigureResult>(UPSERT_FIGURE, { input: figure, sources: SOURCE });
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.upsertFigure).toMatchObject({ created: true, figure: { value: 1_900_000, year: 2024, sources: [{ id: 'seed-topcor-magnets' }] }, change: { action: 'CREATE', before: null } });
+    expect(created.data?.upsertFigure.region.figures.map((f) => f.id)).toContain(figure.id);
+    const retried = await asCurator<FigureResult>(UPSERT_FIGURE, { input: figure, sources: SOURCE });
+    expect(retried.data?.upsertFigure).toMatchObject({ created: false, change: null });
+
+    const corrected = await asCurator<FigureResult>(UPSERT_FIGURE, { input: { id: figure.id, value: 2_000_000, basis: 'USGS MCS 2026' }, sources: SOURCE });
+    expect(corrected.data?.upsertFigure).toMatchObject({ created: false, figure: { value: 2_000_000, unit: 't REO', basis: 'USGS MCS 2026' }, region: { id: 'country-usa' } });
+    expect(JSON.parse(corrected.data!.upsertFigure.change!.before!)).toMatchObject({ value: 1_900_000, regions: ['country-usa'] });
+
+    const moved = await asCurator<FigureResult>(UPSERT_FIGURE, { input: { id: figure.id, region: 'country-china' }, sources: SOURCE });
+    expect(moved.data?.upsertFigure.region.figures.map((f) => f.id)).toContain(figure.id);
+    expect(await count('MATCH (r:Region)-[:HAS_FIGURE]->(:Figure {id: $id})', { id: figure.id })).toBe(1);
+    expect(await count('MATCH (:Region {id: "country-china"})-[l:HAS_FIGURE {key: $key}]->(:Figure {id: $id})', { id: figure.id, key: `HAS_FIGURE:country-china->${figure.id}` })).toBe(1);
+
+    const DELETE = `mutation { deleteFigure(id: "${figure.id}", sources: [{id: "seed-topcor-magnets"}]) { deleted removedRelationships } }`;
+    const deleted = await asCurator<{ deleteFigure: { deleted: boolean; removedRelationships: string[] } }>(DELETE);
+    expect(deleted.data?.deleteFigure).toEqual({ deleted: true, removedRelationships: [`HAS_FIGURE:country-china->${figure.id}`] });
+    expect(await count('MATCH (f:Figure {id: $id})', { id: figure.id })).toBe(0);
+    expect((await asCurator<{ deleteFigure: { deleted: boolean } }>(DELETE)).data?.deleteFigure.deleted).toBe(false);
+
+    const trail = await asCurator<{ changes: { action: string }[] }>(`query($e: ID) { changes(entity: $e) { action } }`, { e: figure.id });
+    expect(trail.data?.changes.map((c) => c.action)).toEqual(['CREATE', 'UPDATE', 'UPDATE', 'DELETE']);
+  });
+
+  it('refuses a new figure without a region, a region that is not one, a missing value and a bad year, writing nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...figure, region: undefined }, 'input.region'],
+      [{ ...figure, region: 'dep-tastyg' }, 'input.region'],
+      [{ ...figure, region: id('nowhere') }, 'input.region'],
+      [{ ...figure, value: undefined }, 'input.value'],
+      [{ ...figure, year: 1200 }, 'input.year'],
+    ];
+    for (const [input, field] of cases) {
+      const result = await asCurator(UPSERT_FIGURE, { input, sources: SOURCE });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await count('MATCH (f:Figure {id: $id})', { id: figure.id })).toBe(0);
   });
 });
 

@@ -57,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.stop();
   await real.executeQuery(
-    `MATCH (n) WHERE ((n:Entity OR n:Source) AND n.id STARTS WITH 'test-injection') OR (n:Change AND n.target STARTS WITH 'test-injection') DETACH DELETE n`,
+    `MATCH (n) WHERE ((n:Entity OR n:Source OR n:Figure) AND n.id STARTS WITH 'test-injection') OR (n:Change AND n.target STARTS WITH 'test-injection') DETACH DELETE n`,
     {},
     { database },
   );
@@ -100,6 +100,14 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
       properties: [{key: "product", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created } }`,
     vars: (s) => ({ s }),
   },
+  { name: 'figure.id', query: 'mutation ($s: ID!) { upsertFigure(input: {id: $s, region: $s, metric: "x", value: 1, unit: "x"}, sources: [{id: $s}]) { created } }', vars: (s) => ({ s }) },
+  {
+    name: 'figure.text',
+    query: `mutation ($s: String!) { upsertFigure(input: {id: "test-injection-fig", region: "country-usa", metric: $s, value: 1, unit: $s, basis: $s},
+      sources: [{id: "seed-topcor-magnets"}]) { created } }`,
+    vars: (s) => ({ s }),
+  },
+  { name: 'deleteFigure', query: 'mutation ($s: ID!) { deleteFigure(id: $s, sources: [{id: "seed-topcor-magnets"}]) { deleted } }', vars: (s) => ({ s }) },
   { name: 'delete', query: 'mutation ($s: ID!) { deleteEntity(id: $s, sources: [{id: "seed-topcor-magnets"}]) { deleted } }', vars: (s) => ({ s }) },
   { name: 'disconnect', query: 'mutation ($s: ID!) { disconnect(type: FEEDS, from: $s, to: $s, sources: [{id: "seed-topcor-magnets"}]) { removed } }', vars: (s) => ({ s }) },
 ];

@@ -139,3 +139,63 @@ DELETE r
 RETURN props`,
   };
 }
+
+/**
+ * The figure with an id and the regions that report it, locked for this transaction; a bare placeholder
+ * (`_placeholder`) if absent, as for entities (the unique constraint on `Figure.id` serialises creators).
+ */
+export const LOCK_OR_PLACEHOLD_FIGURE: NamedQuery = {
+  name: 'curation.lockOrPlaceholdFigure',
+  cypher: `
+MERGE (f:Figure {id: $id})
+ON CREATE SET f._placeholder = true
+SET f._lock = true
+REMOVE f._lock
+RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions`,
+};
+
+/** The figure with an id and the regions that report it (read after LOCK_FIGURE: the committed state). */
+export const FIGURE_STATE: NamedQuery = {
+  name: 'curation.figureState',
+  cypher: `
+OPTIONAL MATCH (f:Figure {id: $id})
+RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions`,
+};
+
+/** Locks the figure with an id, if there is one. */
+export const LOCK_FIGURE: NamedQuery = {
+  name: 'curation.lockFigure',
+  cypher: `
+MATCH (f:Figure {id: $id})
+SET f._lock = true
+REMOVE f._lock
+RETURN f.id AS id`,
+};
+
+/**
+ * Writes a figure's whole property map and reports it for `$region` only: the link from any other
+ * region goes, the link from `$region` is upserted on its key (`$linkProps`, as an import would store it).
+ */
+export const UPSERT_FIGURE: NamedQuery = {
+  name: 'curation.upsertFigure',
+  cypher: `
+MATCH (f:Figure {id: $id})
+MATCH (region:Region {id: $region})
+SET f = $props
+WITH f, region
+CALL (f, region) {
+  MATCH (other)-[old:HAS_FIGURE]->(f) WHERE other <> region
+  DELETE old
+}
+MERGE (region)-[link:HAS_FIGURE {key: $linkProps.key}]->(f)
+SET link = $linkProps
+RETURN properties(f) AS props`,
+};
+
+/** Deletes a figure with the links that report it. */
+export const DELETE_FIGURE: NamedQuery = {
+  name: 'curation.deleteFigure',
+  cypher: `
+MATCH (f:Figure {id: $id})
+DETACH DELETE f`,
+};
