@@ -2,13 +2,15 @@
  * `npm run soak [-- --requests N] [--concurrency C] [--warm-up W]`
  *
  * The long version of test/integration/leaks.int.test.ts: starts the server as a process of its own
- * (request deadline 300 ms) over a Neo4j - NEO4J_URI when set (the seed is loaded into it), else an
+ * (request deadline 100 ms) over a Neo4j - NEO4J_URI when set (the seed is loaded into it), else an
  * embedded one on a throw-away store - and sends N requests (default 10,000) mixing normal queries,
  * client aborts, timeouts and database errors (transactions terminated while they run). Prints the rate,
- * RSS, Bolt connections and running transactions before, during and after; exits with 1 when a request
- * had an unexpected outcome, a transaction was left running, the connections went past the pool bound
- * or past the warm-up's, or RSS grew by more than 100 MB (after the run, or between the second and the
- * last quarter of it).
+ * RSS, Bolt connections and running transactions before, during and after, and the live heap after a
+ * full collection (through the server's inspector) after the warm-up and each quarter; exits with 1 when
+ * a request had an unexpected outcome, a transaction was left running, the connections went past the pool
+ * bound or past the warm-up's, the live heap grew by more than 10 MB (after the run, or from the first to
+ * the last quarter), or RSS grew by more than 100 MB (after the run, or between the second and the last
+ * quarter of it).
  */
 import neo4j, { type Driver } from 'neo4j-driver';
 import { loadSeed } from '../seed/loader';
@@ -18,6 +20,11 @@ import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak, type SoakReport } from '
 
 /** Heap growth to its working size and the collector's timing move RSS by up to ~70 MB (measured). */
 const RSS_TOLERANCE_BYTES = 100 * 1024 * 1024;
+/**
+ * The live heap after a full collection is flat once caches have filled: 34.5 MB after the warm-up,
+ * 35.4, 35.5, 35.7, 35.7 MB after each quarter of 10,000 requests, 35.6 MB at the end (measured).
+ */
+const LIVE_HEAP_TOLERANCE_BYTES = 10 * 1024 * 1024;
 /** The pool sizes itself to the load (16-17 connections at concurrency 8, measured); a leak grows it without end. */
 const CONNECTION_SLACK = 4;
 
@@ -48,6 +55,9 @@ function problems(report: SoakReport): string[] {
   if (report.after.rssBytes - report.baseline.rssBytes > RSS_TOLERANCE_BYTES) found.push('RSS did not come back near its baseline');
   const [, second = 0, , last = 0] = report.rssByQuarter;
   if (last - second > RSS_TOLERANCE_BYTES) found.push('RSS kept growing during the run');
+  const { baseline, byQuarter, after } = report.liveHeap;
+  if (after - baseline > LIVE_HEAP_TOLERANCE_BYTES) found.push('the live heap did not come back to its baseline');
+  if ((byQuarter[3] ?? 0) - (byQuarter[0] ?? 0) > LIVE_HEAP_TOLERANCE_BYTES) found.push('the live heap kept growing during the run');
   return found;
 }
 
@@ -77,7 +87,7 @@ async function main(): Promise<void> {
       ...(process.env.NEO4J_PASSWORD ? { NEO4J_PASSWORD: process.env.NEO4J_PASSWORD } : {}),
       SEED_ON_EMPTY: 'false',
       ...SOAK_SERVER_ENV,
-    });
+    }, { inspect: true });
     console.log(`server pid ${server.pid} at ${server.url}; ${args.warmUp} warm-up requests, then ${args.requests} (concurrency ${args.concurrency})`);
     let lastPrinted = 0;
     const report = await soak({

@@ -189,7 +189,7 @@ describe('graceful shutdown under load (embedded mode)', () => {
         SHUTDOWN_GRACE_MS: String(GRACE_MS),
         LOG_LEVEL: 'info',
       },
-      180_000,
+      { readyTimeoutMs: 180_000 },
     );
     neo4jPid = Number(fs.readFileSync(path.join(dataDir, 'embedded-neo4j.pid'), 'utf8'));
   }, 200_000);

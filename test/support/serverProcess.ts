@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from '../../src/db/embeddedNeo4j';
+import { liveHeapBytes } from './inspector';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const KEPT_LINES = 200;
+/** What `node --inspect` prints on stderr before the inspector's WebSocket URL. */
+const INSPECTOR_LINE = 'Debugger listening on ';
 
 /**
  * Variables of the application (src/config.ts) that must not leak from the test runner's environment
@@ -29,6 +32,8 @@ export interface ServerProcess {
   readonly exited: Promise<ProcessExit>;
   /** Resident memory of `pid` in bytes (VmRSS of /proc/<pid>/status). */
   rssBytes(): number;
+  /** The JavaScript heap still in use after a full garbage collection (only with `inspect: true`). */
+  liveHeapBytes(): Promise<number>;
   /** The last lines the process wrote (stdout and stderr), for failure messages. */
   output(): string;
   /** Resolves with the first line (now or later) that `matches`; rejects after `timeoutMs`. */
@@ -61,6 +66,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+export interface StartOptions {
+  /** How long to wait for `GET /ready` (default 60 s). */
+  readonly readyTimeoutMs?: number;
+  /** Open the Node.js inspector on a free local port, for `liveHeapBytes()`. */
+  readonly inspect?: boolean;
+}
+
 /**
  * Starts src/index.ts as a child process, on a free port of 127.0.0.1, with exactly `env` as its
  * configuration; resolves once `GET /ready` answers 200. Rejects, with the process's last output, if it
@@ -71,17 +83,21 @@ function sleep(ms: number): Promise<void> {
  * process and relays SIGTERM to it; when that process does not acknowledge within 30 ms - a busy event
  * loop on a loaded machine - tsx SIGKILLs it, which a graceful-shutdown test must not depend on.)
  */
-export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
+  const { readyTimeoutMs = 60_000, inspect = false } = options;
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLE.test(name)));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'index.ts')], {
+  const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join('src', 'index.ts')], {
     cwd: REPO_ROOT,
     env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const waiters = new Set<{ matches: (line: string) => boolean; resolve: (line: string) => void }>();
+  let inspectorUrl: string | undefined;
   const collect = (line: string): void => {
+    if (inspectorUrl === undefined && line.startsWith(INSPECTOR_LINE)) inspectorUrl = line.slice(INSPECTOR_LINE.length).trim();
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.shift();
     for (const waiter of waiters) {
@@ -112,6 +128,25 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
     return exited;
   };
 
+  const waitForLine = (matches: (line: string) => boolean, timeoutMs: number): Promise<string> => {
+    const seen = lines.find(matches);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise<string>((resolve, reject) => {
+      const waiter = {
+        matches,
+        resolve: (line: string) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`no matching output line within ${timeoutMs} ms:\n${output()}`));
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  };
+
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (hasExited) throw new Error(`the server process exited before it was ready (${JSON.stringify(await exited)}):\n${output()}`);
@@ -129,25 +164,12 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
     pid,
     exited,
     rssBytes: () => rssOf(pid),
-    output,
-    waitForLine: (matches, timeoutMs) => {
-      const seen = lines.find(matches);
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise<string>((resolve, reject) => {
-        const waiter = {
-          matches,
-          resolve: (line: string) => {
-            clearTimeout(timer);
-            resolve(line);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`no matching output line within ${timeoutMs} ms:\n${output()}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+    liveHeapBytes: async () => {
+      if (!inspectorUrl) throw new Error(inspect ? 'the server process did not print its inspector URL' : 'start the server process with inspect: true to measure its heap');
+      return liveHeapBytes(inspectorUrl);
     },
+    output,
+    waitForLine,
     stop,
   };
 }

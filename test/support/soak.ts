@@ -88,6 +88,12 @@ export interface SoakReport {
   readonly after: Figures;
   /** Median RSS in each quarter of the run: flat once the heap has reached its working size. */
   readonly rssByQuarter: readonly number[];
+  /**
+   * The JavaScript heap in use after a full collection (the server runs with its inspector open): after
+   * the warm-up, at the end of each quarter of the run, and after it. RSS keeps what the heap once grew
+   * to; this falls back when nothing is retained, so a leak shows here as growth from quarter to quarter.
+   */
+  readonly liveHeap: { readonly baseline: number; readonly byQuarter: readonly number[]; readonly after: number };
   /** Time until the server had no transaction left in Neo4j after the last answer. */
   readonly transactionsGoneAfterMs: number;
 }
@@ -229,6 +235,8 @@ interface Sample {
 }
 
 interface Run {
+  /** Requests sent. */
+  readonly requests: number;
   readonly samples: readonly Sample[];
   readonly outcomes: Map<string, number>;
   /** The first request of each unexpected outcome. */
@@ -236,9 +244,12 @@ interface Run {
   readonly terminated: number;
 }
 
-/** Runs `count` requests of the mix (numbered from `offset`), `concurrency` at a time, sampling figures every 500 ms. */
-async function load(options: SoakOptions, count: number, offset: number): Promise<Run> {
-  const run = { samples: [] as Sample[], outcomes: new Map<string, number>(), unexpected: new Map<string, string>(), terminated: 0 };
+/**
+ * Runs `count` requests of the mix (numbered from `offset`), `concurrency` at a time, sampling figures
+ * every 500 ms (reported to `onProgress` as answered after `reportedBefore` earlier ones).
+ */
+async function load(options: SoakOptions, count: number, offset: number, reportedBefore = 0): Promise<Run> {
+  const run = { requests: count, samples: [] as Sample[], outcomes: new Map<string, number>(), unexpected: new Map<string, string>(), terminated: 0 };
   let next = 0;
   let done = 0;
   let sampling = true;
@@ -246,7 +257,7 @@ async function load(options: SoakOptions, count: number, offset: number): Promis
     while (sampling) {
       const now = await figures(options);
       run.samples.push({ done, figures: now });
-      options.onProgress?.(done, now);
+      options.onProgress?.(reportedBefore + done, now);
       await sleep(500);
     }
   })();
@@ -266,6 +277,21 @@ async function load(options: SoakOptions, count: number, offset: number): Promis
   sampling = false;
   await sampler;
   return run;
+}
+
+/** The runs of consecutive parts of the load as one (sample counts continue from part to part). */
+function joinRuns(parts: readonly Run[]): Run {
+  const joined = { requests: 0, samples: [] as Sample[], outcomes: new Map<string, number>(), unexpected: new Map<string, string>(), terminated: 0 };
+  let done = 0;
+  for (const part of parts) {
+    joined.samples.push(...part.samples.map((sample) => ({ ...sample, done: done + sample.done })));
+    for (const [key, n] of part.outcomes) joined.outcomes.set(key, (joined.outcomes.get(key) ?? 0) + n);
+    for (const [key, first] of part.unexpected) if (!joined.unexpected.has(key)) joined.unexpected.set(key, first);
+    joined.terminated += part.terminated;
+    joined.requests += part.requests;
+    done += part.requests;
+  }
+  return joined;
 }
 
 function highest(samples: readonly Sample[]): Figures {
@@ -305,12 +331,24 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   await sleep(idleMs);
   const baseline = await figures(options);
 
+  const baselineHeap = await options.server.liveHeapBytes();
+
+  // The run in four quarters, the live heap measured between them (no request in flight then).
   const started = performance.now();
-  const run = await load(options, options.requests, warmUpRequests);
+  const quarters: Run[] = [];
+  const heapByQuarter: number[] = [];
+  for (let q = 0; q < 4; q++) {
+    const from = Math.floor((q * options.requests) / 4);
+    const to = Math.floor(((q + 1) * options.requests) / 4);
+    quarters.push(await load(options, to - from, warmUpRequests + from, from));
+    heapByQuarter.push(await options.server.liveHeapBytes());
+  }
+  const run = joinRuns(quarters);
   const seconds = (performance.now() - started) / 1000;
   const transactionsGoneAfterMs = await transactionsGone(options);
   await sleep(idleMs);
   const after = await figures(options);
+  const afterHeap = await options.server.liveHeapBytes();
   return {
     requests: options.requests,
     seconds,
@@ -323,6 +361,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     peak: highest([...run.samples, { done: options.requests, figures: after }]),
     after,
     rssByQuarter: rssByQuarter(run.samples, options.requests),
+    liveHeap: { baseline: baselineHeap, byQuarter: heapByQuarter, after: afterHeap },
     transactionsGoneAfterMs,
   };
 }
@@ -340,6 +379,7 @@ export function formatReport(report: SoakReport): string {
     row('peak', report.peak),
     row('after', report.after),
     `RSS by quarter of the run (medians): ${report.rssByQuarter.map(mb).join(', ')}`,
+    `live heap after a full GC: ${mb(report.liveHeap.baseline)} after the warm-up; ${report.liveHeap.byQuarter.map(mb).join(', ')} after each quarter; ${mb(report.liveHeap.after)} at the end`,
     `no transaction of the server left ${report.transactionsGoneAfterMs} ms after the last answer; pool bound ${POOL_MAX}`,
     Object.keys(report.unexpected).length > 0 ? `UNEXPECTED: ${JSON.stringify(report.unexpected)}` : 'no unexpected outcome',
   ].join('\n');
