@@ -275,7 +275,7 @@ export type DeletePayload = {
   deleted: Scalars['Boolean']['output'];
   /** Id of the entity or figure asked for. */
   id: Scalars['ID']['output'];
-  /** Relationships that went with the entity (only with `cascade: true`). */
+  /** Relationships that went with it: an entity's with `cascade: true`, a figure's links from its regions. */
   removedRelationships: Array<Scalars['String']['output']>;
 };
 
