@@ -1,6 +1,6 @@
 import type { Caller } from '../auth';
 import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
-import type { Executor, TransactionRunner } from '../db/executor';
+import type { Executor, NamedQuery, TransactionRunner } from '../db/executor';
 import type { RelationshipType } from '../db/graphModel';
 import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
 import {
@@ -56,6 +56,19 @@ export interface RelationshipRecord {
 
 const labelOf = (record: EntityRecord): EntityLabel => ENTITY_LABELS[record.kind];
 
+/**
+ * Locks the node with `id` through a LOCK_OR_PLACEHOLD_* statement. When the writer it waited for had
+ * deleted the node, the first run locks the deleted node (no properties left); the second, in the same
+ * transaction, then sees it gone and makes the placeholder.
+ */
+async function lockOrPlacehold<T extends { props: Properties | null }>(tx: TransactionRunner, query: NamedQuery, id: string): Promise<T> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [row] = await tx.run<T>(query, { id });
+    if (row?.props?.id !== undefined) return row;
+  }
+  throw new Error(`could not lock or create a placeholder for ${id}`);
+}
+
 /** Creates or updates the cited sources, and refuses citations of sources that do not exist. */
 async function writeSources(tx: TransactionRunner, cited: SourcesWrite, given: readonly SourceInput[]): Promise<void> {
   const known = cited.references.length === 0 ? [] : await tx.run<{ props: Properties }>(SOURCES_BY_ID, { ids: cited.references });
@@ -78,8 +91,7 @@ export function upsertEntityOf(
 ): Promise<EntityPayloadRecord> {
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction(`upsert${label}`, async (tx) => {
-    const [state] = await tx.run<RawNode>(LOCK_OR_PLACEHOLD_ENTITY, { id: input.id });
-    if (!state) throw new Error(`lock of ${input.id} returned nothing`);
+    const state = await lockOrPlacehold<RawNode>(tx, LOCK_OR_PLACEHOLD_ENTITY, input.id);
     const before = state.props._placeholder === true ? null : state.props;
     if (before) {
       const storedLabel = labelOf(toEntityRecord({ labels: state.labels, props: before }));
@@ -160,8 +172,7 @@ export function upsertFigure(writer: Writer, input: FigureInput, sources: readon
   if (input.region != null) checkStableId(input.region, 'input.region');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('upsertFigure', async (tx) => {
-    const [locked] = await tx.run<FigureState>(LOCK_OR_PLACEHOLD_FIGURE, { id: input.id });
-    if (!locked) throw new Error(`lock of ${input.id} returned nothing`);
+    const locked = await lockOrPlacehold<FigureState>(tx, LOCK_OR_PLACEHOLD_FIGURE, input.id);
     const state = locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
     const regionId = input.region ?? state.regions[0];
     if (!regionId) throw new InvalidInputError([{ field: 'input.region', message: 'required when the figure is new' }]);

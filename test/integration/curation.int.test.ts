@@ -330,6 +330,20 @@ describe('concurrent writes', () => {
     expect(trail.map((c) => c.action).sort()).toEqual(['CONNECT', ...Array(trail.length - 1).fill('RECONNECT')]);
   });
 
+  it('answers an upsert racing a delete of the same entity with data or BAD_USER_INPUT, never an internal error', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = `race-mixed-${round}`;
+      await asCurator(UPSERT_FACILITY, { input: facility(name), sources: SOURCE });
+      const DELETE = `mutation { deleteEntity(id: "${id(name)}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`;
+      const [deleted, updated] = await Promise.all([asCurator(DELETE), asCurator<UpsertResult>(UPSERT_FACILITY, { input: { id: id(name), startYear: 2030 }, sources: SOURCE })]);
+      expect(deleted.errors).toBeUndefined();
+      // The update either ran first (and the delete removed its result) or found nothing to update, and a
+      // facility without a name cannot be created: a precise error.
+      for (const error of updated.errors ?? []) expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+      expect(await count('MATCH (n:Entity {id: $id})', { id: id(name) })).toBe(0);
+    }
+  });
+
   it('records one DELETE when two deletes race', async () => {
     await asCurator(UPSERT_FACILITY, { input: facility('race-delete'), sources: SOURCE });
     const DELETE = `mutation { deleteEntity(id: "${id('race-delete')}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`;

@@ -18,7 +18,9 @@ import type { RelationshipType } from '../graphModel';
 /**
  * The entity with an id, locked for this transaction; created as a bare placeholder (`_placeholder`) if
  * absent. The unique constraint on `Entity.id` makes a concurrent MERGE of the same id wait for this
- * transaction; the upsert overwrites the placeholder, and a rollback removes it.
+ * transaction; the upsert overwrites the placeholder, and a rollback removes it. If the writer this one
+ * waited for deleted the entity, the lock is on a deleted node and the properties come back empty: run
+ * it again, and it makes the placeholder (see `lockOrPlacehold` in curation/writes.ts).
  */
 export const LOCK_OR_PLACEHOLD_ENTITY: NamedQuery = {
   name: 'curation.lockOrPlaceholdEntity',
@@ -41,7 +43,10 @@ OPTIONAL MATCH (n:Entity {id: $id})
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
-/** The entities with the given ids, locked for this transaction; ids with no entity are missing from the result. */
+/**
+ * The entities with the given ids, locked for this transaction; ids with no entity are missing from the
+ * result, as are entities the writer this one waited for deleted (once locked, they have no properties).
+ */
 export const LOCK_ENTITIES: NamedQuery = {
   name: 'curation.lockEntities',
   cypher: `
@@ -49,6 +54,7 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 SET n._lock = true
 REMOVE n._lock
+WITH n WHERE n.id IS NOT NULL
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
