@@ -2,7 +2,6 @@ import os from 'node:os';
 import { ConfigError, loadConfig } from '../src/config';
 import { recordChange } from '../src/db/audit';
 import { importChange } from '../src/curation/imports';
-import { Executor } from '../src/db/executor';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
 import { UsageError, integerOption, parseArgs } from './cliArgs';
@@ -58,20 +57,20 @@ async function main(): Promise<number> {
 
     const progress = process.stdout.isTTY ? progressBar(process.stdout) : progressLines(out);
     const writeStartedAt = performance.now();
-    const result = await applyImport(driver, database, plan, { batchSize, atomicLimit, onProgress: (p) => progress.update(p) }).finally(() => progress.stop());
+    // The audit trail: one entry for the whole import, as for `importRecords`, committed with the
+    // transaction that completes it (the only one, or the last batch's).
+    const actor = { name: `cli:${os.userInfo().username}`, role: 'writer' } as const;
+    const result = await applyImport(driver, database, plan, {
+      batchSize,
+      atomicLimit,
+      onProgress: (p) => progress.update(p),
+      onComplete: async (runner, mode) => {
+        await recordChange(runner, actor, `import-cli-${process.pid}`, importChange(plan, `${target}: ${summary}`, null, { files: files.files.length, ...plan.counts, mode }));
+      },
+    }).finally(() => progress.stop());
     const writeSeconds = (performance.now() - writeStartedAt) / 1000;
     const how = result.mode === 'atomic' ? 'in one transaction' : `in ${result.batches} batches of up to ${batchSize}`;
     out(`Imported ${plan.total} records (${summary}) ${how} in ${writeSeconds.toFixed(1)} s (${Math.round(plan.total / Math.max(writeSeconds, 0.001))} records/s).`);
-    // The audit trail: one entry for the whole import, as for `importRecords` (after the data, which may have gone in batches).
-    const executor = new Executor({ driver, database, timeoutMs: 60_000, log: createLogger(config) });
-    await executor.writeTransaction('import.audit', (tx) =>
-      recordChange(
-        tx,
-        { name: `cli:${os.userInfo().username}`, role: 'writer' },
-        `import-cli-${process.pid}`,
-        importChange(plan, `${target}: ${summary}`, null, { files: files.files.length, ...plan.counts, mode: result.mode }),
-      ),
-    );
     return 0;
   } finally {
     await driver.close();

@@ -218,6 +218,11 @@ export interface ApplyOptions {
   /** Up to this many records, write everything in ONE transaction; above it, in batches. Default 20,000; 0 forces batches. */
   readonly atomicLimit?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Runs inside the transaction that completes the import (the only one, or the last batch's), after its
+   * records: the CLI writes its audit entry there, so the entry commits with the data that completes it.
+   */
+  readonly onComplete?: (runner: CypherRunner, mode: ApplyResult['mode']) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -260,10 +265,12 @@ export async function applyImport(driver: Driver, database: string, plan: Pick<I
   const session = driver.session({ database });
   try {
     if (total <= (options.atomicLimit ?? DEFAULT_ATOMIC_LIMIT)) {
-      const written = await session.executeWrite((tx) => {
+      const written = await session.executeWrite(async (tx) => {
         // The driver may retry the whole transaction: progress starts again with it.
         let done = 0;
-        return writePieces(runnerOf(tx), batches.flat(), (count) => report({ done: (done += count), total, batch: 1, batches: 1 }));
+        const counts = await writePieces(runnerOf(tx), batches.flat(), (count) => report({ done: (done += count), total, batch: 1, batches: 1 }));
+        await options.onComplete?.(runnerOf(tx), 'atomic');
+        return counts;
       });
       return { mode: 'atomic', batches: 1, written };
     }
@@ -271,7 +278,13 @@ export async function applyImport(driver: Driver, database: string, plan: Pick<I
     let done = 0;
     for (const [i, batch] of batches.entries()) {
       try {
-        written = add(written, await session.executeWrite((tx) => writePieces(runnerOf(tx), batch, () => undefined)));
+        const last = i === batches.length - 1;
+        const counts = await session.executeWrite(async (tx) => {
+          const inBatch = await writePieces(runnerOf(tx), batch, () => undefined);
+          if (last) await options.onComplete?.(runnerOf(tx), 'batches');
+          return inBatch;
+        });
+        written = add(written, counts);
       } catch (error) {
         throw new ImportBatchError(i + 1, batches.length, done, error);
       }

@@ -1,5 +1,5 @@
 import type { Integer } from 'neo4j-driver';
-import type { Executor, NamedQuery, TransactionRunner } from './executor';
+import type { Executor, NamedQuery } from './executor';
 import { type Properties, type SourceRecord, toNodeRecord } from './models';
 import type { Caller } from '../auth';
 
@@ -75,9 +75,14 @@ export function snapshot(props: Properties | null): string | null {
   return JSON.stringify(Object.fromEntries(Object.entries(props).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** Runs a statement in the write transaction that makes a change: a `TransactionRunner`, or the importer's `runnerOf(tx)`. */
+export interface StatementRunner {
+  run(query: NamedQuery, params: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+}
+
 /** Appends an entry for a change, inside the transaction that makes the change. */
-export async function recordChange(tx: TransactionRunner, caller: Caller, requestId: string, change: ChangeInput): Promise<ChangeRecord> {
-  const [row] = await tx.run<{ change: RawChange }>(RECORD_CHANGE, {
+export async function recordChange(tx: StatementRunner, caller: Caller, requestId: string, change: ChangeInput): Promise<ChangeRecord> {
+  const [row] = (await tx.run(RECORD_CHANGE, {
     actor: caller.name ?? 'anonymous',
     role: caller.role,
     action: change.action,
@@ -87,7 +92,7 @@ export async function recordChange(tx: TransactionRunner, caller: Caller, reques
     after: snapshot(change.after),
     sourceIds: [...change.sourceIds],
     requestId,
-  });
+  })) as { change: RawChange }[];
   if (!row) throw new Error('recording the change returned nothing');
   return toChangeRecord(row.change);
 }

@@ -198,6 +198,21 @@ describe('CSV import', () => {
   }, 120_000);
 });
 
+describe('completion step (where the CLI writes its audit entry)', () => {
+  it('runs in the transaction of the data: when it fails, the import is not written', async () => {
+    await reseed();
+    const failing = async (): Promise<void> => {
+      throw new Error('audit entry refused');
+    };
+    await expect(importFrom(SAMPLES, { onComplete: failing })).rejects.toThrow('audit entry refused');
+    expect(await hash()).toBe(seedHash);
+    // In batches it runs in the last one: the last batch goes back with it (a rerun completes the import).
+    await expect(importFrom(SAMPLES, { atomicLimit: 0, batchSize: 1, onComplete: failing })).rejects.toThrow('audit entry refused');
+    const { records } = await scratch.driver.executeQuery(`MATCH (:Facility {id: 'fac-lynas-hre-expansion'})-[r:PART_OF]->() RETURN count(r) AS n`, {}, { database });
+    expect(Number(records[0]?.get('n'))).toBe(0);
+  }, 120_000);
+});
+
 describe('batches', () => {
   it('converge to the same graph after an interruption and when run twice', async () => {
     const options = { atomicLimit: 0, batchSize: 97 };
