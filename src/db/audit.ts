@@ -1,4 +1,5 @@
 import type { Integer } from 'neo4j-driver';
+import { decodeCursor, encodeCursor } from './cursor';
 import type { Executor, NamedQuery } from './executor';
 import { type Properties, type SourceRecord, toNodeRecord } from './models';
 import type { Caller } from '../auth';
@@ -22,6 +23,8 @@ export interface ChangeRecord {
   readonly after: string | null;
   readonly sources: SourceRecord[];
   readonly requestId: string | null;
+  /** Where the next page of `changes` starts (`after`). */
+  readonly cursor: string;
 }
 
 export interface ChangeInput {
@@ -56,17 +59,21 @@ const LIST_CHANGES: NamedQuery = {
   cypher: `
 MATCH (c:Change)
 WHERE ($since IS NULL OR c.at >= datetime($since)) AND ($entity IS NULL OR $entity IN c.entityIds)
+  AND ($afterAt IS NULL OR c.at > datetime($afterAt) OR (c.at = datetime($afterAt) AND c.id > $afterId))
 WITH c ORDER BY c.at, c.id
 LIMIT $first
 RETURN ${CHANGE_FIELDS} AS change`,
 };
 
-interface RawChange extends Omit<ChangeRecord, 'sources'> {
+interface RawChange extends Omit<ChangeRecord, 'sources' | 'cursor'> {
   readonly sources: readonly { labels: string[]; props: Properties }[];
 }
 
+/** Cursors of the audit trail: the entry's time and id, the order `changes` lists them in. */
+const CHANGES_ORDER = 'changes:at';
+
 function toChangeRecord(raw: RawChange): ChangeRecord {
-  return { ...raw, sources: raw.sources.map((s) => toNodeRecord(s) as SourceRecord) };
+  return { ...raw, sources: raw.sources.map((s) => toNodeRecord(s) as SourceRecord), cursor: encodeCursor({ sort: CHANGES_ORDER, key: raw.at, id: raw.id }) };
 }
 
 /** Stored properties as the audit keeps them: canonical JSON, keys sorted. */
@@ -98,7 +105,13 @@ export async function recordChange(tx: StatementRunner, caller: Caller, requestI
 }
 
 /** Entries at or after `since` (an ISO date-time), optionally concerning one entity, oldest first. */
-export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; first: Integer }): Promise<ChangeRecord[]> {
-  const rows = await db.read<{ change: RawChange }>(LIST_CHANGES, filter);
+/**
+ * Entries oldest first, from `since`, about `entity`, after the entry whose `cursor` is `after`
+ * (a cursor of another list is BAD_USER_INPUT).
+ */
+export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; after: string | null; first: Integer }): Promise<ChangeRecord[]> {
+  const { after, ...rest } = filter;
+  const position = after === null ? null : decodeCursor(after, CHANGES_ORDER, 'after');
+  const rows = await db.read<{ change: RawChange }>(LIST_CHANGES, { ...rest, afterAt: position ? String(position.key) : null, afterId: position?.id ?? null });
   return rows.map((row) => toChangeRecord(row.change));
 }

@@ -59,6 +59,8 @@ export type Change = {
   at: Scalars['String']['output'];
   /** The stored state before, as JSON; null for a creation. */
   before: Maybe<Scalars['String']['output']>;
+  /** Opaque position of this entry: pass it as `changes(after:)` for the entries that follow. */
+  cursor: Scalars['String']['output'];
   /** The entities concerned (the entity, or a relationship's two ends). */
   entityIds: Array<Scalars['ID']['output']>;
   /** Id of the entry. */
@@ -1514,7 +1516,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The audit trail, oldest first: changes at or after `since`, optionally only those concerning one
-   * entity. Every write made through the API is recorded here.
+   * entity. Every write made through the API is recorded here. Page with `first` and `after` (keyset
+   * cursors: an entry written meanwhile never shifts a page).
    */
   changes: Array<Change>;
   /** Companies, filtered, sorted and paginated. Page size at most 100. */
@@ -1566,6 +1569,7 @@ export type Query = {
  * `facilities` or `node`.
  */
 export type QueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   entity?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   since?: InputMaybe<Scalars['String']['input']>;
@@ -2486,6 +2490,7 @@ export type ChangeResolvers<ContextType = Context, ParentType extends ResolversP
   after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

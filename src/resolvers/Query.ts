@@ -55,13 +55,13 @@ export const Query: QueryResolvers = {
     const [row] = await ctx.db.read<{ node: RawNode }>(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
     return row ? toEntityRecord(row.node) : null;
   },
-  changes: async (_p, { since, entity, first }, ctx) => {
+  changes: async (_p, { since, entity, first, after }, ctx) => {
     if (since != null && (!ISO_DATE_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
       throw new BadUserInputError(`"since" must be an ISO 8601 date-time such as 2026-11-23T00:00:00Z (got "${since}")`, 'since');
     }
     const limit = first ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES) throw new BadUserInputError(`"first" must be between 1 and ${MAX_CHANGES}`, 'first');
-    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), first: neo4j.int(limit) });
+    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), after: after ?? null, first: neo4j.int(limit) });
   },
   elements: list('Element'),
   deposits: list('Deposit'),

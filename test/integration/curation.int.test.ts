@@ -384,6 +384,33 @@ describe('the audit trail', () => {
   });
 });
 
+describe('paging the audit trail', () => {
+  it('pages with first and after, in order, without gaps or repeats, and refuses a foreign cursor', async () => {
+    for (const startYear of [2028, 2029, 2030, 2031, 2032]) {
+      await asCurator(UPSERT_FACILITY, { input: facility('paged', { startYear }), sources: SOURCE });
+    }
+    const PAGE = `query($e: ID, $after: String) { changes(entity: $e, first: 2, after: $after) { id action cursor } }`;
+    type Page = { changes: { id: string; action: string; cursor: string }[] };
+    const all = (await asCurator<Page>(`query($e: ID) { changes(entity: $e) { id } }`, { e: id('paged') })).data!.changes.map((c) => c.id);
+    expect(all).toHaveLength(5);
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = (await asCurator<Page>(PAGE, { e: id('paged'), after })).data!.changes;
+      paged.push(...page.map((c) => c.id));
+      if (page.length < 2) break;
+      after = page[page.length - 1]!.cursor;
+    }
+    expect(paged).toEqual(all);
+
+    const { data: list } = await asCurator<{ facilities: { edges: { cursor: string }[] } }>(`{ facilities(first: 1) { edges { cursor } } }`);
+    const foreign = await asCurator(PAGE, { e: id('paged'), after: list!.facilities.edges[0]!.cursor });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    const garbage = await asCurator(PAGE, { e: id('paged'), after: 'not a cursor' });
+    expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+  });
+});
+
 describe('importRecords', () => {
   const IMPORT = `mutation($records: ImportRecordsInput!, $dryRun: Boolean) {
     importRecords(records: $records, dryRun: $dryRun) { applied valid problems { file line field reason } change { action entityIds } }
