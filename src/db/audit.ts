@@ -1,4 +1,6 @@
 import type { Integer } from 'neo4j-driver';
+import { isIsoDateTime } from '../dateTime';
+import { BadUserInputError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Executor, NamedQuery } from './executor';
 import { type Properties, type SourceRecord, toNodeRecord } from './models';
@@ -112,6 +114,10 @@ export async function recordChange(tx: StatementRunner, caller: Caller, requestI
 export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; after: string | null; first: Integer }): Promise<ChangeRecord[]> {
   const { after, ...rest } = filter;
   const position = after === null ? null : decodeCursor(after, CHANGES_ORDER, 'after');
+  // The key is the entry's time as Neo4j wrote it (UTC); anything else was not issued here.
+  if (position && (typeof position.key !== 'string' || !isIsoDateTime(position.key, { requireUtcTime: true }))) {
+    throw new BadUserInputError('"after" is not a cursor returned by this API', 'after');
+  }
   const rows = await db.read<{ change: RawChange }>(LIST_CHANGES, { ...rest, afterAt: position ? String(position.key) : null, afterId: position?.id ?? null });
   return rows.map((row) => toChangeRecord(row.change));
 }

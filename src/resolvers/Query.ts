@@ -9,12 +9,12 @@ import neo4j from 'neo4j-driver';
 import type { Context } from '../context';
 import { traversalQueries } from './traversal';
 import { listChanges } from '../db/audit';
+import { isIsoDateTime } from '../dateTime';
 
 const MAX_IDS = 100;
 const MAX_SEARCH_HITS = 100;
 const MAX_CHANGES = 500;
 /** ISO 8601 date or date-time, as Cypher's `datetime()` parses it. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 function checkId(id: string, argument: string): string {
   if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
@@ -56,7 +56,7 @@ export const Query: QueryResolvers = {
     return row ? toEntityRecord(row.node) : null;
   },
   changes: async (_p, { since, entity, first, after }, ctx) => {
-    if (since != null && (!ISO_DATE_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
+    if (since != null && !isIsoDateTime(since)) {
       throw new BadUserInputError(`"since" must be an ISO 8601 date-time such as 2026-11-23T00:00:00Z (got "${since}")`, 'since');
     }
     const limit = first ?? 100;

@@ -379,8 +379,10 @@ describe('the audit trail', () => {
 
     const later = await asCurator<{ changes: unknown[] }>(CHANGES, { since: new Date(Date.now() + 60_000).toISOString(), entity: id('audited') });
     expect(later.data?.changes).toEqual([]);
-    const bad = await asCurator(CHANGES, { since: 'yesterday' });
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'since' });
+    for (const since of ['yesterday', '2026-02-30', '2026-11-23T24:00Z']) {
+      const bad = await asCurator(CHANGES, { since });
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'since' });
+    }
   });
 });
 
@@ -406,8 +408,11 @@ describe('paging the audit trail', () => {
     const { data: list } = await asCurator<{ facilities: { edges: { cursor: string }[] } }>(`{ facilities(first: 1) { edges { cursor } } }`);
     const foreign = await asCurator(PAGE, { e: id('paged'), after: list!.facilities.edges[0]!.cursor });
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
-    const garbage = await asCurator(PAGE, { e: id('paged'), after: 'not a cursor' });
-    expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    const forged = Buffer.from(JSON.stringify(['changes:at', '2026-02-30T00:00:00Z', 'x']), 'utf8').toString('base64url');
+    for (const after of ['not a cursor', forged]) {
+      const bad = await asCurator(PAGE, { e: id('paged'), after });
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
   });
 });
 

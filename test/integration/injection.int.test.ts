@@ -85,6 +85,13 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
   { name: 'impact', query: 'query ($s: ID!) { impact(of: [$s]) { affected { hops } } }', vars: (s) => ({ s }) },
   { name: 'supplyShares', query: 'query ($s: String!) { supplyShares(stage: $s, element: $s) { hhi } }', vars: (s) => ({ s }) },
   { name: 'changes', query: 'query ($s: String, $i: ID) { changes(since: $s, entity: $i) { id } }', vars: (s) => ({ s, i: s }) },
+  { name: 'changes.after', query: 'query ($s: String) { changes(after: $s) { id } }', vars: (s) => ({ s }) },
+  {
+    name: 'changes.cursor',
+    query: 'query ($s: String) { changes(after: $s) { id } }',
+    // A well-formed cursor of this list whose time and id are adversarial.
+    vars: (s) => ({ s: Buffer.from(JSON.stringify(['changes:at', s, s]), 'utf8').toString('base64url') }),
+  },
   // Writes (as a writer): adversarial ids are refused; adversarial text is written, as a parameter.
   { name: 'upsert.id', query: 'mutation ($s: ID!) { upsertCompany(input: {id: $s, name: "x", kind: "x"}, sources: [{id: $s}]) { created } }', vars: (s) => ({ s }) },
   {
