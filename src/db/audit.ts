@@ -106,10 +106,9 @@ export async function recordChange(tx: StatementRunner, caller: Caller, requestI
   return toChangeRecord(row.change);
 }
 
-/** Entries at or after `since` (an ISO date-time), optionally concerning one entity, oldest first. */
 /**
- * Entries oldest first, from `since`, about `entity`, after the entry whose `cursor` is `after`
- * (a cursor of another list is BAD_USER_INPUT).
+ * Entries oldest first, at or after `since` (an ISO date-time), optionally concerning one entity,
+ * after the entry whose `cursor` is `after` (a cursor of another list is BAD_USER_INPUT).
  */
 export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; after: string | null; first: Integer }): Promise<ChangeRecord[]> {
   const { after, ...rest } = filter;

@@ -14,7 +14,6 @@ import { isIsoDateTime } from '../dateTime';
 const MAX_IDS = 100;
 const MAX_SEARCH_HITS = 100;
 const MAX_CHANGES = 500;
-/** ISO 8601 date or date-time, as Cypher's `datetime()` parses it. */
 
 function checkId(id: string, argument: string): string {
   if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
