@@ -1,3 +1,5 @@
+import { ConfigError } from '../src/config';
+
 /** A problem with the command line the user can fix: one line on stderr, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -43,4 +45,21 @@ export function integerOption(args: ParsedArgs, name: string, fallback: number, 
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
+}
+
+/**
+ * Runs a command's `main` and exits with its code. A usage or configuration error prints its message and
+ * exits 2; an error of one of the `expected` classes prints its message, anything else itself (with its
+ * type), and both exit 1.
+ */
+export function runCli(main: () => Promise<number>, expected: readonly (abstract new (...args: never[]) => Error)[] = []): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const usage = error instanceof UsageError || error instanceof ConfigError;
+      const known = usage || expected.some((type) => error instanceof type);
+      process.stderr.write(`${known ? (error as Error).message : String(error)}\n`);
+      process.exit(usage ? 2 : 1);
+    },
+  );
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { UsageError, integerOption, parseArgs } from './cliArgs';
+import { UsageError, integerOption, parseArgs, runCli } from './cliArgs';
 import { exportGraph, writeSeedFolder } from './exporter';
 
 /**
@@ -52,11 +52,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
-    err(usage || error instanceof Error ? (error as Error).message : String(error));
-    process.exit(usage ? 2 : 1);
-  },
-);
+runCli(main);

@@ -4,7 +4,7 @@ import { recordChange } from '../src/db/audit';
 import { importChange } from '../src/curation/imports';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { UsageError, integerOption, parseArgs } from './cliArgs';
+import { UsageError, integerOption, parseArgs, runCli } from './cliArgs';
 import { readImportFiles } from './files';
 import { DEFAULT_ATOMIC_LIMIT, DEFAULT_BATCH_SIZE, ImportBatchError, applyImport, findKnownIds, planImport, runnerOf } from './importer';
 import { progressBar, progressLines } from './progress';
@@ -77,11 +77,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof ImportBatchError;
-    err(known ? (error as Error).message : String(error));
-    process.exit(error instanceof UsageError || error instanceof ConfigError ? 2 : 1);
-  },
-);
+runCli(main, [ImportBatchError]);

@@ -1,6 +1,6 @@
 import type { Caller } from '../auth';
 import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
-import type { Executor, NamedQuery, TransactionRunner } from '../db/executor';
+import type { Executor, TransactionRunner } from '../db/executor';
 import type { RelationshipType } from '../db/graphModel';
 import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
 import {
@@ -8,18 +8,17 @@ import {
   DELETE_FIGURE,
   ENTITY_RELATIONSHIPS,
   FIGURE_STATE,
-  LOCK_FIGURE,
-  LOCK_OR_PLACEHOLD_FIGURE,
   UPSERT_FIGURE,
   ENTITY_STATE,
-  LOCK_ENTITIES,
-  LOCK_OR_PLACEHOLD_ENTITY,
+  LOCK,
+  LOCK_OR_PLACEHOLD,
   SOURCES_BY_ID,
   UPSERT_SOURCES,
   deleteRelationships,
   relationshipState,
   upsertEntity,
   upsertRelationship,
+  type LockedLabel,
 } from '../db/queries/curation';
 import { InvalidInputError } from '../errors';
 import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
@@ -57,14 +56,14 @@ export interface RelationshipRecord {
 const labelOf = (record: EntityRecord): EntityLabel => ENTITY_LABELS[record.kind];
 
 /**
- * Locks the node with `id` through a LOCK_OR_PLACEHOLD_* statement. When the writer it waited for had
- * deleted the node, the first run locks the deleted node (no properties left); the second, in the same
- * transaction, then sees it gone and makes the placeholder.
+ * Locks the node with `id`, or makes its placeholder (LOCK_OR_PLACEHOLD). When the writer it waited for
+ * had deleted the node, the first run locks the deleted node (no properties left); the second, in the
+ * same transaction, then sees it gone and makes the placeholder.
  */
-async function lockOrPlacehold<T extends { props: Properties | null }>(tx: TransactionRunner, query: NamedQuery, id: string): Promise<T> {
+async function lockOrPlacehold(tx: TransactionRunner, label: LockedLabel, id: string): Promise<RawNode> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const [row] = await tx.run<T>(query, { id });
-    if (row?.props?.id !== undefined) return row;
+    const [row] = await tx.run<RawNode>(LOCK_OR_PLACEHOLD[label], { id });
+    if (row?.props.id !== undefined) return row;
   }
   throw new Error(`could not lock or create a placeholder for ${id}`);
 }
@@ -91,7 +90,7 @@ export function upsertEntityOf(
 ): Promise<EntityPayloadRecord> {
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction(`upsert${label}`, async (tx) => {
-    const state = await lockOrPlacehold<RawNode>(tx, LOCK_OR_PLACEHOLD_ENTITY, input.id);
+    const state = await lockOrPlacehold(tx, 'Entity', input.id);
     const before = state.props._placeholder === true ? null : state.props;
     if (before) {
       const storedLabel = labelOf(toEntityRecord({ labels: state.labels, props: before }));
@@ -128,7 +127,7 @@ export function deleteEntity(writer: Writer, id: string, cascade: boolean, sourc
   checkStableId(id, 'id');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('deleteEntity', async (tx) => {
-    await tx.run(LOCK_ENTITIES, { ids: [id] });
+    await tx.run(LOCK.Entity, { ids: [id] });
     const [state] = await tx.run<{ props: Properties | null }>(ENTITY_STATE, { id });
     const before = state?.props ?? null;
     if (!before) return { id, deleted: false, removedRelationships: [], change: null };
@@ -172,11 +171,12 @@ export function upsertFigure(writer: Writer, input: FigureInput, sources: readon
   if (input.region != null) checkStableId(input.region, 'input.region');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('upsertFigure', async (tx) => {
-    const locked = await lockOrPlacehold<FigureState>(tx, LOCK_OR_PLACEHOLD_FIGURE, input.id);
-    const state = locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
+    await lockOrPlacehold(tx, 'Figure', input.id);
+    const [locked] = await tx.run<FigureState>(FIGURE_STATE, { id: input.id });
+    const state = !locked || locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
     const regionId = input.region ?? state.regions[0];
     if (!regionId) throw new InvalidInputError([{ field: 'input.region', message: 'required when the figure is new' }]);
-    const [region] = (await tx.run<RawNode>(LOCK_ENTITIES, { ids: [regionId] })).map(toEntityRecord);
+    const [region] = (await tx.run<RawNode>(LOCK.Entity, { ids: [regionId] })).map(toEntityRecord);
     if (!region) throw new InvalidInputError([{ field: 'input.region', message: `no entity has the id "${regionId}"` }]);
     if (labelOf(region) !== 'Region') throw new InvalidInputError([{ field: 'input.region', message: `"${regionId}" is a ${labelOf(region)}, not a Region` }]);
     const write = figureWrite(state.props, input, regionId, cited.ids);
@@ -206,7 +206,7 @@ export function deleteFigure(writer: Writer, id: string, sources: readonly Sourc
   checkStableId(id, 'id');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('deleteFigure', async (tx) => {
-    await tx.run(LOCK_FIGURE, { id });
+    await tx.run(LOCK.Figure, { ids: [id] });
     const [state] = await tx.run<FigureState>(FIGURE_STATE, { id });
     const before = state ? figureSnapshot(state) : null;
     if (!state || !before) return { id, deleted: false, removedRelationships: [], change: null };
@@ -243,7 +243,7 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
   const cited = sourcesWrite(sources);
   const type = input.type as RelationshipType;
   return writer.db.writeTransaction(`connect${type}`, async (tx) => {
-    const ends = (await tx.run<RawNode>(LOCK_ENTITIES, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
+    const ends = (await tx.run<RawNode>(LOCK.Entity, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
     const from = ends.find((e) => e.id === input.from);
     const to = ends.find((e) => e.id === input.to);
     checkEndpoints(type, { id: input.from, label: from && labelOf(from) }, { id: input.to, label: to && labelOf(to) });
@@ -285,7 +285,7 @@ export function disconnect(writer: Writer, type: RelationshipType, from: string,
   const cited = sourcesWrite(sources);
   const key = linkKey(type, from, to);
   return writer.db.writeTransaction(`disconnect${type}`, async (tx) => {
-    await tx.run(LOCK_ENTITIES, { ids: [from, to].sort() });
+    await tx.run(LOCK.Entity, { ids: [from, to].sort() });
     const removed = await tx.run<{ props: Properties }>(deleteRelationships(type), { from, to });
     if (removed.length === 0) return { key, removed: false, change: null };
     await writeSources(tx, cited, sources);

@@ -15,46 +15,63 @@ import type { RelationshipType } from '../graphModel';
  * removing a dummy property is how Cypher takes a node's write lock; it leaves no trace.
  */
 
+/** The nodes writes lock: entities, and national figures (both unique on `id`). */
+export type LockedLabel = 'Entity' | 'Figure';
+
 /**
- * The entity with an id, locked for this transaction; created as a bare placeholder (`_placeholder`) if
- * absent. The unique constraint on `Entity.id` makes a concurrent MERGE of the same id wait for this
+ * The node with an id, locked for this transaction; created as a bare placeholder (`_placeholder`) if
+ * absent. The unique constraint on `id` makes a concurrent MERGE of the same id wait for this
  * transaction; the upsert overwrites the placeholder, and a rollback removes it. If the writer this one
- * waited for deleted the entity, the lock is on a deleted node and the properties come back empty: run
+ * waited for deleted the node, the lock is on a deleted node and the properties come back empty: run
  * it again, and it makes the placeholder (see `lockOrPlacehold` in curation/writes.ts).
  */
-export const LOCK_OR_PLACEHOLD_ENTITY: NamedQuery = {
-  name: 'curation.lockOrPlaceholdEntity',
-  cypher: `
-MERGE (n:Entity {id: $id})
+export const LOCK_OR_PLACEHOLD: Record<LockedLabel, NamedQuery> = {
+  Entity: lockOrPlaceholdQuery('Entity'),
+  Figure: lockOrPlaceholdQuery('Figure'),
+};
+
+function lockOrPlaceholdQuery(label: LockedLabel): NamedQuery {
+  return {
+    name: `curation.lockOrPlacehold${label}`,
+    cypher: `
+MERGE (n:${label} {id: $id})
 ON CREATE SET n._placeholder = true
 SET n._lock = true
 REMOVE n._lock
 RETURN labels(n) AS labels, properties(n) AS props`,
-};
+  };
+}
 
 /**
- * The entity with an id, whatever its label. Read after LOCK_ENTITIES, in a statement of its own, it is
+ * The nodes with the given ids, locked for this transaction; ids with no node are missing from the
+ * result, as are nodes the writer this one waited for deleted (once locked, they have no properties).
+ */
+export const LOCK: Record<LockedLabel, NamedQuery> = {
+  Entity: lockQuery('Entity'),
+  Figure: lockQuery('Figure'),
+};
+
+function lockQuery(label: LockedLabel): NamedQuery {
+  return {
+    name: `curation.lock${label}`,
+    cypher: `
+UNWIND $ids AS id
+MATCH (n:${label} {id: id})
+SET n._lock = true
+REMOVE n._lock
+WITH n WHERE n.id IS NOT NULL
+RETURN labels(n) AS labels, properties(n) AS props`,
+  };
+}
+
+/**
+ * The entity with an id, whatever its label. Read after LOCK.Entity, in a statement of its own, it is
  * the committed state: absent if a writer that held the lock deleted it.
  */
 export const ENTITY_STATE: NamedQuery = {
   name: 'curation.entityState',
   cypher: `
 OPTIONAL MATCH (n:Entity {id: $id})
-RETURN labels(n) AS labels, properties(n) AS props`,
-};
-
-/**
- * The entities with the given ids, locked for this transaction; ids with no entity are missing from the
- * result, as are entities the writer this one waited for deleted (once locked, they have no properties).
- */
-export const LOCK_ENTITIES: NamedQuery = {
-  name: 'curation.lockEntities',
-  cypher: `
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-SET n._lock = true
-REMOVE n._lock
-WITH n WHERE n.id IS NOT NULL
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
@@ -146,36 +163,12 @@ RETURN props`,
   };
 }
 
-/**
- * The figure with an id and the regions that report it, locked for this transaction; a bare placeholder
- * (`_placeholder`) if absent, as for entities (the unique constraint on `Figure.id` serialises creators).
- */
-export const LOCK_OR_PLACEHOLD_FIGURE: NamedQuery = {
-  name: 'curation.lockOrPlaceholdFigure',
-  cypher: `
-MERGE (f:Figure {id: $id})
-ON CREATE SET f._placeholder = true
-SET f._lock = true
-REMOVE f._lock
-RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions`,
-};
-
-/** The figure with an id and the regions that report it (read after LOCK_FIGURE: the committed state). */
+/** The figure with an id and the regions that report it (read after locking it: the committed state, or its placeholder). */
 export const FIGURE_STATE: NamedQuery = {
   name: 'curation.figureState',
   cypher: `
 OPTIONAL MATCH (f:Figure {id: $id})
 RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions`,
-};
-
-/** Locks the figure with an id, if there is one. */
-export const LOCK_FIGURE: NamedQuery = {
-  name: 'curation.lockFigure',
-  cypher: `
-MATCH (f:Figure {id: $id})
-SET f._lock = true
-REMOVE f._lock
-RETURN f.id AS id`,
 };
 
 /**
