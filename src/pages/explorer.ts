@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { ruruHTML, type RuruClientConfig } from 'ruru/server';
-import type { Example } from '../../examples';
+import type { Example } from '../examples';
 
 export const EXPLORER_PATH = '/explorer';
 /** The URL of Ruru's own assets (its bundle, Monaco's workers, a font); never a CDN. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
-import { loadExamples } from '../../examples';
+import { loadExamples } from '../examples';
 import { explorerRouter } from './explorer';
 import { graphPageRouter } from './graphPage';
 import { landingPagePlugin } from './landingPage';

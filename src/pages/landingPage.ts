@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { combinedDocument, combinedVariables, type Example } from '../../examples';
+import { combinedDocument, combinedVariables, type Example } from '../examples';
 
 /**
  * What a browser gets on GET /graphql: the embedded Apollo Sandbox with every example operation in its

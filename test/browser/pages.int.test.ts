@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { loadExamples } from '../../examples';
+import { loadExamples } from '../../src/examples';
 import { buildWeb } from '../../web/build';
 import { startTestServer, type RunningServer } from '../support/testServer';
 import { launchChromium, withPage } from './browser';

@@ -1,4 +1,4 @@
-import { loadExamples } from '../../examples';
+import { loadExamples } from '../../src/examples';
 import { examplesClient, summariseExamples, type ExamplesClient } from '../../client/runExamples';
 import { startTestServer, type RunningServer } from '../support/testServer';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildSchema as buildSchemaFromSDL, getIntrospectionQuery, parse, printSchema, validate } from 'graphql';
-import { loadExamples } from '../../examples';
+import { loadExamples } from '../../src/examples';
 import { buildSchema } from '../../src/schema';
 import { startTestServer, type RunningServer } from '../support/testServer';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadExamples } from '../../examples';
+import { loadExamples } from '../../src/examples';
 import { graphPageRouter } from '../../src/pages/graphPage';
 import { startTestServer, type RunningServer } from '../support/testServer';
 

@@ -1,5 +1,5 @@
 import { parse, validate } from 'graphql';
-import { combinedDocument, combinedVariables, loadExamples } from '../../examples';
+import { combinedDocument, combinedVariables, loadExamples } from '../../src/examples';
 import { buildSchema } from '../../src/schema';
 
 describe('the example operations', () => {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql';
+import { projectPath } from './paths';
 
 /**
  * The example operations in examples/*.graphql: one named operation per file, introduced by `#` comment
  * lines that say what it asks. Variables take their defaults from the document itself
  * (`$deposit: ID! = "dep-tastyg"`), so every file runs as it is and the defaults cannot drift from it.
  * The Sandbox landing page, the offline explorer, the typed client and the tests all read them here.
+ * They are data files, not code: found through `projectPath('examples')`, so the same code reads them
+ * from src/ (tsx, ts-jest) and from compiled output in dist/.
  */
 export interface Example {
   /** File name, for example `01-facilities-depending-on-tastyg.graphql`. */
@@ -21,7 +24,8 @@ export interface Example {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
-export const EXAMPLES_DIR = __dirname;
+/** The folder of the example operations: examples/ at the project root. */
+export const EXAMPLES_DIR = projectPath('examples');
 
 /** Reads every example, in file-name order; throws naming the file when one breaks the conventions. */
 export function loadExamples(dir: string = EXAMPLES_DIR): Example[] {
