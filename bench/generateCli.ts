@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig } from '../src/config';
 import { createDriver } from '../src/db/driver';
-import { freePort, startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/db/embeddedNeo4j';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/embedded';
+import { freePort } from '../src/net';
 import { countSyntheticNodes, deleteSyntheticGraph, generateGraph, MIN_NODES } from './generate';
 
 const USAGE =

@@ -3,7 +3,7 @@
  * Bolt port from NEO4J_EMBEDDED_PORT (default 7687), data in .data/neo4j; Ctrl-C stops it cleanly.
  */
 import * as path from 'node:path';
-import { startEmbeddedNeo4j } from '../src/db/embeddedNeo4j';
+import { startEmbeddedNeo4j } from '../src/embedded';
 
 async function main(): Promise<void> {
   const port = Number(process.env.NEO4J_EMBEDDED_PORT ?? 7687);

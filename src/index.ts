@@ -1,7 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDriver, waitForDatabase, DatabaseUnreachableError } from './db/driver';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './db/embeddedNeo4j';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded';
 import { Executor } from './db/executor';
 import { createLogger, type Logger } from './logger';
 import { createApp, type App } from './server';

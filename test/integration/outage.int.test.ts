@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createDriver } from '../../src/db/driver';
-import { freePort, startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/db/embeddedNeo4j';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
+import { freePort } from '../../src/net';
 import { createApp, type App } from '../../src/server';
 import { appConfig, silentLog } from '../support/testServer';
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { freePort } from '../../src/db/embeddedNeo4j';
+import { freePort } from '../../src/net';
 import { startServerProcess, type ProcessExit, type ServerProcess } from '../support/serverProcess';
 
 /**

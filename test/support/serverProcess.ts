@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { freePort } from '../../src/db/embeddedNeo4j';
+import { freePort } from '../../src/net';
 import { liveHeapBytes } from './inspector';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

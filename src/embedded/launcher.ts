@@ -1,16 +1,20 @@
 /**
  * Starts a real Neo4j (Community Edition, embedded in a small Java launcher) as a child process,
  * so development and tests need neither Docker nor a Neo4j installation - only Java 17+ and Maven
- * (to fetch the jars once into neo4j/lib, see neo4j/pom.xml).
+ * (to fetch the jars once into neo4j/lib, see neo4j/pom.xml and ./build.ts).
  *
  * Protocol with neo4j/src/main/java/local/graph/EmbeddedNeo4j.java: one `NEO4J_READY <uri>` line on
  * stdout when Bolt accepts connections, `NEO4J_FAILED <message>` on stderr when start-up fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { ensureNeo4jJars } from './build';
+import { findJava, JVM_FLAGS } from './java';
+import { CLASSES_DIR, LAUNCHER_MAIN, LIB_DIR, PLUGINS_DIR, REPO_ROOT } from './layout';
+import { lockHint, writePidFile } from './pidFile';
+import { TAIL_LINES, tailFile } from './tail';
 
 export interface EmbeddedNeo4jOptions {
   port: number; // Bolt port on 127.0.0.1
@@ -29,147 +33,8 @@ export interface EmbeddedNeo4j {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const NEO4J_DIR = path.join(REPO_ROOT, 'neo4j');
-const LIB_DIR = path.join(NEO4J_DIR, 'lib');
-const PLUGINS_DIR = path.join(NEO4J_DIR, 'plugins');
-const CLASSES_DIR = path.join(NEO4J_DIR, 'target', 'classes');
-const LAUNCHER_SOURCE = path.join(NEO4J_DIR, 'src', 'main', 'java', 'local', 'graph', 'EmbeddedNeo4j.java');
-const LAUNCHER_CLASS = path.join(CLASSES_DIR, 'local', 'graph', 'EmbeddedNeo4j.class');
-const PID_FILE = 'embedded-neo4j.pid'; // inside dataDir, written once the store lock is ours
-
-// The flags the Neo4j server script passes to the JVM (see neo4j.conf).
-const JVM_FLAGS = [
-  '--add-opens=java.base/java.nio=ALL-UNNAMED',
-  '--add-opens=java.base/java.io=ALL-UNNAMED',
-  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens=java.base/java.util.concurrent=ALL-UNNAMED',
-  '--enable-native-access=ALL-UNNAMED',
-  '-Dio.netty.tryReflectionSetAccessible=true',
-  '-XX:+ExitOnOutOfMemoryError',
-];
-const TAIL_LINES = 30;
 const STOP_TIMEOUT_MS = 30_000;
 const noop = (): void => undefined;
-
-/** `$JAVA_HOME/bin/java` when JAVA_HOME is set and holds a java binary, else `java` from PATH. */
-export function findJava(env: NodeJS.ProcessEnv = process.env): string {
-  const javaHome = env.JAVA_HOME;
-  if (javaHome) {
-    const candidate = path.join(javaHome, 'bin', process.platform === 'win32' ? 'java.exe' : 'java');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return 'java';
-}
-
-function hasFile(dir: string, pattern: RegExp): boolean {
-  return fs.existsSync(dir) && fs.readdirSync(dir).some((name) => pattern.test(name));
-}
-
-function jarsMissing(withApoc: boolean): boolean {
-  if (!hasFile(LIB_DIR, /^neo4j-bolt-.*\.jar$/) || !hasFile(LIB_DIR, /^neo4j-kernel-.*\.jar$/)) return true;
-  // Recompile when the launcher source is newer than its class.
-  if (!fs.existsSync(LAUNCHER_CLASS)) return true;
-  if (fs.existsSync(LAUNCHER_SOURCE) && fs.statSync(LAUNCHER_SOURCE).mtimeMs > fs.statSync(LAUNCHER_CLASS).mtimeMs) {
-    return true;
-  }
-  return withApoc && !hasFile(PLUGINS_DIR, /^apoc-core-.*\.jar$/);
-}
-
-function lastLines(text: string, count = TAIL_LINES): string {
-  return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
-}
-
-/** Runs a command to completion; rejects with the command line and its last output lines. */
-function run(command: string, args: string[], log: (m: string) => void): Promise<void> {
-  const commandLine = [command, ...args].join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-20_000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      const hint = err.code === 'ENOENT' ? `${command} not found on PATH (install Maven 3.6+)` : err.message;
-      reject(new Error(`\`${commandLine}\` could not run: ${hint}`));
-    });
-    child.on('close', (code, signal) => {
-      if (code === 0) {
-        resolve();
-        return;
-      }
-      const tail = lastLines(output);
-      if (tail) log(tail);
-      reject(new Error(`\`${commandLine}\` failed (${signal ?? `exit code ${code}`}). Last output:\n${tail}`));
-    });
-  });
-}
-
-let fetching: Promise<void> | undefined;
-
-/**
- * Fetches the Neo4j jars into neo4j/lib and compiles the launcher (`mvn package`) unless already
- * done; with `withApoc` also copies APOC into neo4j/plugins. Concurrent calls in one process share
- * one Maven run.
- */
-export async function ensureNeo4jJars(options: { withApoc?: boolean; log?: (m: string) => void } = {}): Promise<void> {
-  const withApoc = options.withApoc ?? false;
-  const log = options.log ?? noop;
-  while (fetching) await fetching.catch(noop);
-  if (!jarsMissing(withApoc)) return;
-  const args = ['-q', '-B', '-f', path.join('neo4j', 'pom.xml'), 'package', ...(withApoc ? ['-Papoc'] : [])];
-  log(`Fetching Neo4j jars and compiling the launcher: mvn ${args.join(' ')} (first run downloads ~125 MB)`);
-  fetching = run('mvn', args, log);
-  try {
-    await fetching;
-  } finally {
-    fetching = undefined;
-  }
-  if (jarsMissing(withApoc)) throw new Error(`mvn ${args.join(' ')} succeeded but the jars are still missing in ${NEO4J_DIR}`);
-  log('Neo4j jars ready');
-}
-
-/** The last lines of a possibly large log file (reads at most its last 64 KiB). */
-function tailFile(file: string): string {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      const length = Math.min(size, 64 * 1024);
-      const buffer = Buffer.alloc(length);
-      fs.readSync(fd, buffer, 0, length, size - length);
-      return lastLines(buffer.toString('utf8'));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return '(none)';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Explains a store-lock failure: another process (maybe a leftover one) owns the data directory. */
-function lockHint(dataDir: string, text: string): string {
-  if (!/lock(ed)? by another process|FileLockException|store_lock|Unable to obtain lock/i.test(text)) return '';
-  let owner = 'another process';
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, PID_FILE), 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) owner = `a Neo4j process that is still running (pid ${pid})`;
-  } catch {
-    // no pid file: the owner was not started by this module
-  }
-  return `The data directory ${dataDir} is locked by ${owner}: stop it or use another dataDir. `;
-}
 
 /** SIGTERM (Neo4j checkpoints and exits), SIGKILL after `timeoutMs`; resolves once the process has exited. */
 function terminate(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -209,7 +74,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
     // As in the Neo4j server, plugins are on the classpath too: APOC registers its extensions
     // (ApocConfig etc.) through ServiceLoader, which only sees the application classpath.
     [path.join(LIB_DIR, '*'), CLASSES_DIR, ...(withApoc ? [path.join(PLUGINS_DIR, '*')] : [])].join(path.delimiter),
-    'local.graph.EmbeddedNeo4j',
+    LAUNCHER_MAIN,
     `--port=${port}`,
     `--home=${dataDir}`,
     `--pageCache=${pageCache}`,
@@ -283,8 +148,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
   }
 
   let stopping: Promise<void> | undefined;
-  const pidFile = path.join(dataDir, PID_FILE);
-  fs.writeFileSync(pidFile, `${child.pid}\n`);
+  const pidFile = writePidFile(dataDir, child.pid!);
   log(`Embedded Neo4j ready at ${outcome.uri} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (pid ${child.pid})`);
   child.once('exit', (code, signal) => {
     fs.rmSync(pidFile, { force: true });
@@ -299,16 +163,4 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
       return stopping;
     },
   };
-}
-
-/** A free TCP port on 127.0.0.1 (for an embedded Neo4j, a test or a benchmark server). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,0 +1,20 @@
+/**
+ * Where the embedded Neo4j's files live, all under neo4j/ at the project root (found through
+ * `projectPath`, so the same paths hold from src/ and from compiled output in dist/): the Maven
+ * project, the jars it fetches, the APOC plugin and the compiled Java launcher.
+ */
+import * as path from 'node:path';
+import { PROJECT_ROOT, projectPath } from '../paths';
+
+/** The working directory of Maven and of the JVM. */
+export const REPO_ROOT = PROJECT_ROOT;
+export const NEO4J_DIR = projectPath('neo4j');
+/** neo4j/pom.xml, relative to REPO_ROOT (as Maven is given it). */
+export const POM_FILE = path.join('neo4j', 'pom.xml');
+export const LIB_DIR = path.join(NEO4J_DIR, 'lib');
+export const PLUGINS_DIR = path.join(NEO4J_DIR, 'plugins');
+export const CLASSES_DIR = path.join(NEO4J_DIR, 'target', 'classes');
+export const LAUNCHER_SOURCE = path.join(NEO4J_DIR, 'src', 'main', 'java', 'local', 'graph', 'EmbeddedNeo4j.java');
+export const LAUNCHER_CLASS = path.join(CLASSES_DIR, 'local', 'graph', 'EmbeddedNeo4j.class');
+/** The launcher's main class, as the JVM is told it. */
+export const LAUNCHER_MAIN = 'local.graph.EmbeddedNeo4j';
