@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { projectPath } from './paths';
 import { resolvers } from './resolvers';
 
 /** Directory of the SDL files: the API contract and the single source of truth for types. */
-export const SCHEMA_DIR = path.resolve(__dirname, '..', 'schema');
+export const SCHEMA_DIR = projectPath('schema');
 
 /** The SDL of all files in schema/, in a stable order. */
 export function readTypeDefs(dir: string = SCHEMA_DIR): string[] {

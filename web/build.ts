@@ -5,9 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { projectPath } from '../src/paths';
 
-const SOURCE_DIR = path.join(__dirname, 'graph');
-export const OUT_DIR = path.join(__dirname, 'dist', 'graph');
+const SOURCE_DIR = projectPath('web', 'graph');
+/** The folder the server serves /graph from (GRAPH_DIST_DIR in src/pages/graphPage.ts: the same path). */
+export const OUT_DIR = projectPath('web', 'dist', 'graph');
 
 export async function buildWeb(options: { readonly minify?: boolean } = {}): Promise<void> {
   fs.rmSync(OUT_DIR, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { projectPath } from '../paths';
 
 export const GRAPH_PATH = '/graph';
 /** Where `npm run build:web` (web/build.ts) writes the bundled page. */
-export const GRAPH_DIST_DIR = path.resolve(__dirname, '..', '..', 'web', 'dist', 'graph');
+export const GRAPH_DIST_DIR = projectPath('web', 'dist', 'graph');
 
 /**
  * The page may talk to this origin only (our /graphql), and run only its own bundle. Inline styles are
