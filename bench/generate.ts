@@ -42,7 +42,7 @@
  * the database writes.
  */
 import neo4j, { Neo4jError, type Driver } from 'neo4j-driver';
-import { SCHEMA_STATEMENTS } from '../src/db/graphModel';
+import { SCHEMA_STATEMENTS } from '../src/db/queries/schema';
 
 export interface GenerateOptions {
   /** Total domain (`:Entity`) nodes, approximately (at least 1,000). Sources come on top (~1.5 %). */
@@ -1149,7 +1149,7 @@ export async function generateGraph(driver: Driver, database: string, options: G
       `${plan.districts} districts; ${plan.sources} sources; batches of ${batchSize}`,
   );
 
-  for (const statement of SCHEMA_STATEMENTS) await driver.executeQuery(statement, {}, { database });
+  for (const statement of SCHEMA_STATEMENTS) await driver.executeQuery(statement.cypher, {}, { database });
   await driver.executeQuery('CALL db.awaitIndexes(300)', {}, { database });
 
   const nodeProgress = new Progress('nodes', log);

@@ -13,7 +13,8 @@
  * quarter of it).
  */
 import neo4j, { type Driver } from 'neo4j-driver';
-import { loadSeed } from '../seed/loader';
+import { loadSeed } from '../src/import/seed';
+import { standaloneExecutor } from '../src/db/executor';
 import { startScratchNeo4j, type ScratchNeo4j } from '../test/support/scratchNeo4j';
 import { startServerProcess, type ServerProcess } from '../test/support/serverProcess';
 import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak, type SoakReport } from '../test/support/soak';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   let server: ServerProcess | undefined;
   try {
     const database = process.env.NEO4J_DATABASE ?? 'neo4j';
-    await loadSeed(probe, database);
+    await loadSeed(standaloneExecutor(probe, database, 'soak-seed'));
     const boltPort = Number(/:(\d+)\/?$/.exec(uri)?.[1] ?? 7687);
     server = await startServerProcess({
       NEO4J_URI: uri,

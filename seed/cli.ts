@@ -1,8 +1,9 @@
 import { loadConfig, ConfigError } from '../src/config';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { loadSeed, DEFAULT_SEED_DIR } from './loader';
-import { SeedValidationError } from './validate';
+import { loadSeed, DEFAULT_SEED_DIR } from '../src/import/seed';
+import { cliExecutor } from './cliArgs';
+import { SeedValidationError } from '../src/domain/validate';
 
 /**
  * `npm run seed [-- <folder>]`: validates and loads a seed folder into the database of NEO4J_URI
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const driver = createDriver({ ...config.neo4j, uri: config.neo4j.uri });
   try {
     await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, log);
-    const counts = await loadSeed(driver, config.neo4j.database, process.argv[2] ?? DEFAULT_SEED_DIR);
+    const counts = await loadSeed(cliExecutor(driver, config, 'seed'), process.argv[2] ?? DEFAULT_SEED_DIR);
     process.stdout.write(`Seeded ${counts.nodes} nodes, ${counts.relationships} relationships and ${counts.sources} sources.\n`);
   } finally {
     await driver.close();

@@ -1,4 +1,7 @@
-import { ConfigError } from '../src/config';
+import type { Driver } from 'neo4j-driver';
+import { ConfigError, type Config } from '../src/config';
+import { Executor } from '../src/db/executor';
+import { createLogger } from '../src/logger';
 
 /** A problem with the command line the user can fix: one line on stderr, exit code 2. */
 export class UsageError extends Error {
@@ -62,4 +65,12 @@ export function runCli(main: () => Promise<number>, expected: readonly (abstract
       process.exit(usage ? 2 : 1);
     },
   );
+}
+
+/** How long one transaction of a command-line tool may run (a large import batch, a whole export). */
+export const CLI_TIMEOUT_MS = 30 * 60_000;
+
+/** The executor of a command-line tool: every statement it runs goes through it, named after the tool. */
+export function cliExecutor(driver: Driver, config: Config, tool: string): Executor {
+  return new Executor({ driver, database: config.neo4j.database, timeoutMs: CLI_TIMEOUT_MS, log: createLogger(config), requestId: `${tool}-cli-${process.pid}` });
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { UsageError, integerOption, parseArgs, runCli } from './cliArgs';
-import { exportGraph, writeSeedFolder } from './exporter';
+import { UsageError, cliExecutor, integerOption, parseArgs, runCli } from './cliArgs';
+import { exportGraph, writeSeedFolder } from '../src/import/exporter';
 
 /**
  * `npm run export -- <folder> [--around <id,id> [--hops N]] [--force]`: writes the graph of NEO4J_URI (or
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   const driver = createDriver({ ...config.neo4j, uri: config.neo4j.uri });
   try {
     await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, createLogger(config));
-    const graph = await exportGraph(driver, config.neo4j.database, around ? { around, hops } : {});
+    const graph = await exportGraph(cliExecutor(driver, config, 'export'), around ? { around, hops } : {});
     if (replace) clearExport(dir);
     const files = writeSeedFolder(dir, graph);
     for (const warning of graph.warnings) err(`warning: ${warning}`);

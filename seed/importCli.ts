@@ -4,11 +4,11 @@ import { recordChange } from '../src/db/audit';
 import { importChange } from '../src/curation/imports';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { UsageError, integerOption, parseArgs, runCli } from './cliArgs';
-import { readImportFiles } from './files';
-import { DEFAULT_ATOMIC_LIMIT, DEFAULT_BATCH_SIZE, ImportBatchError, applyImport, findKnownIds, planImport, runnerOf } from './importer';
+import { UsageError, cliExecutor, integerOption, parseArgs, runCli } from './cliArgs';
+import { readImportFiles } from '../src/import/files';
+import { DEFAULT_ATOMIC_LIMIT, DEFAULT_BATCH_SIZE, ImportBatchError, applyImport, findKnownIds, planImport } from '../src/import/importer';
 import { progressBar, progressLines } from './progress';
-import { formatProblem } from './validate';
+import { formatProblem } from '../src/domain/validate';
 
 /**
  * `npm run import -- <file or folder> [--dry-run] [--batch-size N] [--atomic-limit N]` into the database
@@ -38,8 +38,8 @@ async function main(): Promise<number> {
   const driver = createDriver({ ...config.neo4j, uri: config.neo4j.uri });
   try {
     await waitForDatabase(driver, database, config.neo4j.connectRetries, createLogger(config));
-    const session = driver.session({ database });
-    const known = await session.executeRead((tx) => findKnownIds(runnerOf(tx), files.raw)).finally(() => session.close());
+    const executor = cliExecutor(driver, config, 'import');
+    const known = await executor.readTransaction('import.knownIds', (tx) => findKnownIds(tx, files.raw));
     const plan = planImport(files.raw, known);
     const problems = [...files.problems, ...plan.problems];
     const { sources, nodes, relationships } = plan.counts;
@@ -60,12 +60,12 @@ async function main(): Promise<number> {
     // The audit trail: one entry for the whole import, as for `importRecords`, committed with the
     // transaction that completes it (the only one, or the last batch's).
     const actor = { name: `cli:${os.userInfo().username}`, role: 'writer' } as const;
-    const result = await applyImport(driver, database, plan, {
+    const result = await applyImport(executor, plan, {
       batchSize,
       atomicLimit,
       onProgress: (p) => progress.update(p),
-      onComplete: async (runner, mode) => {
-        await recordChange(runner, actor, `import-cli-${process.pid}`, importChange(plan, `${target}: ${summary}`, null, { files: files.files.length, ...plan.counts, mode }));
+      onComplete: async (tx, mode) => {
+        await recordChange(tx, actor, `import-cli-${process.pid}`, importChange(plan, `${target}: ${summary}`, null, { files: files.files.length, ...plan.counts, mode }));
       },
     }).finally(() => progress.stop());
     const writeSeconds = (performance.now() - writeStartedAt) / 1000;

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { ImportProgress } from './importer';
+import type { ImportProgress } from '../src/import/importer';
 
 /** Shows import progress: a bar with records/s and the time left on a terminal, plain lines otherwise. */
 export interface ProgressReporter {

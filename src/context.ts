@@ -1,6 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import { ANONYMOUS, type Caller } from './auth';
 import { Executor } from './db/executor';
+import { ProfilingExecutor } from './db/profiling';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 
@@ -21,7 +22,7 @@ export interface ContextDeps {
   readonly database: string;
   readonly queryTimeoutMs: number;
   readonly log: Logger;
-  /** Profile every statement (benchmarks). */
+  /** Profile every statement (benchmarks): the context's `db` is a `ProfilingExecutor`. */
   readonly profile?: boolean;
   /** Deadline of a whole request, in ms; the transactions of the request share it. */
   readonly requestTimeoutMs?: number;
@@ -40,15 +41,15 @@ const DEFAULT_MAX_IMPORT_RECORDS = 5_000;
 export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
   const { requestId, operationName, caller = ANONYMOUS } = typeof request === 'string' ? { requestId: request } : request;
   const log = deps.log.child({ requestId, ...(caller.name ? { caller: caller.name } : {}) });
-  const db = new Executor({
+  const options = {
     driver: deps.driver,
     database: deps.database,
     timeoutMs: deps.queryTimeoutMs,
     log,
     requestId,
     ...(operationName ? { operationName } : {}),
-    ...(deps.profile ? { profile: true } : {}),
     ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
-  });
+  };
+  const db = deps.profile ? new ProfilingExecutor(options) : new Executor(options);
   return { requestId, caller, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS };
 }

@@ -1,5 +1,10 @@
-import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 import { Neo4jError } from 'neo4j-driver';
+
+/**
+ * The errors of the application, as plain classes that know nothing of GraphQL: the db layer, the
+ * domain and the resolvers throw them, and `plugins/errorReporting.ts` maps them to GraphQL errors
+ * (`extensions.code` plus their details) in one place.
+ */
 
 /** The stable `extensions.code` values clients may rely on. */
 export enum ErrorCode {
@@ -12,14 +17,23 @@ export enum ErrorCode {
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
-function withCode(code: ErrorCode, options: GraphQLErrorOptions = {}): GraphQLErrorOptions {
-  return { ...options, extensions: { ...options.extensions, code } };
+/** An error whose message is meant for the client, with its code and details (`extensions` besides `code`). */
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
 }
 
 /** The request asked for something malformed or out of bounds; `argument` names the culprit. */
-export class BadUserInputError extends GraphQLError {
+export class BadUserInputError extends AppError {
+  readonly code = ErrorCode.BadUserInput;
   constructor(message: string, argument?: string) {
-    super(message, withCode(ErrorCode.BadUserInput, argument ? { extensions: { argument } } : {}));
+    super(message, argument ? { argument } : {});
   }
 }
 
@@ -30,36 +44,54 @@ export interface FieldProblem {
 }
 
 /**
- * An input failed validation. The message lists every problem; `extensions.field` names the first field
- * and `extensions.problems` lists them all, so a form can mark each field.
+ * An input failed validation. The message lists every problem; `field` names the first field and
+ * `problems` lists them all, so a form can mark each field.
  */
-export class InvalidInputError extends GraphQLError {
+export class InvalidInputError extends AppError {
+  readonly code = ErrorCode.BadUserInput;
   constructor(readonly problems: readonly FieldProblem[]) {
-    super(
-      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-      withCode(ErrorCode.BadUserInput, { extensions: { field: problems[0]?.field ?? null, problems: problems.map((p) => ({ ...p })) } }),
-    );
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      field: problems[0]?.field ?? null,
+      problems: problems.map((p) => ({ ...p })),
+    });
   }
 }
 
 /** Something the client said must exist does not. */
-export class NotFoundError extends GraphQLError {
+export class NotFoundError extends AppError {
+  readonly code = ErrorCode.NotFound;
   constructor(what: string, id: string) {
-    super(`${what} "${id}" does not exist`, withCode(ErrorCode.NotFound, { extensions: { id } }));
+    super(`${what} "${id}" does not exist`, { id });
   }
 }
 
 /** The database took longer than the request's time budget. */
-export class TimeoutError extends GraphQLError {
+export class TimeoutError extends AppError {
+  readonly code = ErrorCode.Timeout;
   constructor() {
-    super('The query took longer than the server allows; narrow it (fewer hops, a smaller page)', withCode(ErrorCode.Timeout));
+    super('The query took longer than the server allows; narrow it (fewer hops, a smaller page)');
   }
 }
 
 /** The database cannot be reached right now; retrying later may succeed. */
-export class ServiceUnavailableError extends GraphQLError {
+export class ServiceUnavailableError extends AppError {
+  readonly code = ErrorCode.ServiceUnavailable;
   constructor() {
-    super('The graph database is unavailable; try again shortly', withCode(ErrorCode.ServiceUnavailable));
+    super('The graph database is unavailable; try again shortly');
+  }
+}
+
+/**
+ * A row from the database does not have the shape its statement's decoder expects: stored data that
+ * breaks the model, or a statement that returns something else than it says. Never the client's fault.
+ */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  constructor(
+    readonly query: string,
+    readonly problem: string,
+  ) {
+    super(`${query}: a row does not match its decoder: ${problem}`);
   }
 }
 
@@ -71,7 +103,7 @@ const TIMEOUT_CODES = new Set([
 const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
 
 /**
- * Maps a Neo4j driver error to the client-facing error, by `code` (never by message).
+ * Maps a Neo4j driver error to the application's error, by `code` (never by message).
  * Returns the original error when it is not a known Neo4j condition, so it is masked as internal.
  */
 export function mapDatabaseError(error: unknown): unknown {

@@ -5,7 +5,7 @@ import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded';
 import { Executor } from './db/executor';
 import { createLogger, type Logger } from './logger';
 import { createApp, type App } from './server';
-import { isGraphEmpty, loadSeed } from '../seed/loader';
+import { SEED_TIMEOUT_MS, isGraphEmpty, loadSeed } from './import/seed';
 
 /** Process entry: config → (embedded) Neo4j → driver → seed if empty → server → listen. */
 async function main(): Promise<void> {
@@ -98,10 +98,10 @@ async function main(): Promise<void> {
 
 async function seedIfEmpty(driver: Driver, config: Config, log: Logger): Promise<void> {
   if (!config.seedOnEmpty) return;
-  const executor = new Executor({ driver, database: config.neo4j.database, timeoutMs: 60_000, log });
+  const executor = new Executor({ driver, database: config.neo4j.database, timeoutMs: SEED_TIMEOUT_MS, log, requestId: 'start-up seed' });
   if (!(await isGraphEmpty(executor))) return;
   log.info('the database is empty: loading the seed graph');
-  const counts = await loadSeed(driver, config.neo4j.database);
+  const counts = await loadSeed(executor);
   log.info(counts, 'seed graph loaded');
 }
 

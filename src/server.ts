@@ -9,6 +9,8 @@ import type { Driver } from 'neo4j-driver';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
+import { Executor } from './db/executor';
+import { READINESS } from './db/queries/nodes';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
 import { armorProtection, costLimitPlugin } from './plugins/limits';
@@ -110,9 +112,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const probe = new Executor({ driver, database: config.neo4j.database, timeoutMs: READY_TIMEOUT_MS, log, requestId: 'readiness' });
   app.get('/ready', async (_req, res) => {
     try {
-      await driver.executeQuery('RETURN 1', {}, { database: config.neo4j.database, transactionConfig: { timeout: READY_TIMEOUT_MS } });
+      await probe.read(READINESS);
       res.json({ status: 'ready' });
     } catch (error) {
       log.warn({ err: error }, 'readiness check failed');

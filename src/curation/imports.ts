@@ -1,13 +1,14 @@
-import { findKnownIds, planImport, rawSeedOf, recordCount, writePlan, type CypherRunner, type ImportPlan, type ImportProblem } from '../../seed/importer';
+import { findKnownIds, planImport, rawSeedOf, recordCount, writePlan, type ImportPlan, type ImportProblem } from '../import/importer';
 import { recordChange, type ChangeInput, type ChangeRecord } from '../db/audit';
-import type { NamedQuery } from '../db/executor';
+import type { TransactionRunner } from '../db/executor';
 import type { Properties } from '../db/models';
+import { NODE_STATES } from '../db/queries/import';
 import { InvalidInputError } from '../errors';
 import type { ImportRecordsInput } from '../generated/graphql';
 import type { Writer } from './writes';
 
 /**
- * `importRecords`: the bulk import of `npm run import` (seed/importer.ts), for writers over GraphQL.
+ * `importRecords`: the bulk import of `npm run import` (import/importer.ts), for writers over GraphQL.
  * Everything is validated first; with problems (or `dryRun`) nothing is written. Otherwise the records,
  * and one audit entry naming every node they wrote with its state before and after, commit in ONE
  * transaction.
@@ -20,17 +21,9 @@ export interface ImportResultRecord {
   readonly change: ChangeRecord | null;
 }
 
-const NODE_STATES: NamedQuery = {
-  name: 'import.nodeStates',
-  cypher: `
-UNWIND $ids AS id
-MATCH (n {id: id}) WHERE n:Entity OR n:Figure
-RETURN n.id AS id, properties(n) AS props`,
-};
-
-async function nodeStates(runner: CypherRunner, ids: readonly string[]): Promise<Record<string, Properties> | null> {
-  const rows = await runner.run(NODE_STATES, { ids });
-  return rows.length === 0 ? null : Object.fromEntries(rows.map((row) => [String(row.id), row.props as Properties]));
+async function nodeStates(tx: TransactionRunner, ids: readonly string[]): Promise<Record<string, Properties> | null> {
+  const rows = await tx.run(NODE_STATES, { ids });
+  return rows.length === 0 ? null : Object.fromEntries(rows.map((row) => [row.id, row.props]));
 }
 
 /** The audit entry of an import (the mutation's and the CLI's): every entity it touched, every source it cites. */
@@ -54,7 +47,7 @@ export async function importRecordsOf(writer: Writer, records: ImportRecordsInpu
     throw new InvalidInputError([{ field: 'records', message: `at most ${maxRecords} records per request (got ${total}); use \`npm run import\` for larger imports` }]);
   }
   if (dryRun) {
-    const plan = planImport(raw, await findKnownIds({ run: (query, params) => writer.db.read(query, params) }, raw));
+    const plan = planImport(raw, await writer.db.readTransaction('importRecords.dryRun', (tx) => findKnownIds(tx, raw)));
     return { applied: false, valid: plan.total, problems: [...plan.problems], change: null };
   }
   return writer.db.writeTransaction('importRecords', async (tx) => {

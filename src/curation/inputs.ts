@@ -1,13 +1,14 @@
 import type { z } from 'zod';
-import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSchema, toStoredProps, fromStoredProps, linkKey } from '../../seed/schemas';
-import { RELATIONSHIP_TYPES, type RelationshipType } from '../db/graphModel';
-import type { EntityLabel, Properties } from '../db/models';
+import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSchema, toStoredProps, fromStoredProps, linkKey } from '../domain/records';
+import { mayJoin, type EntityLabel, type NodeLabel, type RelationshipType } from '../domain/graphModel';
+import { storedWord } from '../domain/words';
+import type { Properties } from '../db/models';
 import type { FigureInput, LinkInput, SourceInput } from '../generated/graphql';
 import { InvalidInputError, type FieldProblem } from '../errors';
 
 /**
  * Turns mutation inputs into stored properties, validated by the SAME schemas as the seed and the bulk
- * import (seed/validate.ts), so a fact is accepted or refused identically whichever way it arrives.
+ * import (domain/records.ts), so a fact is accepted or refused identically whichever way it arrives.
  * GraphQL already checked the types; this checks the content and names the field of every problem.
  */
 
@@ -16,8 +17,6 @@ const ENUM_FIELDS = new Set(['confidence', 'status', 'reeClass']);
 const PROPERTY_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
 /** Names a relationship property may not take: they have a meaning of their own. */
 const RESERVED_LINK_KEYS = new Set(['from', 'to', 'key', 'sources', 'sourceIds', 'type']);
-
-const storedWord = (value: string): string => value.toLowerCase().replace(/_/g, '-');
 
 function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
   return error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
@@ -91,6 +90,7 @@ export function figureWrite(stored: Properties | null, input: FigureInput, regio
 }
 
 export interface LinkWrite {
+  readonly sourceIds: readonly string[];
   readonly type: RelationshipType;
   readonly from: string;
   readonly to: string;
@@ -130,17 +130,16 @@ export function linkWrite(input: LinkInput, stored: Properties | null, sourceIds
   if (problems.length > 0) throw new InvalidInputError(problems);
   const { from: _f, to: _t, sources: _s, ...props } = parsed.data as Record<string, unknown>;
   const key = linkKey(type, input.from, input.to);
-  return { type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited } };
+  return { type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited }, sourceIds: cited };
 }
 
-/** Refuses a relationship between entities of kinds its type may not join (graphModel's allow-list). */
-export function checkEndpoints(type: RelationshipType, from: { id: string; label: string | undefined }, to: { id: string; label: string | undefined }): void {
+/** Refuses a relationship between entities of kinds its type may not join (domain/graphModel's `mayJoin`). */
+export function checkEndpoints(type: RelationshipType, from: { id: string; label: NodeLabel | undefined }, to: { id: string; label: NodeLabel | undefined }): void {
   const problems: FieldProblem[] = [];
   if (!from.label) problems.push({ field: 'input.from', message: `no entity has the id "${from.id}"` });
   if (!to.label) problems.push({ field: 'input.to', message: `no entity has the id "${to.id}"` });
-  if (from.label && to.label) {
-    const allowed = (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a, b]) => a === from.label && (b === '*' || b === to.label));
-    if (!allowed) problems.push({ field: 'input.type', message: `${type} may not join a ${from.label} ("${from.id}") to a ${to.label} ("${to.id}")` });
+  if (from.label && to.label && !mayJoin(type, from.label, to.label)) {
+    problems.push({ field: 'input.type', message: `${type} may not join a ${from.label} ("${from.id}") to a ${to.label} ("${to.id}")` });
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
 }
@@ -167,17 +166,15 @@ export function sourcesWrite(sources: readonly SourceInput[]): SourcesWrite {
       problems.push(...problemsOf(idCheck.error, `${field}.id`));
       continue;
     }
-    const { id, title, publisher, date, url } = source;
+    const { id, title, publisher, date, dateNote, url } = source;
     if (title == null) {
-      if (publisher != null || date != null || url != null) problems.push({ field: `${field}.title`, message: 'required when publisher, date or url are given' });
+      if (publisher != null || date != null || dateNote != null || url != null) problems.push({ field: `${field}.title`, message: 'required when publisher, date, dateNote or url are given' });
       references.push(id);
       continue;
     }
-    const parsed = SourceSchema.safeParse({ id, title, publisher, date, url });
+    const parsed = SourceSchema.safeParse({ id, title, publisher, date, dateNote, url });
     if (!parsed.success) problems.push(...problemsOf(parsed.error, field));
-    if (date != null && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(date)) problems.push({ field: `${field}.date`, message: 'expected YYYY, YYYY-MM or YYYY-MM-DD' });
-    if (url != null && !/^https?:\/\/\S+$/.test(url)) problems.push({ field: `${field}.url`, message: 'expected an http(s) URL' });
-    const props = Object.fromEntries(Object.entries({ title, publisher, date, url }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const props = Object.fromEntries(Object.entries({ title, publisher, date, dateNote, url }).filter((e): e is [string, string] => typeof e[1] === 'string'));
     upserts.push({ id, props });
   }
   if (problems.length > 0) throw new InvalidInputError(problems);

@@ -1,8 +1,8 @@
 import type { Caller } from '../auth';
 import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
 import type { Executor, TransactionRunner } from '../db/executor';
-import type { RelationshipType } from '../db/graphModel';
-import { ENTITY_LABELS, type EntityLabel, type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toNodeRecord } from '../db/models';
+import { ENTITY_LABELS, type EntityLabel, type RelationshipType } from '../domain/graphModel';
+import { type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toFigureRecord } from '../db/models';
 import {
   DELETE_ENTITY,
   DELETE_FIGURE,
@@ -13,16 +13,14 @@ import {
   LOCK,
   LOCK_OR_PLACEHOLD,
   SOURCES_BY_ID,
-  UPSERT_SOURCES,
   deleteRelationships,
   relationshipState,
-  upsertEntity,
-  upsertRelationship,
   type LockedLabel,
 } from '../db/queries/curation';
+import { UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
 import { InvalidInputError } from '../errors';
 import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
-import { linkKey } from '../../seed/schemas';
+import { linkKey } from '../domain/records';
 import { checkEndpoints, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type SourcesWrite } from './inputs';
 
 /**
@@ -62,23 +60,23 @@ const labelOf = (record: EntityRecord): EntityLabel => ENTITY_LABELS[record.kind
  */
 async function lockOrPlacehold(tx: TransactionRunner, label: LockedLabel, id: string): Promise<RawNode> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const [row] = await tx.run<RawNode>(LOCK_OR_PLACEHOLD[label], { id });
-    if (row?.props.id !== undefined) return row;
+    const [row] = await tx.run(LOCK_OR_PLACEHOLD[label], { id });
+    if (row && row.props.id === id) return { labels: row.labels, props: { ...row.props, id } };
   }
   throw new Error(`could not lock or create a placeholder for ${id}`);
 }
 
 /** Creates or updates the cited sources, and refuses citations of sources that do not exist. */
 async function writeSources(tx: TransactionRunner, cited: SourcesWrite, given: readonly SourceInput[]): Promise<void> {
-  const known = cited.references.length === 0 ? [] : await tx.run<{ props: Properties }>(SOURCES_BY_ID, { ids: cited.references });
-  const knownIds = new Set(known.map((row) => String(row.props.id)));
+  const known = cited.references.length === 0 ? [] : await tx.run(SOURCES_BY_ID, { ids: cited.references });
+  const knownIds = new Set(known.map((row) => row.source.id));
   const missing = given.flatMap((s, i) => (s.title == null && !knownIds.has(s.id) ? [i] : []));
   if (missing.length > 0) {
     throw new InvalidInputError(
       missing.map((i) => ({ field: `sources.${i}.id`, message: `no source has the id "${given[i]?.id}" (give a title to record a new source)` })),
     );
   }
-  if (cited.upserts.length > 0) await tx.run(UPSERT_SOURCES, { rows: cited.upserts });
+  if (cited.upserts.length > 0) await tx.execute(UPSERT_SOURCES, { rows: cited.upserts });
 }
 
 /** Creates the entity, or updates the fields the input gives. */
@@ -98,7 +96,7 @@ export function upsertEntityOf(
     }
     const write = entityWrite(label, before, input, cited.ids);
     await writeSources(tx, cited, sources);
-    const [row] = await tx.run<RawNode>(upsertEntity(label), { id: input.id, props: write.props });
+    const [row] = await tx.run(upsertNodes(label), { rows: [{ id: input.id, props: write.props }] });
     if (!row) throw new Error(`upsert of ${input.id} returned nothing`);
     const unchanged = before !== null && snapshot(before) === snapshot(row.props);
     const change = unchanged
@@ -127,17 +125,17 @@ export function deleteEntity(writer: Writer, id: string, cascade: boolean, sourc
   checkStableId(id, 'id');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('deleteEntity', async (tx) => {
-    await tx.run(LOCK.Entity, { ids: [id] });
-    const [state] = await tx.run<{ props: Properties | null }>(ENTITY_STATE, { id });
+    await tx.execute(LOCK.Entity, { ids: [id] });
+    const [state] = await tx.run(ENTITY_STATE, { id });
     const before = state?.props ?? null;
     if (!before) return { id, deleted: false, removedRelationships: [], change: null };
-    const keys = (await tx.run<{ key: string }>(ENTITY_RELATIONSHIPS, { id })).map((row) => row.key);
+    const keys = (await tx.run(ENTITY_RELATIONSHIPS, { id })).map((row) => row.key);
     if (keys.length > 0 && !cascade) {
       const listed = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, … (${keys.length} in all)` : '');
       throw new InvalidInputError([{ field: 'cascade', message: `"${id}" still has ${keys.length} relationship(s): ${listed}; pass cascade: true to delete them with it` }]);
     }
     await writeSources(tx, cited, sources);
-    await tx.run(DELETE_ENTITY, { id });
+    await tx.execute(DELETE_ENTITY, { id });
     const change = await recordChange(tx, writer.caller, writer.requestId, {
       action: 'DELETE',
       target: id,
@@ -172,16 +170,16 @@ export function upsertFigure(writer: Writer, input: FigureInput, sources: readon
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('upsertFigure', async (tx) => {
     await lockOrPlacehold(tx, 'Figure', input.id);
-    const [locked] = await tx.run<FigureState>(FIGURE_STATE, { id: input.id });
+    const [locked] = await tx.run(FIGURE_STATE, { id: input.id });
     const state = !locked || locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
     const regionId = input.region ?? state.regions[0];
     if (!regionId) throw new InvalidInputError([{ field: 'input.region', message: 'required when the figure is new' }]);
-    const [region] = (await tx.run<RawNode>(LOCK.Entity, { ids: [regionId] })).map(toEntityRecord);
+    const [region] = (await tx.run(LOCK.Entity, { ids: [regionId] })).map(toEntityRecord);
     if (!region) throw new InvalidInputError([{ field: 'input.region', message: `no entity has the id "${regionId}"` }]);
     if (labelOf(region) !== 'Region') throw new InvalidInputError([{ field: 'input.region', message: `"${regionId}" is a ${labelOf(region)}, not a Region` }]);
     const write = figureWrite(state.props, input, regionId, cited.ids);
     await writeSources(tx, cited, sources);
-    const [row] = await tx.run<{ props: Properties }>(UPSERT_FIGURE, { id: input.id, region: regionId, props: write.props, linkProps: write.linkProps });
+    const [row] = await tx.run(UPSERT_FIGURE, { id: input.id, region: regionId, props: write.props, linkProps: write.linkProps });
     if (!row) throw new Error(`upsert of figure ${input.id} returned nothing`);
     const before = figureSnapshot(state);
     const after = figureSnapshot({ props: row.props, regions: [regionId] });
@@ -196,7 +194,7 @@ export function upsertFigure(writer: Writer, input: FigureInput, sources: readon
             after,
             sourceIds: cited.ids,
           });
-    const figure = toNodeRecord({ labels: ['Figure'], props: row.props }) as FigureRecord;
+    const figure = toFigureRecord({ labels: ['Figure'], props: { ...row.props, id: input.id } });
     return { figure, region, created: state.props === null, change };
   });
 }
@@ -206,12 +204,12 @@ export function deleteFigure(writer: Writer, id: string, sources: readonly Sourc
   checkStableId(id, 'id');
   const cited = sourcesWrite(sources);
   return writer.db.writeTransaction('deleteFigure', async (tx) => {
-    await tx.run(LOCK.Figure, { ids: [id] });
-    const [state] = await tx.run<FigureState>(FIGURE_STATE, { id });
+    await tx.execute(LOCK.Figure, { ids: [id] });
+    const [state] = await tx.run(FIGURE_STATE, { id });
     const before = state ? figureSnapshot(state) : null;
     if (!state || !before) return { id, deleted: false, removedRelationships: [], change: null };
     await writeSources(tx, cited, sources);
-    await tx.run(DELETE_FIGURE, { id });
+    await tx.execute(DELETE_FIGURE, { id });
     const change = await recordChange(tx, writer.caller, writer.requestId, {
       action: 'DELETE',
       target: id,
@@ -243,16 +241,16 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
   const cited = sourcesWrite(sources);
   const type = input.type as RelationshipType;
   return writer.db.writeTransaction(`connect${type}`, async (tx) => {
-    const ends = (await tx.run<RawNode>(LOCK.Entity, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
+    const ends = (await tx.run(LOCK.Entity, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
     const from = ends.find((e) => e.id === input.from);
     const to = ends.find((e) => e.id === input.to);
     checkEndpoints(type, { id: input.from, label: from && labelOf(from) }, { id: input.to, label: to && labelOf(to) });
     const key = linkKey(type, input.from, input.to);
-    const [state] = await tx.run<{ props: Properties | null }>(relationshipState(type), { from: input.from, to: input.to, key });
+    const [state] = await tx.run(relationshipState(type), { from: input.from, to: input.to, key });
     const before = state?.props ?? null;
     const write = linkWrite(input, before, cited.ids);
     await writeSources(tx, cited, sources);
-    const [row] = await tx.run<{ props: Properties }>(upsertRelationship(type), { from: input.from, to: input.to, key, props: write.props });
+    const [row] = await tx.run(upsertRelationships(type), { rows: [{ from: input.from, to: input.to, key, props: write.props }] });
     if (!row || !from || !to) throw new Error(`connect ${key} returned nothing`);
     const unchanged = before !== null && snapshot(before) === snapshot(row.props);
     const change = unchanged
@@ -265,9 +263,7 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
           after: row.props,
           sourceIds: cited.ids,
         });
-    const linkSources = (await tx.run<{ props: Properties }>(SOURCES_BY_ID, { ids: write.props.sourceIds })).map(
-      (r) => toNodeRecord({ labels: ['Source'], props: r.props }) as SourceRecord,
-    );
+    const linkSources = (await tx.run(SOURCES_BY_ID, { ids: write.sourceIds })).map((r) => r.source);
     return { relationship: toRelationshipRecord(input.type, from, to, row.props, linkSources), created: before === null, change };
   });
 }
@@ -285,8 +281,8 @@ export function disconnect(writer: Writer, type: RelationshipType, from: string,
   const cited = sourcesWrite(sources);
   const key = linkKey(type, from, to);
   return writer.db.writeTransaction(`disconnect${type}`, async (tx) => {
-    await tx.run(LOCK.Entity, { ids: [from, to].sort() });
-    const removed = await tx.run<{ props: Properties }>(deleteRelationships(type), { from, to });
+    await tx.execute(LOCK.Entity, { ids: [from, to].sort() });
+    const removed = await tx.run(deleteRelationships(type), { from, to });
     if (removed.length === 0) return { key, removed: false, change: null };
     await writeSources(tx, cited, sources);
     const change = await recordChange(tx, writer.caller, writer.requestId, {

@@ -2,8 +2,10 @@ import type { Integer } from 'neo4j-driver';
 import { isIsoDateTime } from '../dateTime';
 import { BadUserInputError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { Executor, NamedQuery } from './executor';
-import { type Properties, type SourceRecord, toNodeRecord } from './models';
+import { z } from 'zod';
+import type { Executor, Query, TransactionRunner } from './executor';
+import type { Properties, SourceRecord } from './models';
+import { SOURCE } from './rows';
 import type { Caller } from '../auth';
 
 /**
@@ -38,6 +40,29 @@ export interface ChangeInput {
   readonly sourceIds: readonly string[];
 }
 
+const CHANGE_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT', 'RECONNECT', 'DISCONNECT', 'IMPORT'] as const satisfies readonly ChangeAction[];
+
+/** Cursors of the audit trail: the entry's time and id, the order `changes` lists them in. */
+const CHANGES_ORDER = 'changes:at';
+
+/** A `:Change` as CHANGE_FIELDS returns it, decoded into the record resolvers get (with its cursor). */
+const CHANGE_ROW = z.object({
+  change: z
+    .object({
+      id: z.string(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.enum(CHANGE_ACTIONS),
+      target: z.string(),
+      entityIds: z.array(z.string()),
+      before: z.string().nullable(),
+      after: z.string().nullable(),
+      requestId: z.string().nullable(),
+      sources: z.array(SOURCE),
+    })
+    .transform((raw): ChangeRecord => ({ ...raw, cursor: encodeCursor({ sort: CHANGES_ORDER, key: raw.at, id: raw.id }) })),
+});
+
 const CHANGE_FIELDS = `c {.id, at: toString(c.at), .actor, .action, .target, .entityIds, .before, .after, .requestId,
   sources: COLLECT { MATCH (s:Source) WHERE s.id IN c.sourceIds RETURN {labels: labels(s), props: properties(s)} }}`;
 
@@ -46,8 +71,9 @@ const CHANGE_FIELDS = `c {.id, at: toString(c.at), .actor, .action, .target, .en
  * entity are serialised, so their entries sort in the order they happened (the transaction's start time
  * would sort a writer that waited before the one it waited for).
  */
-const RECORD_CHANGE: NamedQuery = {
+const RECORD_CHANGE: Query<z.infer<typeof CHANGE_ROW>> = {
   name: 'audit.recordChange',
+  row: CHANGE_ROW,
   cypher: `
 CREATE (c:Change {
   id: randomUUID(), at: datetime.realtime(), actor: $actor, role: $role, action: $action, target: $target,
@@ -56,8 +82,9 @@ CREATE (c:Change {
 RETURN ${CHANGE_FIELDS} AS change`,
 };
 
-const LIST_CHANGES: NamedQuery = {
+const LIST_CHANGES: Query<z.infer<typeof CHANGE_ROW>> = {
   name: 'audit.listChanges',
+  row: CHANGE_ROW,
   cypher: `
 MATCH (c:Change)
 WHERE ($since IS NULL OR c.at >= datetime($since)) AND ($entity IS NULL OR $entity IN c.entityIds)
@@ -67,31 +94,15 @@ LIMIT $first
 RETURN ${CHANGE_FIELDS} AS change`,
 };
 
-interface RawChange extends Omit<ChangeRecord, 'sources' | 'cursor'> {
-  readonly sources: readonly { labels: string[]; props: Properties }[];
-}
-
-/** Cursors of the audit trail: the entry's time and id, the order `changes` lists them in. */
-const CHANGES_ORDER = 'changes:at';
-
-function toChangeRecord(raw: RawChange): ChangeRecord {
-  return { ...raw, sources: raw.sources.map((s) => toNodeRecord(s) as SourceRecord), cursor: encodeCursor({ sort: CHANGES_ORDER, key: raw.at, id: raw.id }) };
-}
-
 /** Stored properties as the audit keeps them: canonical JSON, keys sorted. */
 export function snapshot(props: Properties | null): string | null {
   if (props === null) return null;
   return JSON.stringify(Object.fromEntries(Object.entries(props).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-/** Runs a statement in the write transaction that makes a change: a `TransactionRunner`, or the importer's `runnerOf(tx)`. */
-export interface StatementRunner {
-  run(query: NamedQuery, params: Record<string, unknown>): Promise<Record<string, unknown>[]>;
-}
-
 /** Appends an entry for a change, inside the transaction that makes the change. */
-export async function recordChange(tx: StatementRunner, caller: Caller, requestId: string, change: ChangeInput): Promise<ChangeRecord> {
-  const [row] = (await tx.run(RECORD_CHANGE, {
+export async function recordChange(tx: TransactionRunner, caller: Caller, requestId: string, change: ChangeInput): Promise<ChangeRecord> {
+  const [row] = await tx.run(RECORD_CHANGE, {
     actor: caller.name ?? 'anonymous',
     role: caller.role,
     action: change.action,
@@ -101,9 +112,9 @@ export async function recordChange(tx: StatementRunner, caller: Caller, requestI
     after: snapshot(change.after),
     sourceIds: [...change.sourceIds],
     requestId,
-  })) as { change: RawChange }[];
+  });
   if (!row) throw new Error('recording the change returned nothing');
-  return toChangeRecord(row.change);
+  return row.change;
 }
 
 /**
@@ -117,6 +128,6 @@ export async function listChanges(db: Executor, filter: { since: string | null; 
   if (position && (typeof position.key !== 'string' || !isIsoDateTime(position.key, { requireUtcTime: true }))) {
     throw new BadUserInputError('"after" is not a cursor returned by this API', 'after');
   }
-  const rows = await db.read<{ change: RawChange }>(LIST_CHANGES, { ...rest, afterAt: position ? String(position.key) : null, afterId: position?.id ?? null });
-  return rows.map((row) => toChangeRecord(row.change));
+  const rows = await db.read(LIST_CHANGES, { ...rest, afterAt: position ? String(position.key) : null, afterId: position?.id ?? null });
+  return rows.map((row) => row.change);
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Driver } from 'neo4j-driver';
+import { z } from 'zod';
+import type { Executor } from './executor';
+import { PROPS } from './rows';
 
 /**
  * A content hash of the knowledge graph: every `Entity`, `Source` and `Figure` node with its labels and
@@ -8,14 +10,22 @@ import type { Driver } from 'neo4j-driver';
  * The audit trail (`:Change` nodes) is not part of the content.
  */
 export const CONTENT_QUERY = {
-  nodes: `
+  nodes: {
+    name: 'content.nodes',
+    row: z.object({ labels: z.array(z.string()), props: PROPS }),
+    cypher: `
 MATCH (n) WHERE n:Entity OR n:Source OR n:Figure
 RETURN labels(n) AS labels, properties(n) AS props`,
-  relationships: `
+  },
+  relationships: {
+    name: 'content.relationships',
+    row: z.object({ from: z.string(), type: z.string(), to: z.string(), props: PROPS }),
+    cypher: `
 MATCH (a)-[r]->(b)
 WHERE (a:Entity OR a:Source OR a:Figure) AND (b:Entity OR b:Source OR b:Figure)
 RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props`,
-} as const;
+  },
+};
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -30,20 +40,17 @@ function canonical(value: unknown): string {
 }
 
 /** One line per node and relationship, sorted: the text the hash is taken of (handy in a failing test's diff). */
-export async function contentLines(driver: Driver, database: string): Promise<string[]> {
-  const [nodes, rels] = await Promise.all([
-    driver.executeQuery(CONTENT_QUERY.nodes, {}, { database, routing: 'READ' }),
-    driver.executeQuery(CONTENT_QUERY.relationships, {}, { database, routing: 'READ' }),
-  ]);
+export async function contentLines(executor: Executor): Promise<string[]> {
+  const [nodes, rels] = await executor.readTransaction('content', async (tx) => [await tx.run(CONTENT_QUERY.nodes), await tx.run(CONTENT_QUERY.relationships)] as const);
   return [
-    ...nodes.records.map((r) => `${canonical([...(r.get('labels') as string[])].sort())}${canonical(r.get('props'))}`),
-    ...rels.records.map((r) => `${String(r.get('from'))}-[${String(r.get('type'))}]->${String(r.get('to'))}${canonical(r.get('props'))}`),
+    ...nodes.map((r) => `${canonical([...r.labels].sort())}${canonical(r.props)}`),
+    ...rels.map((r) => `${r.from}-[${r.type}]->${r.to}${canonical(r.props)}`),
   ].sort();
 }
 
 /** SHA-256 (hex) of `contentLines`. */
-export async function contentHash(driver: Driver, database: string): Promise<string> {
+export async function contentHash(executor: Executor): Promise<string> {
   const hash = createHash('sha256');
-  for (const line of await contentLines(driver, database)) hash.update(line).update('\n');
+  for (const line of await contentLines(executor)) hash.update(line).update('\n');
   return hash.digest('hex');
 }

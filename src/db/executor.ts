@@ -1,11 +1,22 @@
-import neo4j, { type Driver, type EagerResult, type ManagedTransaction, type RecordShape } from 'neo4j-driver';
-import { TimeoutError, mapDatabaseError } from '../errors';
+import neo4j, { type Driver, type ManagedTransaction, type EagerResult, type Record as Neo4jRecord } from 'neo4j-driver';
+import { DecodeError, TimeoutError, mapDatabaseError } from '../errors';
+import pino from 'pino';
 import type { Logger } from '../logger';
 
 /** A Cypher statement with a name for logs and transaction metadata. The text never contains user input. */
 export interface NamedQuery {
   readonly name: string;
   readonly cypher: string;
+}
+
+/** Turns one result row into the model the caller works with, or throws (a zod schema is one). */
+export interface RowDecoder<Row> {
+  parse(row: unknown): Row;
+}
+
+/** A statement whose rows the caller reads: each row is decoded at the boundary, never cast. */
+export interface Query<Row> extends NamedQuery {
+  readonly row: RowDecoder<Row>;
 }
 
 export interface ExecutorOptions {
@@ -18,38 +29,36 @@ export interface ExecutorOptions {
   readonly operationName?: string;
   /** Epoch ms by which the whole request must be done; each transaction gets what is left (at most `timeoutMs`). */
   readonly deadline?: number;
-  /** Run every statement under PROFILE and add up its db hits in `dbHits` (benchmarks only: slower). */
-  readonly profile?: boolean;
 }
 
-interface ProfiledPlan {
-  readonly dbHits: number;
-  readonly children: readonly ProfiledPlan[];
-}
-
-function totalDbHits(plan: ProfiledPlan): number {
-  return plan.children.reduce((sum, child) => sum + totalDbHits(child), plan.dbHits);
-}
+type Access = 'READ' | 'WRITE';
 
 /**
- * Every Cypher call of the application goes through an Executor: managed transactions (retried on
- * transient errors, so statements must be idempotent), a timeout per transaction, metadata naming the
- * request, a debug log, errors mapped by code, and a count of round trips for tests and benchmarks.
+ * Every Cypher call of the application goes through an Executor: the request's reads and writes, the
+ * start-up seed, imports, exports, the content hash and the readiness probe. It gives each transaction
+ * a timeout (what is left of the request's deadline), metadata naming the request, a debug log, errors
+ * mapped by code, decoded rows, and a count of round trips. Transactions are managed (retried on
+ * transient errors), so the work inside them must be idempotent.
  */
 export class Executor {
-  /** Database round trips made through this executor (one per `read`/`write`). */
+  /** Database round trips made through this executor (one per statement). */
   roundTrips = 0;
-  /** Db hits of all statements, when constructed with `profile: true`. */
-  dbHits = 0;
 
-  constructor(private readonly options: ExecutorOptions) {}
+  constructor(protected readonly options: ExecutorOptions) {}
 
-  read<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
-    return this.run<T>(query, params, neo4j.routing.READ);
+  /** Runs a read statement in its own transaction and decodes its rows. */
+  async read<Row>(query: Query<Row>, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return decodeRows(query, await this.run(query, params, neo4j.routing.READ));
   }
 
-  write<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
-    return this.run<T>(query, params, neo4j.routing.WRITE);
+  /** Runs a write statement in its own transaction and decodes its rows. */
+  async write<Row>(query: Query<Row>, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return decodeRows(query, await this.run(query, params, neo4j.routing.WRITE));
+  }
+
+  /** Runs a write statement whose rows nobody reads (schema commands). */
+  async execute(query: NamedQuery, params: Record<string, unknown> = {}): Promise<void> {
+    await this.run(query, params, neo4j.routing.WRITE);
   }
 
   /**
@@ -57,20 +66,19 @@ export class Executor {
    * (an error thrown by `work`, ours or the database's, rolls everything back). The driver retries the
    * whole function on transient errors, so `work` must not have side effects outside the transaction.
    */
-  async writeTransaction<R>(name: string, work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
-    const { driver, database, requestId, operationName } = this.options;
-    const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      return await session.executeWrite((tx) => work(new TransactionRunner(tx, this)), {
-        timeout: this.remainingMs(),
-        metadata: { app: 'critical-minerals-graph', query: name, requestId: requestId ?? null, operation: operationName ?? null },
-      });
-    } catch (error) {
-      this.options.log.debug({ query: name, err: error }, 'transaction failed');
-      throw mapDatabaseError(error);
-    } finally {
-      await session.close();
-    }
+  writeTransaction<R>(name: string, work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
+    return this.transaction(name, neo4j.session.WRITE, work);
+  }
+
+  /** Runs `work` in ONE managed read transaction (a consistent view across its statements). */
+  readTransaction<R>(name: string, work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
+    return this.transaction(name, neo4j.session.READ, work);
+  }
+
+  /** Sends one statement; a subclass may observe or rewrite it (see `ProfilingExecutor`). */
+  protected send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
+    const { driver, database } = this.options;
+    return driver.executeQuery(query.cypher, params, { database, routing, transactionConfig: { timeout: timeoutMs, metadata: this.metadata(query.name) } });
   }
 
   /** What is left of the request's deadline for the next transaction, at most `timeoutMs`. */
@@ -81,40 +89,81 @@ export class Executor {
     return remaining;
   }
 
-  private async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown>, routing: 'READ' | 'WRITE'): Promise<T[]> {
-    const { driver, database, log, requestId, operationName, profile } = this.options;
+  private metadata(query: string): Record<string, string | null> {
+    const { requestId, operationName } = this.options;
+    return { app: 'critical-minerals-graph', query, requestId: requestId ?? null, operation: operationName ?? null };
+  }
+
+  private async run(query: NamedQuery, params: Record<string, unknown>, routing: Access): Promise<Neo4jRecord[]> {
     const timeoutMs = this.remainingMs();
     this.roundTrips++;
     const started = performance.now();
     try {
-      const result = await driver.executeQuery<EagerResult<T>>(profile ? `PROFILE ${query.cypher}` : query.cypher, params, {
-        database,
-        routing,
-        transactionConfig: {
-          timeout: timeoutMs,
-          metadata: { app: 'critical-minerals-graph', query: query.name, requestId: requestId ?? null, operation: operationName ?? null },
-        },
-      });
-      if (profile && result.summary.profile) this.dbHits += totalDbHits(result.summary.profile as unknown as ProfiledPlan);
-      log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
-      return result.records.map((record) => record.toObject());
+      const result = await this.send(query, params, routing, timeoutMs);
+      this.options.log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
+      return result.records;
     } catch (error) {
-      log.debug({ query: query.name, err: error }, 'cypher failed');
+      this.options.log.debug({ query: query.name, err: error }, 'cypher failed');
       throw mapDatabaseError(error);
+    }
+  }
+
+  private async transaction<R>(name: string, mode: 'READ' | 'WRITE', work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
+    const { driver, database, log } = this.options;
+    const timeout = this.remainingMs();
+    const session = driver.session({ database, defaultAccessMode: mode });
+    const inTransaction = (tx: ManagedTransaction) => work(new TransactionRunner(tx, this, log));
+    const config = { timeout, metadata: this.metadata(name) };
+    try {
+      return await (mode === neo4j.session.WRITE ? session.executeWrite(inTransaction, config) : session.executeRead(inTransaction, config));
+    } catch (error) {
+      log.debug({ query: name, err: error }, 'transaction failed');
+      throw mapDatabaseError(error);
+    } finally {
+      await session.close();
     }
   }
 }
 
-/** The statements of one write transaction (see `Executor.writeTransaction`). */
+/** The statements of one managed transaction (see `Executor.writeTransaction` and `readTransaction`). */
 export class TransactionRunner {
   constructor(
     private readonly tx: ManagedTransaction,
     private readonly executor: Executor,
+    private readonly log: Logger,
   ) {}
 
-  async run<T extends RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<T[]> {
-    this.executor.roundTrips++;
-    const result = await this.tx.run<T>(query.cypher, params);
-    return result.records.map((record) => record.toObject());
+  /** Runs a statement and decodes its rows. */
+  async run<Row>(query: Query<Row>, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return decodeRows(query, await this.send(query, params));
   }
+
+  /** Runs a statement whose rows nobody reads. */
+  async execute(query: NamedQuery, params: Record<string, unknown> = {}): Promise<void> {
+    await this.send(query, params);
+  }
+
+  private async send(query: NamedQuery, params: Record<string, unknown>): Promise<Neo4jRecord[]> {
+    this.executor.roundTrips++;
+    this.log.debug({ query: query.name }, 'cypher (in transaction)');
+    return (await this.tx.run(query.cypher, params)).records;
+  }
+}
+
+function decodeRows<Row>(query: Query<Row>, records: readonly Neo4jRecord[]): Row[] {
+  return records.map((record) => {
+    try {
+      return query.row.parse(record.toObject());
+    } catch (error) {
+      throw new DecodeError(query.name, error instanceof Error ? error.message : String(error));
+    }
+  });
+}
+
+/**
+ * An executor outside any request (start-up, command-line tools, benchmarks, tests): named `name` in
+ * the transaction metadata, with a generous timeout and no deadline; silent unless given a logger.
+ */
+export function standaloneExecutor(driver: Driver, database: string, name: string, options: { timeoutMs?: number; log?: Logger } = {}): Executor {
+  return new Executor({ driver, database, timeoutMs: options.timeoutMs ?? 30 * 60_000, log: options.log ?? pino({ level: 'silent' }), requestId: name });
 }

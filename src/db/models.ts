@@ -3,22 +3,9 @@
  * at the boundary: integers are plain numbers (driver option), lists are arrays, absent is `null`.
  */
 
-/** Entity kinds as stored: the label each domain node carries besides `Entity`. */
-export const ENTITY_LABELS = {
-  ELEMENT: 'Element',
-  DEPOSIT: 'Deposit',
-  REGION: 'Region',
-  COMPANY: 'Company',
-  FACILITY: 'Facility',
-  PRODUCT: 'Product',
-  STAGE: 'SupplyChainStage',
-} as const;
-export type EntityKindName = keyof typeof ENTITY_LABELS;
-export type EntityLabel = (typeof ENTITY_LABELS)[EntityKindName];
+import { entityKindOf, type EntityKindName } from '../domain/graphModel';
 
-const KIND_BY_LABEL = new Map<string, EntityKindName>(
-  Object.entries(ENTITY_LABELS).map(([kind, label]) => [label, kind as EntityKindName]),
-);
+export { ENTITY_LABELS, type EntityKindName, type EntityLabel } from '../domain/graphModel';
 
 export type Properties = Readonly<Record<string, unknown>>;
 
@@ -77,32 +64,38 @@ export interface ConnectionRecord {
   readonly countTotal: () => Promise<number>;
 }
 
-/** The raw node as Cypher returns it with `{labels: labels(n), props: properties(n)}`. */
+/** The raw node as Cypher returns it with `{labels: labels(n), props: properties(n)}` (see rows.ts). */
 export interface RawNode {
   readonly labels: readonly string[];
-  readonly props: Properties;
+  readonly props: Properties & { readonly id: string };
+}
+
+export function toSourceRecord(raw: RawNode): SourceRecord {
+  const { props } = raw;
+  return {
+    __typename: 'Source',
+    id: props.id,
+    title: String(props.title),
+    publisher: optionalString(props.publisher),
+    date: optionalString(props.date),
+    url: optionalString(props.url),
+  };
 }
 
 export function toNodeRecord(raw: RawNode): NodeRecord {
-  const id = String(raw.props.id);
-  if (raw.labels.includes('Source')) {
-    return {
-      __typename: 'Source',
-      id,
-      title: String(raw.props.title),
-      publisher: optionalString(raw.props.publisher),
-      date: optionalString(raw.props.date),
-      url: optionalString(raw.props.url),
-    };
-  }
-  if (raw.labels.includes('Figure')) return { __typename: 'Figure', id, props: raw.props };
+  if (raw.labels.includes('Source')) return toSourceRecord(raw);
+  if (raw.labels.includes('Figure')) return toFigureRecord(raw);
   return toEntityRecord(raw);
 }
 
+export function toFigureRecord(raw: RawNode): FigureRecord {
+  return { __typename: 'Figure', id: raw.props.id, props: raw.props };
+}
+
 export function toEntityRecord(raw: RawNode): EntityRecord {
-  const kind = raw.labels.map((label) => KIND_BY_LABEL.get(label)).find((k) => k !== undefined);
-  if (!kind) throw new Error(`Node ${String(raw.props.id)} has no entity label (labels: ${raw.labels.join(',')})`);
-  return { __typename: 'Entity', id: String(raw.props.id), kind, props: raw.props };
+  const kind = entityKindOf(raw.labels);
+  if (!kind) throw new Error(`Node ${raw.props.id} has no entity label (labels: ${raw.labels.join(',')})`);
+  return { __typename: 'Entity', id: raw.props.id, kind, props: raw.props };
 }
 
 export function optionalString(value: unknown): string | null {

@@ -1,9 +1,14 @@
 import neo4j from 'neo4j-driver';
+import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Executor } from './executor';
-import { type ConnectionRecord, type RawNode, toEntityRecord } from './models';
+import type { ConnectionRecord } from './models';
+import { ENTITY, INTEGER } from './rows';
 import { LIST_SPECS, buildListQuery, type ListName } from './queries/lists';
+
+const PAGE_ROW = z.object({ node: ENTITY, sortKey: z.union([z.string(), INTEGER]) });
+const COUNT_ROW = z.object({ total: INTEGER });
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -44,17 +49,14 @@ export async function fetchPage(executor: Executor, list: ListName, args: PageAr
   const position = cursor ? decodeCursor(cursor, `${list}:${field}`, cursorArg) : null;
 
   const query = buildListQuery(spec, args.where, { field, descending: backward ? !descending : descending }, position);
-  const rows = await executor.read<{ node: RawNode; sortKey: string | number }>(
-    { name: `list.${list}`, cypher: query.pageCypher },
+  const rows = await executor.read(
+    { name: `list.${list}`, cypher: query.pageCypher, row: PAGE_ROW },
     { ...query.params, limit: neo4j.int(size + 1) },
   );
   const more = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
-  const edges = pageRows.map((row) => {
-    const node = toEntityRecord(row.node);
-    return { cursor: encodeCursor({ sort: `${list}:${field}`, key: row.sortKey, id: node.id }), node };
-  });
+  const edges = pageRows.map(({ node, sortKey }) => ({ cursor: encodeCursor({ sort: `${list}:${field}`, key: sortKey, id: node.id }), node }));
   return {
     edges,
     pageInfo: {
@@ -64,7 +66,7 @@ export async function fetchPage(executor: Executor, list: ListName, args: PageAr
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
     countTotal: async () => {
-      const [row] = await executor.read<{ total: number }>({ name: `count.${list}`, cypher: query.countCypher }, query.params);
+      const [row] = await executor.read({ name: `count.${list}`, cypher: query.countCypher, row: COUNT_ROW }, query.params);
       return row?.total ?? 0;
     },
   };

@@ -6,15 +6,13 @@ import {
   type ImpactRecord,
   type ImpactedRecord,
   type PathRecord,
-  type Properties,
-  type RawNode,
   type RelationRecord,
   type ShareBreakdownRecord,
   ENTITY_LABELS,
   type EntityKindName,
   toEntityRecord,
 } from './models';
-import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, timeMode, traversalQuery, type Direction } from './queries/traversal';
+import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
 
 export interface TraversalOptions {
   readonly maxHops: number;
@@ -26,19 +24,8 @@ export interface TraversalOptions {
   readonly withPaths: boolean;
 }
 
-interface RawLink {
-  readonly type: string;
-  readonly props: Properties;
-  readonly from: string;
-  readonly to: string;
-}
-interface RawPath {
-  readonly nodes: readonly RawNode[];
-  readonly links: readonly RawLink[];
-}
-
 /** Rebuilds a path from the node list and links of a traversal row. */
-function toPath(raw: RawPath): PathRecord {
+function toPath(raw: PathRow): PathRecord {
   const nodes = raw.nodes.map(toEntityRecord);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const links = raw.links.map((link): RelationRecord => {
@@ -56,13 +43,13 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
 
 /** Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path. */
 export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions): Promise<DependencyRecord[]> {
-  const rows = await db.read<RawPath & { entity: RawNode; hops: number }>(traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths }), {
+  const rows = await db.read(traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths }), {
     id,
     labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]),
     limit: neo4j.int(options.limit),
     ...timeParams(options),
   });
-  return rows.map((row) => ({ entity: toEntityRecord(row.entity), hops: row.hops, path: toPath(row) }));
+  return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(row) }));
 }
 
 export async function findPaths(
@@ -73,7 +60,7 @@ export async function findPaths(
   options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'includeHistorical'> & { first: number },
 ): Promise<PathRecord[]> {
   const query = pathsQuery(direction, options.maxHops, options.first, timeMode(options.asOf, options.includeHistorical));
-  const rows = await db.read<RawPath>(query, { from, to, ...timeParams(options) });
+  const rows = await db.read(query, { from, to, ...timeParams(options) });
   return rows.map(toPath);
 }
 
@@ -96,16 +83,16 @@ export async function impactOf(
   ids: readonly string[],
   options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit' | 'withPaths'>,
 ): Promise<Omit<ImpactRecord, 'disrupted'>> {
-  const rows = await db.read<RawPath & { entity: RawNode; hops: number; alternatives: RawNode[]; stage: string | null; country: string | null }>(
+  const rows = await db.read(
     impactQuery(options.maxHops, options.asOf != null ? 'asOf' : 'current', options.withPaths),
     { ids, limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
   );
   const affected = rows.map(
     (row): ImpactedRecord => ({
-      entity: toEntityRecord(row.entity),
+      entity: row.entity,
       hops: row.hops,
       path: toPath(row),
-      alternatives: row.alternatives.map(toEntityRecord),
+      alternatives: row.alternatives,
       stage: row.stage,
       country: row.country,
     }),
@@ -120,7 +107,7 @@ export async function impactOf(
 
 /** The commodity shares are recorded under for an element symbol; null when no such element exists. */
 export async function commodityOfElement(db: Executor, symbol: string): Promise<string | null> {
-  const [row] = await db.read<{ commodity: string }>(ELEMENT_COMMODITY, { symbol: symbol.toUpperCase() });
+  const [row] = await db.read(ELEMENT_COMMODITY, { symbol: symbol.toUpperCase() });
   return row?.commodity ?? null;
 }
 
@@ -129,14 +116,14 @@ export async function commodityOfElement(db: Executor, symbol: string): Promise<
  * the Herfindahl–Hirschman index over the known shares. Null when no stage matches.
  */
 export async function sharesAtStage(db: Executor, stage: string, commodity: string, year: number | null): Promise<ShareBreakdownRecord | null> {
-  const [row] = await db.read<{ stage: RawNode; shares: { type: string; props: Properties; country: RawNode }[] }>(STAGE_SHARES, { stage });
+  const [row] = await db.read(STAGE_SHARES, { stage });
   if (!row) return null;
-  const stageRecord = toEntityRecord(row.stage);
+  const stageRecord = row.stage;
   const forCommodity = row.shares.filter((s) => s.props.commodity === commodity);
   const chosenYear = year ?? (forCommodity.length ? Math.max(...forCommodity.map((s) => Number(s.props.year))) : null);
   const shares = forCommodity
     .filter((s) => Number(s.props.year) === chosenYear)
-    .map((s): RelationRecord => ({ type: s.type, props: s.props, from: toEntityRecord(s.country), to: stageRecord }));
+    .map((s): RelationRecord => ({ type: s.type, props: s.props, from: s.country, to: stageRecord }));
   const pcts = shares.map((s) => Number(s.props.sharePct));
   return {
     stage: stageRecord,

@@ -2024,8 +2024,10 @@ export type SortDirection =
 /** A document a fact comes from. Every entity and every relationship cites at least one. */
 export type Source = Node & {
   __typename?: 'Source';
-  /** Publication date as given by the source (ISO `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or a note when undated). */
+  /** Publication date, ISO 8601 (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); null when the document gives none. */
   date: Maybe<Scalars['String']['output']>;
+  /** What is known of the date when it is not exact (`undated (c. 2024)`, `2025-05/06`). */
+  dateNote: Maybe<Scalars['String']['output']>;
   /** Stable id, for example `tass-ru-25560623`. */
   id: Scalars['ID']['output'];
   /** Publisher, as the site that published the document. */
@@ -2043,6 +2045,8 @@ export type Source = Node & {
 export type SourceInput = {
   /** Publication date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
   date?: InputMaybe<Scalars['String']['input']>;
+  /** What is known of the date when it is not exact (`undated (c. 2024)`). */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
   /** Id of the source: lower-case letters, digits, dots and dashes (for example `tass-ru-25560623`). */
   id: Scalars['ID']['input'];
   /** Publisher, as the site that published the document. */
@@ -2944,6 +2948,7 @@ export type ShareBreakdownResolvers<ContextType = Context, ParentType extends Re
 
 export type SourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
   date?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dateNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   publisher?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../db/executor';
-import { type NodeRecord, type RawNode, type Properties, toNodeRecord } from '../db/models';
-import { batchQuery, relationParam, type BatchRow } from '../db/queries/batch';
-import type { RelationName } from '../db/queries/relations';
+import type { NodeRecord, Properties, RawNode } from '../db/models';
+import { batchQuery, relationParam } from '../db/queries/batch';
+import { isRelationName, type RelationName } from '../db/queries/relations';
 
 /**
  * Per-request data loading. All loads of one tick (one GraphQL level) go to ONE DataLoader, whose batch
@@ -36,9 +36,16 @@ export interface Loaders {
 }
 
 type Key = { readonly part: 'node'; readonly id: string } | { readonly part: RelationName; readonly id: string };
-type Value = NodeRecord | null | readonly RelatedRow[];
+/** What one key loads: a node (or null), or the related rows of one relation. */
+type Value = { readonly part: 'node'; readonly node: NodeRecord | null } | { readonly part: 'relation'; readonly rows: readonly RelatedRow[] };
 
 const keyString = (key: Key) => `${key.part}\u0000${key.id}`;
+const NO_NODE: Value = { part: 'node', node: null };
+const NO_ROWS: Value = { part: 'relation', rows: [] };
+
+const nodeOf = (value: Value): NodeRecord | null => (value.part === 'node' ? value.node : null);
+const rowsOf = (value: Value): readonly RelatedRow[] => (value.part === 'relation' ? value.rows : []);
+const orError = <T>(value: Value | Error, pick: (v: Value) => T): T | Error => (value instanceof Error ? value : pick(value));
 
 export function createLoaders(executor: Executor): Loaders {
   const graph = new DataLoader<Key, Value, string>(
@@ -51,31 +58,30 @@ export function createLoaders(executor: Executor): Loaders {
       }
       const params: Record<string, unknown> = nodeIds.size > 0 ? { nodeIds: [...nodeIds] } : {};
       for (const [name, ids] of relationIds) params[relationParam(name)] = [...ids];
-      const rows = await executor.read<BatchRow & Record<string, unknown>>(batchQuery(nodeIds.size > 0, [...relationIds.keys()]), params);
+      const rows = await executor.read(batchQuery(nodeIds.size > 0, [...relationIds.keys()]), params);
 
       const found = new Map<string, Value>();
       for (const row of rows) {
         if (row.part === 'node') {
-          found.set(keyString({ part: 'node', id: row.id }), row.node ? toNodeRecord(row.node as RawNode) : null);
-        } else {
-          const self = row.self as RawNode;
-          const rels = (row.rels as Omit<RelatedRow, 'self'>[]).map((rel) => ({ ...rel, self }));
-          found.set(keyString({ part: row.part as RelationName, id: row.id }), rels);
+          found.set(keyString({ part: 'node', id: row.id }), { part: 'node', node: row.node });
+        } else if (isRelationName(row.part) && row.self && row.rels) {
+          const self = row.self;
+          found.set(keyString({ part: row.part, id: row.id }), { part: 'relation', rows: row.rels.map((rel) => ({ ...rel, self })) });
         }
       }
       // A relation of an id that matched no node has no row: it has no related nodes.
-      return keys.map((key) => found.get(keyString(key)) ?? (key.part === 'node' ? null : []));
+      return keys.map((key) => found.get(keyString(key)) ?? (key.part === 'node' ? NO_NODE : NO_ROWS));
     },
     { cacheKeyFn: keyString },
   );
 
   const node: Loader<string, NodeRecord | null> = {
-    load: (id) => graph.load({ part: 'node', id }) as Promise<NodeRecord | null>,
-    loadMany: (ids) => graph.loadMany(ids.map((id) => ({ part: 'node' as const, id }))) as Promise<(NodeRecord | null | Error)[]>,
+    load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
+    loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: 'node' as const, id })))).map((v) => orError(v, nodeOf)),
   };
   const relation = (name: RelationName): Loader<string, readonly RelatedRow[]> => ({
-    load: (id) => graph.load({ part: name, id }) as Promise<readonly RelatedRow[]>,
-    loadMany: (ids) => graph.loadMany(ids.map((id) => ({ part: name, id }))) as Promise<(readonly RelatedRow[] | Error)[]>,
+    load: async (id) => rowsOf(await graph.load({ part: name, id })),
+    loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: name, id })))).map((v) => orError(v, rowsOf)),
   });
   return {
     node,

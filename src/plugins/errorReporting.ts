@@ -2,7 +2,18 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
-import { ErrorCode } from '../errors';
+import { AppError, ErrorCode } from '../errors';
+
+/** The application's error behind a GraphQL error (a resolver's throw), if it is one. */
+function appErrorOf(error: unknown): AppError | undefined {
+  const original = unwrapResolverError(error);
+  return original instanceof AppError ? original : undefined;
+}
+
+/** The code an error reaches the client with: the application's, or the one GraphQL/Apollo set. */
+function codeOf(error: GraphQLError): unknown {
+  return appErrorOf(error)?.code ?? error.extensions.code;
+}
 
 /** True for errors whose message is not meant for clients: anything without a code we or Apollo chose. */
 function isUnexpected(code: unknown): boolean {
@@ -21,10 +32,14 @@ function isApolloRequestError(error: unknown): boolean {
 }
 
 /**
- * `formatError` for Apollo: expected errors (ours, and Apollo's parse/validation codes) pass through
- * without stack traces; anything else becomes a bare INTERNAL_SERVER_ERROR, never showing Cypher or a stack.
+ * `formatError` for Apollo, the one place errors become what clients see: the application's errors
+ * (errors.ts) get their code and details as `extensions`; GraphQL's and Apollo's own coded errors pass
+ * through without stack traces; anything else becomes a bare INTERNAL_SERVER_ERROR, never showing
+ * Cypher or a stack.
  */
 export function maskUnexpectedErrors(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const app = appErrorOf(error);
+  if (app) return { ...formatted, message: app.message, extensions: { code: app.code, ...app.details } };
   const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
   if (!isUnexpected(extensions.code)) return { ...formatted, extensions };
   if (isApolloRequestError(error)) return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
@@ -46,7 +61,7 @@ export function errorReportingPlugin(): ApolloServerPlugin<Context> {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            if (isUnexpected(error.extensions?.code) && !isApolloRequestError(error)) {
+            if (isUnexpected(codeOf(error)) && !isApolloRequestError(error)) {
               contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
             }
           }

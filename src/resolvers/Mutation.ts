@@ -2,7 +2,7 @@ import type { MutationResolvers, SourceInput } from '../generated/graphql';
 import type { Context } from '../context';
 import { requireRole } from '../auth';
 import type { EntityLabel } from '../db/models';
-import type { RelationshipType } from '../db/graphModel';
+import type { RelationshipType } from '../domain/graphModel';
 import { connect, deleteEntity, deleteFigure, disconnect, upsertEntityOf, upsertFigure, type Writer } from '../curation/writes';
 import { importRecordsOf } from '../curation/imports';
 

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../generated/graphql';
 import { BadUserInputError } from '../errors';
-import { type RawNode, type SourceRecord, toEntityRecord, ENTITY_LABELS } from '../db/models';
+import { ENTITY_LABELS } from '../domain/graphModel';
 import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from '../db/queries/nodes';
 import { fetchPage, type PageArgs } from '../db/pages';
 import { toLuceneQuery } from '../db/search';
@@ -35,7 +35,7 @@ export const Query: QueryResolvers = {
   },
   source: async (_p, { id }, ctx) => {
     const node = await ctx.loaders.node.load(checkId(id, 'id'));
-    return node?.__typename === 'Source' ? (node as SourceRecord) : null;
+    return node?.__typename === 'Source' ? node : null;
   },
   search: async (_p, { text, kinds, first }, ctx) => {
     if (text.length === 0 || text.length > 200) throw new BadUserInputError('"text" must be 1 to 200 characters', 'text');
@@ -46,13 +46,13 @@ export const Query: QueryResolvers = {
     const query = toLuceneQuery(text);
     if (query === null) return [];
     const labels = (kinds ?? []).map((kind) => ENTITY_LABELS[kind]);
-    const rows = await ctx.db.read<{ node: RawNode; score: number }>(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
-    return rows.map((row) => ({ entity: toEntityRecord(row.node), score: row.score }));
+    const rows = await ctx.db.read(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
+    return rows.map((row) => ({ entity: row.node, score: row.score }));
   },
   element: async (_p, { symbol }, ctx) => {
     if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
-    const [row] = await ctx.db.read<{ node: RawNode }>(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
-    return row ? toEntityRecord(row.node) : null;
+    const [row] = await ctx.db.read(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
+    return row?.node ?? null;
   },
   changes: async (_p, { since, entity, first, after }, ctx) => {
     if (since != null && !isIsoDateTime(since)) {

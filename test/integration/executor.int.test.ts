@@ -1,5 +1,7 @@
 import type { Driver } from 'neo4j-driver';
+import { z } from 'zod';
 import { Executor } from '../../src/db/executor';
+import { ProfilingExecutor } from '../../src/db/profiling';
 import { database, silentLog, testDriver } from '../support/testServer';
 
 let driver: Driver;
@@ -12,8 +14,10 @@ afterAll(async () => {
 });
 
 const executor = () => new Executor({ driver, database, timeoutMs: 5_000, log: silentLog, requestId: 'probe' });
-const CREATE = { name: 'probe.create', cypher: 'CREATE (n:ExecutorProbe {id: $id}) RETURN n.id AS id' };
-const READ = { name: 'probe.read', cypher: 'MATCH (n:ExecutorProbe {id: $id}) RETURN n.id AS id' };
+const ID_ROW = z.object({ id: z.string() });
+const CREATE = { name: 'probe.create', cypher: 'CREATE (n:ExecutorProbe {id: $id}) RETURN n.id AS id', row: ID_ROW };
+const READ = { name: 'probe.read', cypher: 'MATCH (n:ExecutorProbe {id: $id}) RETURN n.id AS id', row: ID_ROW };
+const COUNT_ROW = z.object({ n: z.number() });
 
 describe('Executor access modes', () => {
   it('runs reads in READ transactions, which the database refuses to write in', async () => {
@@ -21,7 +25,7 @@ describe('Executor access modes', () => {
     expect(await executor().read(READ, { id: 'read-mode' })).toEqual([]);
   });
 
-  it('runs writes in WRITE transactions, and a following read sees them (bookmarks)', async () => {
+  it('runs writes in WRITE transactions, each its own round trip; a following read on the same instance sees them', async () => {
     const db = executor();
     expect(await db.write(CREATE, { id: 'write-mode' })).toEqual([{ id: 'write-mode' }]);
     expect(await db.read(READ, { id: 'write-mode' })).toEqual([{ id: 'write-mode' }]);
@@ -30,13 +34,13 @@ describe('Executor access modes', () => {
 
   it('enforces the transaction timeout and maps it to TIMEOUT', async () => {
     const slow = new Executor({ driver, database, timeoutMs: 200, log: silentLog });
-    const sleepy = { name: 'probe.slow', cypher: 'UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 99 RETURN count(i) AS n' };
-    await expect(slow.read(sleepy)).rejects.toMatchObject({ extensions: { code: 'TIMEOUT' } });
+    const sleepy = { name: 'probe.slow', cypher: 'UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 99 RETURN count(i) AS n', row: COUNT_ROW };
+    await expect(slow.read(sleepy)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
   it('adds up the PROFILE db hits of its statements when profiling', async () => {
-    const profiled = new Executor({ driver, database, timeoutMs: 5_000, log: silentLog, profile: true });
-    await profiled.read({ name: 'probe.count', cypher: 'MATCH (n:Element) RETURN count(n.symbol) AS n' });
+    const profiled = new ProfilingExecutor({ driver, database, timeoutMs: 5_000, log: silentLog });
+    await profiled.read({ name: 'probe.count', cypher: 'MATCH (n:Element) RETURN count(n.symbol) AS n', row: COUNT_ROW });
     expect(profiled.dbHits).toBeGreaterThan(30);
   });
 });

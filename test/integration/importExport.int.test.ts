@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { contentHash } from '../../src/db/contentHash';
-import { exportGraph, writeSeedFolder } from '../../seed/exporter';
-import { readImportFiles } from '../../seed/files';
-import { ImportRefusedError, applyImport, findKnownIds, planImport, runnerOf, type ApplyOptions, type ImportPlan } from '../../seed/importer';
-import { DEFAULT_SEED_DIR, loadSeed } from '../../seed/loader';
+import { exportGraph, writeSeedFolder } from '../../src/import/exporter';
+import { readImportFiles } from '../../src/import/files';
+import { ImportRefusedError, applyImport, findKnownIds, planImport, type ApplyOptions, type ImportPlan } from '../../src/import/importer';
+import { standaloneExecutor } from '../../src/db/executor';
+import { DEFAULT_SEED_DIR, loadSeed } from '../../src/import/seed';
 import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
 
 /**
@@ -28,28 +29,25 @@ async function wipe(): Promise<void> {
 
 async function reseed(): Promise<void> {
   await wipe();
-  await loadSeed(scratch.driver, database);
+  await loadSeed(db());
 }
 
-const hash = (): Promise<string> => contentHash(scratch.driver, database);
+/** The test's executor on the scratch database. */
+const db = () => standaloneExecutor(scratch.driver, database, 'import-export-test');
+const hash = (): Promise<string> => contentHash(db());
 
 /** Reads a file or folder and validates it against the database, as the CLI does. */
 async function plan(target: string): Promise<ImportPlan & { fileProblems: number }> {
   const files = readImportFiles(target);
-  const session = scratch.driver.session({ database });
-  try {
-    const known = await session.executeRead((tx) => findKnownIds(runnerOf(tx), files.raw));
-    return { ...planImport(files.raw, known), fileProblems: files.problems.length };
-  } finally {
-    await session.close();
-  }
+  const known = await db().readTransaction('test.knownIds', (tx) => findKnownIds(tx, files.raw));
+  return { ...planImport(files.raw, known), fileProblems: files.problems.length };
 }
 
 async function importFrom(target: string, options: ApplyOptions = {}) {
   const checked = await plan(target);
   expect(checked.problems).toEqual([]);
   expect(checked.fileProblems).toBe(0);
-  return applyImport(scratch.driver, database, checked, options);
+  return applyImport(db(), checked, options);
 }
 
 /** Writes a folder of files (relative path → content) under the temp dir. */
@@ -101,7 +99,7 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-import-'));
   scratch = await startScratchNeo4j('import');
   emptyHash = await hash();
-  await loadSeed(scratch.driver, database);
+  await loadSeed(db());
   seedHash = await hash();
 }, 240_000);
 
@@ -112,7 +110,7 @@ afterAll(async () => {
 
 describe('export → import', () => {
   it('gives back the same graph in an empty database (identical content hash), from a byte-identical export', async () => {
-    const graph = await exportGraph(scratch.driver, database);
+    const graph = await exportGraph(db());
     expect(graph.warnings).toEqual([]);
     const files = writeSeedFolder(path.join(tmp, 'export'), graph);
     expect(files).toEqual(expect.arrayContaining(['sources.json', 'nodes/Facility.json', 'nodes/Figure.json', 'relationships/FEEDS.json', 'relationships/HAS_FIGURE.json']));
@@ -128,13 +126,13 @@ describe('export → import', () => {
     expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 135, nodes: 267 } });
     expect(await hash()).toBe(seedHash);
 
-    writeSeedFolder(path.join(tmp, 'export-again'), await exportGraph(scratch.driver, database));
+    writeSeedFolder(path.join(tmp, 'export-again'), await exportGraph(db()));
     for (const file of files) expect(fs.readFileSync(path.join(tmp, 'export-again', file), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'export', file), 'utf8'));
   }, 120_000);
 
   it('exports the subgraph around given ids, which imports on its own into an empty database', async () => {
     await reseed();
-    const graph = await exportGraph(scratch.driver, database, { around: ['fac-glazov-magnet'], hops: 1 });
+    const graph = await exportGraph(db(), { around: ['fac-glazov-magnet'], hops: 1 });
     const ids = [...graph.nodes.values()].flat().map((n) => n.id);
     expect(ids).toEqual(expect.arrayContaining(['fac-glazov-magnet', 'fac-smz-separation', 'prod-ndfeb-magnet']));
     expect(ids).not.toContain('dep-lovozero');
@@ -143,7 +141,7 @@ describe('export → import', () => {
     await importFrom(path.join(tmp, 'around'));
     const { records } = await scratch.driver.executeQuery('MATCH (n:Entity) RETURN count(n) AS n', {}, { database });
     expect(records[0]?.get('n')).toBe(ids.length);
-    await expect(exportGraph(scratch.driver, database, { around: ['fac-nowhere'] })).rejects.toThrow('no entity or figure has the id "fac-nowhere"');
+    await expect(exportGraph(db(), { around: ['fac-nowhere'] })).rejects.toThrow('no entity or figure has the id "fac-nowhere"');
   }, 120_000);
 });
 
@@ -160,7 +158,7 @@ describe('validation', () => {
     ]);
     // The good records passed, and referred to ids in the database and in the import itself.
     expect(checked.counts).toEqual({ sources: 0, nodes: 1, relationships: 1 });
-    await expect(applyImport(scratch.driver, database, checked)).rejects.toBeInstanceOf(ImportRefusedError);
+    await expect(applyImport(db(), checked)).rejects.toBeInstanceOf(ImportRefusedError);
     expect(await hash()).toBe(seedHash);
   }, 120_000);
 

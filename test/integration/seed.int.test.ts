@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { DEFAULT_SEED_DIR, loadSeed } from '../../seed/loader';
+import { DEFAULT_SEED_DIR, loadSeed } from '../../src/import/seed';
 import { contentLines } from '../../src/db/contentHash';
+import { standaloneExecutor } from '../../src/db/executor';
 import { database, testDriver } from '../support/testServer';
 
 let driver: Driver;
@@ -15,12 +16,13 @@ afterAll(async () => {
 });
 
 /** Every node and relationship of the knowledge graph with all its properties, one sorted line each. */
-const fingerprint = async (): Promise<string> => (await contentLines(driver, database)).join('\n');
+const fingerprint = async (): Promise<string> => (await contentLines(db())).join('\n');
+const db = () => standaloneExecutor(driver, database, 'seed-test');
 
 describe('seeding', () => {
   it('is idempotent: a second run leaves identical nodes, relationships and properties', async () => {
     const before = await fingerprint();
-    const counts = await loadSeed(driver, database);
+    const counts = await loadSeed(db());
     expect(counts.nodes).toBeGreaterThan(250);
     expect(await fingerprint()).toBe(before);
   });
@@ -49,7 +51,7 @@ describe('seeding', () => {
     fs.writeFileSync(nodesFile, JSON.stringify(facilities));
 
     const before = await fingerprint();
-    await expect(loadSeed(driver, database, dir)).rejects.toThrow(/FEEDS\.json record 2: "to" refers to unknown id "fac-does-not-exist"/);
+    await expect(loadSeed(db(), dir)).rejects.toThrow(/FEEDS\.json record 2: "to" refers to unknown id "fac-does-not-exist"/);
     expect(await fingerprint()).toBe(before);
     fs.rmSync(dir, { recursive: true, force: true });
   });

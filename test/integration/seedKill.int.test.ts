@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { standaloneExecutor } from '../../src/db/executor';
 import { contentHash } from '../../src/db/contentHash';
 import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
 
@@ -12,7 +13,7 @@ import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DATABASE = 'neo4j';
-/** The loader's relationship statement (seed/loader.ts): it runs after all nodes are written. */
+/** The loader's relationship statement (db/queries/import.ts): it runs after all nodes are written. */
 const RELATIONSHIP_UPSERT = 'MERGE (a)-[r:';
 
 interface SeedRun {
@@ -110,7 +111,7 @@ describe('a seed load killed midway', () => {
   it('leaves no partial graph, and a rerun converges to the same content hash', async () => {
     const first = runSeedCli(scratch.uri);
     expect({ exit: await first.exited, output: first.output() }).toMatchObject({ exit: 0 });
-    const complete = await contentHash(scratch.driver, DATABASE);
+    const complete = await contentHash(standaloneExecutor(scratch.driver, DATABASE, 'seed-kill-test'));
     const nodes = await countNodes(scratch);
     expect(nodes).toBeGreaterThan(100);
 
@@ -125,7 +126,7 @@ describe('a seed load killed midway', () => {
     const rerun = runSeedCli(scratch.uri);
     expect({ exit: await rerun.exited, output: rerun.output() }).toMatchObject({ exit: 0 });
     expect(await countNodes(scratch)).toBe(nodes);
-    expect(await contentHash(scratch.driver, DATABASE)).toBe(complete);
+    expect(await contentHash(standaloneExecutor(scratch.driver, DATABASE, 'seed-kill-test'))).toBe(complete);
     process.stdout.write(`seed killed in run ${killed.attempts}, its transaction holding ${killed.locks} locks; ${nodes} nodes after the rerun\n`);
   }, 180_000);
 });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
 import { freePort } from '../../src/net';
-import { loadSeed } from '../../seed/loader';
+import { loadSeed } from '../../src/import/seed';
+import { standaloneExecutor } from '../../src/db/executor';
 
 declare global {
   // Shared with globalTeardown (same process).
@@ -26,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_NEO4J_URI = uri;
   const driver = neo4j.driver(uri, process.env.NEO4J_PASSWORD ? neo4j.auth.basic(process.env.NEO4J_USER ?? 'neo4j', process.env.NEO4J_PASSWORD) : undefined);
   try {
-    await loadSeed(driver, process.env.NEO4J_DATABASE ?? 'neo4j');
+    await loadSeed(standaloneExecutor(driver, process.env.NEO4J_DATABASE ?? 'neo4j', 'test-seed'));
   } finally {
     await driver.close();
   }

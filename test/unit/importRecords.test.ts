@@ -1,7 +1,7 @@
-import { readCsv } from '../../seed/csv';
-import { contentOf } from '../../seed/files';
-import { planImport, rawSeedOf, recordCount } from '../../seed/importer';
-import { formatProblem } from '../../seed/validate';
+import { readCsv } from '../../src/import/csv';
+import { contentOf } from '../../src/import/files';
+import { planImport, rawSeedOf, recordCount } from '../../src/import/importer';
+import { formatProblem } from '../../src/domain/validate';
 
 describe('readCsv', () => {
   it('types cells by the schema, splits lists on |, fills capacity and details, and numbers records by their CSV line', () => {

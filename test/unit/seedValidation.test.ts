@@ -1,5 +1,5 @@
-import { readSeed } from '../../seed/loader';
-import { SeedValidationError, validateSeed, type RawSeed } from '../../seed/validate';
+import { readSeed } from '../../src/import/seed';
+import { SeedValidationError, validateSeed, type RawSeed } from '../../src/domain/validate';
 
 const source = { file: 'sources.json', index: 1, data: { id: 's1', title: 'A report' } };
 const deposit = (data: Record<string, unknown>, index = 1) => ({

@@ -1,4 +1,6 @@
-import type { NamedQuery } from '../executor';
+import { z } from 'zod';
+import type { Query } from '../executor';
+import { NODE, PROPS, RAW_NODE } from '../rows';
 import { MAX_RELATED, RELATIONS, type RelationName, type RelationSpec } from './relations';
 
 /**
@@ -8,14 +10,15 @@ import { MAX_RELATED, RELATIONS, type RelationName, type RelationSpec } from './
  * of relation names; the names and their patterns come from RELATIONS, never from input.
  */
 
-export interface BatchRow {
-  /** `node`, or the relation name. */
-  readonly part: string;
-  readonly id: string;
-  readonly node: unknown;
-  readonly self: unknown;
-  readonly rels: unknown;
-}
+/** One row per node asked for (`part: 'node'`) and per id of each relation (`part`: the relation name). */
+const BATCH_ROW = z.object({
+  part: z.string(),
+  id: z.string(),
+  node: NODE.nullable(),
+  self: RAW_NODE.nullable(),
+  rels: z.array(z.object({ type: z.string(), props: PROPS, outgoing: z.boolean(), other: RAW_NODE })).nullable(),
+});
+export type BatchRow = z.infer<typeof BATCH_ROW>;
 
 const NODES_BRANCH = `UNWIND $nodeIds AS id
 OPTIONAL MATCH (e:Entity {id: id})
@@ -44,16 +47,16 @@ RETURN '${name}' AS part, id, null AS node, {labels: labels(n), props: propertie
 /** Parameter name of a relation's id list in the batch statement. */
 export const relationParam = (name: RelationName): string => `ids_${name}`;
 
-const cache = new Map<string, NamedQuery>();
+const cache = new Map<string, Query<BatchRow>>();
 
 /** The batch statement for node lookups (when `withNodes`) and the given relations (sorted, distinct). */
-export function batchQuery(withNodes: boolean, relations: readonly RelationName[]): NamedQuery {
+export function batchQuery(withNodes: boolean, relations: readonly RelationName[]): Query<BatchRow> {
   const names = [...new Set(relations)].sort();
   const key = `${withNodes ? 'nodes+' : ''}${names.join(',')}`;
   let query = cache.get(key);
   if (!query) {
     const branches = [...(withNodes ? [NODES_BRANCH] : []), ...names.map((name) => relationBranch(name, relationParam(name)))];
-    query = { name: `batch(${key})`, cypher: branches.join('\nUNION ALL\n') };
+    query = { name: `batch(${key})`, cypher: branches.join('\nUNION ALL\n'), row: BATCH_ROW };
     cache.set(key, query);
   }
   return query;

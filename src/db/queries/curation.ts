@@ -1,6 +1,14 @@
-import type { NamedQuery } from '../executor';
-import type { EntityLabel } from '../models';
-import type { RelationshipType } from '../graphModel';
+import { z } from 'zod';
+import type { NamedQuery, Query } from '../executor';
+import type { EntityLabel, RelationshipType } from '../../domain/graphModel';
+import { PROPS, RAW_NODE, SOURCE } from '../rows';
+
+const NODE_ROW = RAW_NODE;
+/** A locked node: a node the writer waited for may have been deleted meanwhile, and has no properties (no id) then. */
+const LOCKED_ROW = z.object({ labels: z.array(z.string()), props: PROPS });
+const PROPS_ROW = z.object({ props: PROPS });
+const STATE_ROW = z.object({ labels: z.array(z.string()).nullable(), props: PROPS.nullable() });
+type NodeRow = z.infer<typeof NODE_ROW>;
 
 /**
  * The statements of the write API. Labels and relationship types come from the allow-lists in
@@ -25,14 +33,15 @@ export type LockedLabel = 'Entity' | 'Figure';
  * waited for deleted the node, the lock is on a deleted node and the properties come back empty: run
  * it again, and it makes the placeholder (see `lockOrPlacehold` in curation/writes.ts).
  */
-export const LOCK_OR_PLACEHOLD: Record<LockedLabel, NamedQuery> = {
+export const LOCK_OR_PLACEHOLD: Record<LockedLabel, Query<z.infer<typeof LOCKED_ROW>>> = {
   Entity: lockOrPlaceholdQuery('Entity'),
   Figure: lockOrPlaceholdQuery('Figure'),
 };
 
-function lockOrPlaceholdQuery(label: LockedLabel): NamedQuery {
+function lockOrPlaceholdQuery(label: LockedLabel): Query<z.infer<typeof LOCKED_ROW>> {
   return {
     name: `curation.lockOrPlacehold${label}`,
+    row: LOCKED_ROW,
     cypher: `
 MERGE (n:${label} {id: $id})
 ON CREATE SET n._placeholder = true
@@ -46,14 +55,15 @@ RETURN labels(n) AS labels, properties(n) AS props`,
  * The nodes with the given ids, locked for this transaction; ids with no node are missing from the
  * result, as are nodes the writer this one waited for deleted (once locked, they have no properties).
  */
-export const LOCK: Record<LockedLabel, NamedQuery> = {
+export const LOCK: Record<LockedLabel, Query<NodeRow>> = {
   Entity: lockQuery('Entity'),
   Figure: lockQuery('Figure'),
 };
 
-function lockQuery(label: LockedLabel): NamedQuery {
+function lockQuery(label: LockedLabel): Query<NodeRow> {
   return {
     name: `curation.lock${label}`,
+    row: NODE_ROW,
     cypher: `
 UNWIND $ids AS id
 MATCH (n:${label} {id: id})
@@ -68,36 +78,29 @@ RETURN labels(n) AS labels, properties(n) AS props`,
  * The entity with an id, whatever its label. Read after LOCK.Entity, in a statement of its own, it is
  * the committed state: absent if a writer that held the lock deleted it.
  */
-export const ENTITY_STATE: NamedQuery = {
+export const ENTITY_STATE = {
   name: 'curation.entityState',
+  row: STATE_ROW,
   cypher: `
 OPTIONAL MATCH (n:Entity {id: $id})
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
 /** The stored sources among the given ids. */
-export const SOURCES_BY_ID: NamedQuery = {
+export const SOURCES_BY_ID = {
   name: 'curation.sourcesById',
+  row: z.object({ source: SOURCE }),
   cypher: `
 UNWIND $ids AS id
 MATCH (s:Source {id: id})
-RETURN properties(s) AS props`,
-};
-
-/** Creates or updates sources given with a title; only the fields given are set. */
-export const UPSERT_SOURCES: NamedQuery = {
-  name: 'curation.upsertSources',
-  cypher: `
-UNWIND $rows AS row
-MERGE (s:Source {id: row.id})
-SET s += row.props
-RETURN properties(s) AS props`,
+RETURN {labels: labels(s), props: properties(s)} AS source`,
 };
 
 /** Writes an entity's whole property map (the caller merged the stored state with the input). */
-export function upsertEntity(label: EntityLabel): NamedQuery {
+export function upsertEntity(label: EntityLabel): Query<NodeRow> {
   return {
     name: `curation.upsert${label}`,
+    row: NODE_ROW,
     cypher: `
 MERGE (n:Entity {id: $id})
 SET n:${label}
@@ -107,8 +110,9 @@ RETURN labels(n) AS labels, properties(n) AS props`,
 }
 
 /** Every relationship of an entity, in both directions (what a delete would leave dangling). */
-export const ENTITY_RELATIONSHIPS: NamedQuery = {
+export const ENTITY_RELATIONSHIPS = {
   name: 'curation.entityRelationships',
+  row: z.object({ key: z.string() }),
   cypher: `
 MATCH (n:Entity {id: $id})-[r]-(other)
 RETURN r.key AS key
@@ -129,9 +133,10 @@ RETURN count(*) AS deleted`,
 };
 
 /** The relationship of a type between two entities, by its key. */
-export function relationshipState(type: RelationshipType): NamedQuery {
+export function relationshipState(type: RelationshipType): Query<{ props: Record<string, unknown> | null }> {
   return {
     name: `curation.state${type}`,
+    row: z.object({ props: PROPS.nullable() }),
     cypher: `
 OPTIONAL MATCH (:Entity {id: $from})-[r:${type} {key: $key}]->(:Entity {id: $to})
 RETURN properties(r) AS props`,
@@ -139,9 +144,10 @@ RETURN properties(r) AS props`,
 }
 
 /** Creates the relationship, or overwrites the properties of the existing one with the same key. */
-export function upsertRelationship(type: RelationshipType): NamedQuery {
+export function upsertRelationship(type: RelationshipType): Query<{ props: Record<string, unknown> }> {
   return {
     name: `curation.connect${type}`,
+    row: PROPS_ROW,
     cypher: `
 MATCH (a:Entity {id: $from})
 MATCH (b:Entity {id: $to})
@@ -152,9 +158,10 @@ RETURN properties(r) AS props`,
 }
 
 /** Removes every relationship of a type from one entity to another. */
-export function deleteRelationships(type: RelationshipType): NamedQuery {
+export function deleteRelationships(type: RelationshipType): Query<{ props: Record<string, unknown> }> {
   return {
     name: `curation.disconnect${type}`,
+    row: PROPS_ROW,
     cypher: `
 MATCH (:Entity {id: $from})-[r:${type}]->(:Entity {id: $to})
 WITH r, properties(r) AS props
@@ -164,8 +171,9 @@ RETURN props`,
 }
 
 /** The figure with an id and the regions that report it (read after locking it: the committed state, or its placeholder). */
-export const FIGURE_STATE: NamedQuery = {
+export const FIGURE_STATE = {
   name: 'curation.figureState',
+  row: z.object({ props: PROPS.nullable(), regions: z.array(z.string()) }),
   cypher: `
 OPTIONAL MATCH (f:Figure {id: $id})
 RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions`,
@@ -175,8 +183,9 @@ RETURN properties(f) AS props, [(r:Entity)-[:HAS_FIGURE]->(f) | r.id] AS regions
  * Writes a figure's whole property map and reports it for `$region` only: the link from any other
  * region goes, the link from `$region` is upserted on its key (`$linkProps`, as an import would store it).
  */
-export const UPSERT_FIGURE: NamedQuery = {
+export const UPSERT_FIGURE = {
   name: 'curation.upsertFigure',
+  row: PROPS_ROW,
   cypher: `
 MATCH (f:Figure {id: $id})
 MATCH (region:Region {id: $region})

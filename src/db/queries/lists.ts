@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../errors';
-import type { EntityLabel } from '../models';
+import type { EntityLabel } from '../../domain/graphModel';
+import { storedWord } from '../../domain/words';
 
 /**
  * Compiles the `where` grammar of the root lists into a Cypher predicate with parameters. Property
@@ -100,11 +101,6 @@ export type ListName = keyof typeof LIST_SPECS;
 const MAX_FILTER_DEPTH = 5;
 const MAX_IN_VALUES = 100;
 
-/** GraphQL `Status` enum value → stored status. */
-export function storedStatus(value: string): string {
-  return value.toLowerCase().replace(/_/g, '-');
-}
-
 class FilterCompiler {
   readonly params: Record<string, unknown> = {};
   private counter = 0;
@@ -150,7 +146,7 @@ class FilterCompiler {
       if (Array.isArray(raw) && raw.length > MAX_IN_VALUES) {
         throw new BadUserInputError(`"where.${name}.${op}" takes at most ${MAX_IN_VALUES} values`, 'where');
       }
-      const value = kind === 'status' ? (Array.isArray(raw) ? raw.map((v) => storedStatus(String(v))) : storedStatus(String(raw))) : raw;
+      const value = kind === 'status' ? (Array.isArray(raw) ? raw.map((v) => storedWord(String(v))) : storedWord(String(raw))) : raw;
       switch (op) {
         case 'eq': parts.push(`${expr} = ${this.param(value)}`); break;
         case 'in': parts.push(`${expr} IN ${this.param(value)}`); break;

@@ -1,4 +1,4 @@
-import type { RelationshipType } from '../graphModel';
+import type { RelationshipType } from '../../domain/graphModel';
 
 /**
  * One relationship field of the API: which stored relationships, in which direction, to which kind of
@@ -57,6 +57,10 @@ export const RELATIONS = {
 } as const satisfies Record<string, RelationSpec>;
 
 export type RelationName = keyof typeof RELATIONS;
+
+export function isRelationName(name: string): name is RelationName {
+  return Object.prototype.hasOwnProperty.call(RELATIONS, name);
+}
 
 /** Upper bound on the items of one relationship list; the seed's largest has under 40. */
 export const MAX_RELATED = 500;

@@ -1,4 +1,7 @@
-import type { NamedQuery } from '../executor';
+import { z } from 'zod';
+import { FLOW_TYPES } from '../../domain/graphModel';
+import type { Query, RowDecoder } from '../executor';
+import { ENTITY, INTEGER, PROPS, RAW_LINK, RAW_NODE } from '../rows';
 
 /**
  * Cypher of the supply-chain traversals. One statement per question, anchored on the `entity_id`
@@ -21,7 +24,7 @@ export const MAX_PATHS = 10;
 export const MAX_ALTERNATIVES = 10;
 
 /** Stored relationship types along which material flows; all are stored pointing downstream. */
-const FLOW = 'FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN';
+const FLOW = FLOW_TYPES.join('|');
 /** Upstream types that show another supply route: contracted flows and production, not market purchases. */
 const SUPPLY_ROUTE = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
 
@@ -145,21 +148,35 @@ function checkBound(value: number, max: number, what: string): void {
   if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${what} out of range: ${value}`);
 }
 
-const cache = new Map<string, NamedQuery>();
-function cached(name: string, key: string, build: () => string): NamedQuery {
-  let query = cache.get(`${name}:${key}`);
-  if (!query) {
-    query = { name, cypher: build() };
-    cache.set(`${name}:${key}`, query);
+/** The rows of every traversal: a path as its nodes and links (empty when paths were not asked for). */
+const PATH_ROW = z.object({ nodes: z.array(RAW_NODE), links: z.array(RAW_LINK) });
+export type PathRow = z.infer<typeof PATH_ROW>;
+const DEPENDENCY_ROW = PATH_ROW.extend({ entity: ENTITY, hops: INTEGER });
+const IMPACT_ROW = DEPENDENCY_ROW.extend({ alternatives: z.array(ENTITY), stage: z.string().nullable(), country: z.string().nullable() });
+
+/** Built statements by variant, so each variant's text is built (and planned by Neo4j) once. */
+class Variants<Row> {
+  private readonly built = new Map<string, Query<Row>>();
+  constructor(private readonly row: RowDecoder<Row>) {}
+
+  get(name: string, key: string, build: () => string): Query<Row> {
+    let query = this.built.get(`${name}:${key}`);
+    if (!query) {
+      query = { name, cypher: build(), row: this.row };
+      this.built.set(`${name}:${key}`, query);
+    }
+    return query;
   }
-  return query;
 }
+const dependencyVariants = new Variants(DEPENDENCY_ROW);
+const pathVariants = new Variants(PATH_ROW);
+const impactVariants = new Variants(IMPACT_ROW);
 const variantKey = (v: Variant) => `${v.direction}:${v.maxHops}:${v.time}:${v.withPaths}`;
 
 /** Dependents (`down`) or dependencies (`up`) of `$id`: one shortest path to each, nearest first. */
-export function traversalQuery(v: Variant): NamedQuery {
+export function traversalQuery(v: Variant): Query<z.infer<typeof DEPENDENCY_ROW>> {
   checkBound(v.maxHops, MAX_HOPS, 'maxHops');
-  return cached(v.direction === 'down' ? 'dependents' : 'dependencies', variantKey(v), () => `
+  return dependencyVariants.get(v.direction === 'down' ? 'dependents' : 'dependencies', variantKey(v), () => `
 MATCH (start:Entity {id: $id})
 ${entries(v.direction, v.time)}
 ${reachable(v)}
@@ -173,10 +190,10 @@ LIMIT $limit`);
 }
 
 /** Up to `first` shortest paths from `$from` to `$to` (a company or region as `to` ends at what it runs or contains). */
-export function pathsQuery(direction: Direction, maxHops: number, first: number, time: TimeMode): NamedQuery {
+export function pathsQuery(direction: Direction, maxHops: number, first: number, time: TimeMode): Query<PathRow> {
   checkBound(maxHops, MAX_HOPS, 'maxHops');
   checkBound(first, MAX_PATHS, 'first');
-  return cached('paths', `${direction}:${maxHops}:${first}:${time}`, () => `
+  return pathVariants.get('paths', `${direction}:${maxHops}:${first}:${time}`, () => `
 MATCH (start:Entity {id: $from}), (to:Entity {id: $to})
 ${entries(direction, time, ', to')}
 MATCH p1 = SHORTEST ${first} (a)${hop(direction, FLOW, time)}{0,${maxHops}}(b WHERE b = to
@@ -193,10 +210,10 @@ LIMIT ${first}`);
  * What is downstream of the disrupted entities `$ids`, and for each affected entity the deposits that
  * still reach it upstream without passing through anything disrupted (contracted flows and production).
  */
-export function impactQuery(maxHops: number, time: Exclude<TimeMode, 'history'>, withPaths: boolean): NamedQuery {
+export function impactQuery(maxHops: number, time: Exclude<TimeMode, 'history'>, withPaths: boolean): Query<z.infer<typeof IMPACT_ROW>> {
   checkBound(maxHops, MAX_HOPS, 'maxHops');
   const v: Variant = { direction: 'down', maxHops, time, withPaths };
-  return cached('impact', variantKey(v), () => `
+  return impactVariants.get('impact', variantKey(v), () => `
 UNWIND $ids AS sid
 MATCH (start:Entity {id: sid})
 ${entries('down', time)}
@@ -230,8 +247,9 @@ LIMIT $limit`);
 }
 
 /** The stage matching `$stage` (id, or a word of its name) with every country share recorded for it. */
-export const STAGE_SHARES: NamedQuery = {
+export const STAGE_SHARES = {
   name: 'stageShares',
+  row: z.object({ stage: ENTITY, shares: z.array(z.object({ type: z.string(), props: PROPS, country: ENTITY })) }),
   cypher: `
 MATCH (s:SupplyChainStage)
 WHERE s.id = $stage OR toLower(s.name) CONTAINS toLower($stage)
@@ -243,8 +261,9 @@ RETURN ${RAW('s')} AS stage,
 };
 
 /** The commodity name shares are recorded under for an element symbol. */
-export const ELEMENT_COMMODITY: NamedQuery = {
+export const ELEMENT_COMMODITY = {
   name: 'elementCommodity',
+  row: z.object({ commodity: z.string() }),
   cypher: `MATCH (e:Element {symbolUpper: $symbol})
 RETURN CASE WHEN e.group = 'rare earth element' THEN 'rare earths' ELSE toLower(e.name) END AS commodity`,
 };

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
-import type { NodeLabel } from '../src/db/graphModel';
-import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, type SeedRecord } from './schemas';
-import type { ImportProblem } from './validate';
+import type { NodeLabel } from '../domain/graphModel';
+import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, type SeedRecord } from '../domain/records';
+import type { ImportProblem } from '../domain/validate';
 
 /**
  * CSV files of the bulk import, one per node label (`nodes/<Label>.csv`), relationship type

@@ -1,12 +1,15 @@
-import path from 'node:path';
-import type { Executor } from '../src/db/executor';
+import type { Executor } from '../db/executor';
+import { IS_GRAPH_EMPTY } from '../db/queries/import';
+import { SeedValidationError, formatProblem, validateSeed, type RawSeed } from '../domain/validate';
+import { projectPath } from '../paths';
 import { readImportFiles } from './files';
 import { applyImport } from './importer';
-import { SeedValidationError, formatProblem, validateSeed, type RawSeed } from './validate';
-import type { Driver } from 'neo4j-driver';
 
 /** The seed graph shipped with the project. */
-export const DEFAULT_SEED_DIR = path.resolve(__dirname, 'data');
+export const DEFAULT_SEED_DIR = projectPath('seed', 'data');
+
+/** How long loading the seed may take (one transaction). */
+export const SEED_TIMEOUT_MS = 300_000;
 
 /**
  * Reads `sources.json`, `nodes/<Label>.json` and `relationships/<TYPE>.json` of a seed folder (CSV files
@@ -28,14 +31,14 @@ export interface SeedCounts {
  * Validates the seed, creates constraints and indexes, then writes the whole graph in ONE transaction
  * (all or nothing). Every write is a MERGE on a stable key, so a second run changes nothing.
  */
-export async function loadSeed(driver: Driver, database: string, dir: string = DEFAULT_SEED_DIR): Promise<SeedCounts> {
+export async function loadSeed(executor: Executor, dir: string = DEFAULT_SEED_DIR): Promise<SeedCounts> {
   const seed = validateSeed(readSeed(dir));
-  await applyImport(driver, database, { problems: [], seed }, { atomicLimit: Infinity });
+  await applyImport(executor, { problems: [], seed }, { atomicLimit: Infinity });
   return { sources: seed.sources.length, nodes: seed.nodes.length, relationships: seed.relationships.length };
 }
 
 /** True when the database holds no entity yet (a fresh embedded store, or an empty remote database). */
 export async function isGraphEmpty(executor: Executor): Promise<boolean> {
-  const [row] = await executor.read<{ empty: boolean }>({ name: 'isGraphEmpty', cypher: 'RETURN NOT EXISTS { MATCH (:Entity) } AS empty' });
+  const [row] = await executor.read(IS_GRAPH_EMPTY);
   return row?.empty ?? true;
 }

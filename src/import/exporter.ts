@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import neo4j, { type Driver } from 'neo4j-driver';
-import type { NamedQuery } from '../src/db/executor';
-import { NODE_LABELS, RELATIONSHIP_TYPES, isNodeLabel, isRelationshipType, type NodeLabel, type RelationshipType } from '../src/db/graphModel';
-import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, fromStoredProps, linkKey } from './schemas';
+import type { Executor, TransactionRunner } from '../db/executor';
+import { EXPORT_QUERIES } from '../db/queries/export';
+import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, isRelationshipType, type NodeLabel, type RelationshipType } from '../domain/graphModel';
+import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, fromStoredProps, linkKey } from '../domain/records';
 
 /**
  * Exports the graph (or the subgraph within some hops of given ids) in the seed format, the inverse of
@@ -33,46 +33,6 @@ export interface ExportedGraph {
   readonly warnings: string[];
 }
 
-const ENDS = 'CALL (id) { MATCH (n:Entity {id: id}) RETURN n UNION MATCH (n:Figure {id: id}) RETURN n }';
-
-export const EXPORT_QUERIES = {
-  allSources: { name: 'export.allSources', cypher: 'MATCH (s:Source) RETURN properties(s) AS props' },
-  sourcesById: { name: 'export.sourcesById', cypher: 'UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN properties(s) AS props' },
-  allNodes: { name: 'export.allNodes', cypher: 'MATCH (n) WHERE n:Entity OR n:Figure RETURN labels(n) AS labels, properties(n) AS props' },
-  nodesById: { name: 'export.nodesById', cypher: `UNWIND $ids AS id ${ENDS} RETURN labels(n) AS labels, properties(n) AS props` },
-  allRelationships: {
-    name: 'export.allRelationships',
-    cypher: `
-MATCH (a)-[r]->(b)
-WHERE (a:Entity OR a:Figure OR a:Source) AND (b:Entity OR b:Figure OR b:Source)
-RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props, a:Source OR b:Source AS cites`,
-  },
-  relationshipsAmong: {
-    name: 'export.relationshipsAmong',
-    cypher: `
-UNWIND $ids AS id ${ENDS}
-MATCH (n)-[r]->(b)
-WHERE (b:Entity OR b:Figure) AND b.id IN $ids
-RETURN n.id AS from, type(r) AS type, b.id AS to, properties(r) AS props, false AS cites`,
-  },
-  neighbours: {
-    name: 'export.neighbours',
-    cypher: `
-UNWIND $ids AS id ${ENDS}
-MATCH (n)-[r]-(b)
-WHERE (b:Entity OR b:Figure) AND type(r) IN $types
-RETURN DISTINCT b.id AS id`,
-  },
-} as const satisfies Record<string, NamedQuery>;
-
-/** Neo4j integers (from drivers without `disableLosslessIntegers`) as numbers, all the way down. */
-function plain(value: unknown): unknown {
-  if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The record's fields in `order`, then any others sorted, then `last`. */
@@ -84,21 +44,16 @@ function ordered(record: Row, order: readonly string[], last: readonly string[] 
   return Object.fromEntries([...known, ...others, ...last.filter((k) => k in record)].map((k) => [k, record[k]]));
 }
 
-async function read(driver: Driver, database: string, query: NamedQuery, params: Row = {}): Promise<Row[]> {
-  const { records } = await driver.executeQuery(query.cypher, params, { database, routing: 'READ' });
-  return records.map((r) => plain(r.toObject()) as Row);
-}
-
 /** The ids within `hops` of `start` (included), one statement per hop. */
-async function idsAround(driver: Driver, database: string, start: readonly string[], hops: number): Promise<string[]> {
-  const found = await read(driver, database, EXPORT_QUERIES.nodesById, { ids: start });
-  const missing = start.filter((id) => !found.some((row) => (row.props as Row).id === id));
+async function idsAround(tx: TransactionRunner, start: readonly string[], hops: number): Promise<string[]> {
+  const found = await tx.run(EXPORT_QUERIES.nodesById, { ids: start });
+  const missing = start.filter((id) => !found.some((row) => row.props.id === id));
   if (missing.length > 0) throw new Error(`no entity or figure has the id ${missing.map((id) => `"${id}"`).join(', ')}`);
   const seen = new Set(start);
   let frontier = [...seen];
   for (let hop = 0; hop < hops && frontier.length > 0; hop++) {
-    const next = await read(driver, database, EXPORT_QUERIES.neighbours, { ids: frontier, types: Object.keys(RELATIONSHIP_TYPES) });
-    frontier = next.map((row) => String(row.id)).filter((id) => !seen.has(id));
+    const next = await tx.run(EXPORT_QUERIES.neighbours, { ids: frontier, types: RELATIONSHIP_TYPE_NAMES });
+    frontier = next.map((row) => row.id).filter((id) => !seen.has(id));
     for (const id of frontier) seen.add(id);
   }
   return [...seen].sort(compare);
@@ -111,18 +66,20 @@ function keyRank(key: unknown, base: string): number {
   return Number.isInteger(n) && n > 1 ? n : Number.POSITIVE_INFINITY;
 }
 
-/** Reads the graph (or the subgraph around `options.around`) as records in the seed format. */
-export async function exportGraph(driver: Driver, database: string, options: ExportOptions = {}): Promise<ExportedGraph> {
+/** Reads the graph (or the subgraph around `options.around`) as records in the seed format, in one read transaction. */
+export function exportGraph(executor: Executor, options: ExportOptions = {}): Promise<ExportedGraph> {
+  return executor.readTransaction('export', (tx) => exportIn(tx, options));
+}
+
+async function exportIn(tx: TransactionRunner, options: ExportOptions): Promise<ExportedGraph> {
   const warnings: string[] = [];
-  const ids = options.around ? await idsAround(driver, database, options.around, options.hops ?? 1) : null;
-  const [nodeRows, relationshipRows] = await Promise.all([
-    ids ? read(driver, database, EXPORT_QUERIES.nodesById, { ids }) : read(driver, database, EXPORT_QUERIES.allNodes),
-    ids ? read(driver, database, EXPORT_QUERIES.relationshipsAmong, { ids }) : read(driver, database, EXPORT_QUERIES.allRelationships),
-  ]);
+  const ids = options.around ? await idsAround(tx, options.around, options.hops ?? 1) : null;
+  const nodeRows = ids ? await tx.run(EXPORT_QUERIES.nodesById, { ids }) : await tx.run(EXPORT_QUERIES.allNodes);
+  const relationshipRows = ids ? await tx.run(EXPORT_QUERIES.relationshipsAmong, { ids }) : await tx.run(EXPORT_QUERIES.allRelationships);
 
   const nodes = new Map<NodeLabel, Row[]>();
   const cited = new Set<string>();
-  for (const { labels, props } of nodeRows as { labels: string[]; props: Row }[]) {
+  for (const { labels, props } of nodeRows) {
     const kinds = labels.filter(isNodeLabel);
     const [label] = kinds;
     if (!label || kinds.length > 1) {
@@ -140,7 +97,7 @@ export async function exportGraph(driver: Driver, database: string, options: Exp
   for (const list of nodes.values()) list.sort((a, b) => compare(String(a.id), String(b.id)));
 
   const relationships = new Map<RelationshipType, Row[]>();
-  const sorted = (relationshipRows as { from: string; type: string; to: string; props: Row; cites: boolean }[])
+  const sorted = relationshipRows
     .map((row) => ({ ...row, base: linkKey(row.type, row.from, row.to) }))
     .sort((a, b) => compare(a.type, b.type) || compare(a.from, b.from) || compare(a.to, b.to) || keyRank(a.props.key, a.base) - keyRank(b.props.key, b.base) || compare(String(a.props.key), String(b.props.key)));
   const derived = new Map<string, number>();
@@ -165,9 +122,9 @@ export async function exportGraph(driver: Driver, database: string, options: Exp
     relationships.set(type, list);
   }
 
-  const sourceRows = ids ? await read(driver, database, EXPORT_QUERIES.sourcesById, { ids: [...cited].sort(compare) }) : await read(driver, database, EXPORT_QUERIES.allSources);
+  const sourceRows = ids ? await tx.run(EXPORT_QUERIES.sourcesById, { ids: [...cited].sort(compare) }) : await tx.run(EXPORT_QUERIES.allSources);
   const sourceShape = Object.keys(SourceSchema.shape);
-  const sources = sourceRows.map((row) => ordered(row.props as Row, sourceShape, [])).sort((a, b) => compare(String(a.id), String(b.id)));
+  const sources = sourceRows.map((row) => ordered(row.props, sourceShape, [])).sort((a, b) => compare(String(a.id), String(b.id)));
   for (const source of sources) {
     for (const key of Object.keys(source)) if (!sourceShape.includes(key)) warnings.push(`source "${String(source.id)}": property "${key}" is not in the record format; an import ignores it`);
     cited.delete(String(source.id));
@@ -185,10 +142,14 @@ const json = (rows: readonly Row[]): string => `${JSON.stringify(rows, null, 1)}
 export function writeSeedFolder(dir: string, graph: ExportedGraph): string[] {
   const files: [string, Row[]][] = [
     ['sources.json', graph.sources],
-    ...NODE_LABELS.flatMap((label): [string, Row[]][] => (graph.nodes.get(label)?.length ? [[`nodes/${label}.json`, graph.nodes.get(label)!]] : [])),
-    ...(Object.keys(RELATIONSHIP_TYPES) as RelationshipType[]).flatMap((type): [string, Row[]][] =>
-      graph.relationships.get(type)?.length ? [[`relationships/${type}.json`, graph.relationships.get(type)!]] : [],
-    ),
+    ...NODE_LABELS.flatMap((label): [string, Row[]][] => {
+      const rows = graph.nodes.get(label) ?? [];
+      return rows.length > 0 ? [[`nodes/${label}.json`, rows]] : [];
+    }),
+    ...RELATIONSHIP_TYPE_NAMES.flatMap((type): [string, Row[]][] => {
+      const rows = graph.relationships.get(type) ?? [];
+      return rows.length > 0 ? [[`relationships/${type}.json`, rows]] : [];
+    }),
   ];
   for (const [file, rows] of files) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });

@@ -1,10 +1,10 @@
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
-import type { NamedQuery } from '../src/db/executor';
-import { NODE_LABELS, RELATIONSHIP_TYPES, isNodeLabel, type NodeLabel, type RelationshipType } from '../src/db/graphModel';
-import { UPSERT_SOURCES, ensureSchema, upsertNodes, upsertRelationships } from './statements';
-import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from './validate';
+import type { Executor, TransactionRunner } from '../db/executor';
+import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } from '../domain/graphModel';
+import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
+import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from '../db/queries/schema';
+import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from '../domain/validate';
 
-export type { ImportProblem, KnownIds, RawSeed } from './validate';
+export type { ImportProblem, KnownIds, RawSeed } from '../domain/validate';
 
 /**
  * The bulk import, for the CLI (`npm run import`) and the `importRecords` mutation alike:
@@ -24,16 +24,10 @@ export type { ImportProblem, KnownIds, RawSeed } from './validate';
 export const DEFAULT_ATOMIC_LIMIT = 20_000;
 export const DEFAULT_BATCH_SIZE = 1_000;
 
-/** Runs one named statement and returns its rows: a `TransactionRunner` of the executor, or `runnerOf(tx)`. */
-export interface CypherRunner {
-  run(query: NamedQuery, params: Record<string, unknown>): Promise<Record<string, unknown>[]>;
-}
-
-/** A driver transaction as a `CypherRunner`. */
-export function runnerOf(tx: ManagedTransaction): CypherRunner {
-  return {
-    run: async (query, params) => (await tx.run(query.cypher, params)).records.map((record) => record.toObject() as Record<string, unknown>),
-  };
+/** Creates the constraints (which MERGE relies on) and indexes, and waits for them. Idempotent. */
+export async function ensureSchema(executor: Executor): Promise<void> {
+  for (const statement of SCHEMA_STATEMENTS) await executor.execute(statement);
+  await executor.execute(AWAIT_INDEXES, { seconds: 60 });
 }
 
 export interface ImportCounts {
@@ -91,35 +85,16 @@ export function idsToLookUp(raw: RawSeed): { nodeIds: string[]; sourceIds: strin
   };
 }
 
-/** Which of the given ids exist: entities and figures (with their labels) and sources, by index seeks. */
-export const FIND_KNOWN_IDS: NamedQuery = {
-  name: 'import.knownIds',
-  cypher: `
-UNWIND $nodeIds AS id
-MATCH (n:Entity {id: id})
-RETURN n.id AS id, labels(n) AS labels
-UNION ALL
-UNWIND $nodeIds AS id
-MATCH (n:Figure {id: id})
-RETURN n.id AS id, labels(n) AS labels
-UNION ALL
-UNWIND $sourceIds AS id
-MATCH (n:Source {id: id})
-RETURN n.id AS id, labels(n) AS labels`,
-};
-
 /** Looks up, in one statement, the ids of `raw` that already exist in the database. */
-export async function findKnownIds(runner: CypherRunner, raw: RawSeed): Promise<KnownIds> {
-  const rows = await runner.run(FIND_KNOWN_IDS, idsToLookUp(raw));
+export async function findKnownIds(tx: TransactionRunner, raw: RawSeed): Promise<KnownIds> {
+  const rows = await tx.run(FIND_KNOWN_IDS, idsToLookUp(raw));
   const nodes = new Map<string, NodeLabel>();
   const sources = new Set<string>();
-  for (const row of rows) {
-    const labels = row.labels as string[];
-    const id = String(row.id);
+  for (const { id, labels } of rows) {
     if (labels.includes('Source')) sources.add(id);
     else {
-      const label = labels.find((l) => isNodeLabel(l));
-      if (label) nodes.set(id, label as NodeLabel);
+      const label = labels.find(isNodeLabel);
+      if (label) nodes.set(id, label);
     }
   }
   return { nodes, sources };
@@ -140,26 +115,39 @@ export class ImportRefusedError extends Error {
   }
 }
 
-/** One statement with its rows; `kind` counts what it writes. */
+/** One statement with its rows; `kind` counts what it writes; `write` runs it and returns how many rows it wrote. */
 interface Piece {
-  readonly query: NamedQuery;
+  readonly name: string;
   readonly kind: keyof ImportCounts;
   readonly rows: readonly Record<string, unknown>[];
+  readonly write: (tx: TransactionRunner, rows: readonly Record<string, unknown>[]) => Promise<number>;
 }
+
+/** The rows of the write statements (db/queries/import.ts): the stored form of each record. */
+const sourceRow = (s: ValidSeed['sources'][number]) => ({ id: s.id, props: { title: s.title, publisher: s.publisher ?? null, date: s.date ?? null, url: s.url ?? null } });
+const nodeRow = (n: ValidSeed['nodes'][number]) => ({ id: n.id, props: { ...n.props, sourceIds: n.sources } });
+const relationshipRow = (r: ValidSeed['relationships'][number]) => ({ from: r.from, to: r.to, key: r.key, props: { ...r.props, key: r.key, sourceIds: r.sources } });
 
 /** The statements that write a seed, in dependency order (sources, nodes, then relationships), cut into batches of at most `size` records. */
 function batchesOf(seed: ValidSeed, size: number): Piece[][] {
   const groups: Piece[] = [
-    { query: UPSERT_SOURCES, kind: 'sources', rows: seed.sources.map((s) => ({ publisher: null, date: null, url: null, ...s })) },
+    {
+      name: UPSERT_SOURCES.name,
+      kind: 'sources',
+      rows: seed.sources.map(sourceRow),
+      write: async (tx, rows) => (await tx.run(UPSERT_SOURCES, { rows }))[0]?.written ?? 0,
+    },
     ...NODE_LABELS.map((label): Piece => ({
-      query: upsertNodes(label),
+      name: upsertNodes(label).name,
       kind: 'nodes',
-      rows: seed.nodes.filter((n) => n.label === label).map((n) => ({ id: n.id, props: n.props, sources: n.sources })),
+      rows: seed.nodes.filter((n) => n.label === label).map(nodeRow),
+      write: async (tx, rows) => (await tx.run(upsertNodes(label), { rows })).length,
     })),
-    ...(Object.keys(RELATIONSHIP_TYPES) as RelationshipType[]).map((type): Piece => ({
-      query: upsertRelationships(type),
+    ...RELATIONSHIP_TYPE_NAMES.map((type): Piece => ({
+      name: upsertRelationships(type).name,
       kind: 'relationships',
-      rows: seed.relationships.filter((r) => r.type === type).map((r) => ({ from: r.from, to: r.to, key: r.key, props: r.props, sources: r.sources })),
+      rows: seed.relationships.filter((r) => r.type === type).map(relationshipRow),
+      write: async (tx, rows) => (await tx.run(upsertRelationships(type), { rows })).length,
     })),
   ];
   const batches: Piece[][] = [];
@@ -178,13 +166,12 @@ function batchesOf(seed: ValidSeed, size: number): Piece[][] {
   return batches;
 }
 
-async function writePieces(runner: CypherRunner, pieces: readonly Piece[], onPiece: (records: number) => void): Promise<ImportCounts> {
+async function writePieces(tx: TransactionRunner, pieces: readonly Piece[], onPiece: (records: number) => void): Promise<ImportCounts> {
   const written = { sources: 0, nodes: 0, relationships: 0 };
   for (const piece of pieces) {
-    const [row] = await runner.run(piece.query, { rows: piece.rows });
-    const count = Number(row?.written ?? 0);
+    const count = await piece.write(tx, piece.rows);
     // A relationship whose end vanished since validation matches nothing: refuse rather than drop it.
-    if (count !== piece.rows.length) throw new Error(`${piece.query.name}: wrote ${count} of ${piece.rows.length} rows (an end was deleted since validation?)`);
+    if (count !== piece.rows.length) throw new Error(`${piece.name}: wrote ${count} of ${piece.rows.length} rows (an end was deleted since validation?)`);
     written[piece.kind] += count;
     onPiece(count);
   }
@@ -198,9 +185,9 @@ const add = (a: ImportCounts, b: ImportCounts): ImportCounts => ({ sources: a.so
  * mutation). Statements carry at most `chunkSize` rows each. Throws `ImportRefusedError` when the plan
  * has problems.
  */
-export async function writePlan(runner: CypherRunner, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: { chunkSize?: number } = {}): Promise<ImportCounts> {
+export async function writePlan(tx: TransactionRunner, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: { chunkSize?: number } = {}): Promise<ImportCounts> {
   if (plan.problems.length > 0) throw new ImportRefusedError(plan.problems);
-  return writePieces(runner, batchesOf(plan.seed, options.chunkSize ?? DEFAULT_BATCH_SIZE).flat(), () => undefined);
+  return writePieces(tx, batchesOf(plan.seed, options.chunkSize ?? DEFAULT_BATCH_SIZE).flat(), () => undefined);
 }
 
 export interface ImportProgress {
@@ -222,7 +209,7 @@ export interface ApplyOptions {
    * Runs inside the transaction that completes the import (the only one, or the last batch's), after its
    * records: the CLI writes its audit entry there, so the entry commits with the data that completes it.
    */
-  readonly onComplete?: (runner: CypherRunner, mode: ApplyResult['mode']) => Promise<void>;
+  readonly onComplete?: (tx: TransactionRunner, mode: ApplyResult['mode']) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -255,44 +242,39 @@ export class ImportBatchError extends Error {
  * batch (`ImportBatchError`) the graph holds the batches before it; rerunning the import converges to
  * the same graph as an uninterrupted run. Throws `ImportRefusedError` when the plan has problems.
  */
-export async function applyImport(driver: Driver, database: string, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyImport(executor: Executor, plan: Pick<ImportPlan, 'problems' | 'seed'>, options: ApplyOptions = {}): Promise<ApplyResult> {
   if (plan.problems.length > 0) throw new ImportRefusedError(plan.problems);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const batches = batchesOf(plan.seed, batchSize);
   const total = batches.flat().reduce((sum, piece) => sum + piece.rows.length, 0);
   const report = options.onProgress ?? (() => undefined);
-  await ensureSchema(driver, database);
-  const session = driver.session({ database });
-  try {
-    if (total <= (options.atomicLimit ?? DEFAULT_ATOMIC_LIMIT)) {
-      const written = await session.executeWrite(async (tx) => {
-        // The driver may retry the whole transaction: progress starts again with it.
-        let done = 0;
-        const counts = await writePieces(runnerOf(tx), batches.flat(), (count) => report({ done: (done += count), total, batch: 1, batches: 1 }));
-        await options.onComplete?.(runnerOf(tx), 'atomic');
-        return counts;
-      });
-      return { mode: 'atomic', batches: 1, written };
-    }
-    let written: ImportCounts = { sources: 0, nodes: 0, relationships: 0 };
-    let done = 0;
-    for (const [i, batch] of batches.entries()) {
-      try {
-        const last = i === batches.length - 1;
-        const counts = await session.executeWrite(async (tx) => {
-          const inBatch = await writePieces(runnerOf(tx), batch, () => undefined);
-          if (last) await options.onComplete?.(runnerOf(tx), 'batches');
-          return inBatch;
-        });
-        written = add(written, counts);
-      } catch (error) {
-        throw new ImportBatchError(i + 1, batches.length, done, error);
-      }
-      done = written.sources + written.nodes + written.relationships;
-      report({ done, total, batch: i + 1, batches: batches.length });
-    }
-    return { mode: 'batches', batches: batches.length, written };
-  } finally {
-    await session.close();
+  await ensureSchema(executor);
+  if (total <= (options.atomicLimit ?? DEFAULT_ATOMIC_LIMIT)) {
+    const written = await executor.writeTransaction('import.atomic', async (tx) => {
+      // The driver may retry the whole transaction: progress starts again with it.
+      let done = 0;
+      const counts = await writePieces(tx, batches.flat(), (count) => report({ done: (done += count), total, batch: 1, batches: 1 }));
+      await options.onComplete?.(tx, 'atomic');
+      return counts;
+    });
+    return { mode: 'atomic', batches: 1, written };
   }
+  let written: ImportCounts = { sources: 0, nodes: 0, relationships: 0 };
+  let done = 0;
+  for (const [i, batch] of batches.entries()) {
+    try {
+      const last = i === batches.length - 1;
+      const counts = await executor.writeTransaction(`import.batch${i + 1}`, async (tx) => {
+        const inBatch = await writePieces(tx, batch, () => undefined);
+        if (last) await options.onComplete?.(tx, 'batches');
+        return inBatch;
+      });
+      written = add(written, counts);
+    } catch (error) {
+      throw new ImportBatchError(i + 1, batches.length, done, error);
+    }
+    done = written.sources + written.nodes + written.relationships;
+    report({ done, total, batch: i + 1, batches: batches.length });
+  }
+  return { mode: 'batches', batches: batches.length, written };
 }

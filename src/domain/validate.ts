@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { NODE_LABELS, RELATIONSHIP_TYPES, isNodeLabel, isRelationshipType, type NodeLabel } from '../src/db/graphModel';
+import { NODE_LABELS, isNodeLabel, isRelationshipType, mayJoin, mayStartAt, type NodeLabel } from './graphModel';
 import {
   LINK_STATUSES,
   linkKey,
@@ -13,9 +13,9 @@ import {
   type SeedRecord,
   type SourceData,
   type ValidSeed,
-} from './schemas';
+} from './records';
 
-export * from './schemas';
+export * from './records';
 
 /**
  * One problem of a seed or an import: where (file, and the CSV line or the JSON record number, counting
@@ -94,11 +94,6 @@ function issueFindings(record: SeedRecord<unknown>, error: z.ZodError): Finding[
 }
 
 const PARSE = { reportInput: true } as const;
-
-/** Whether a relationship type may join these two kinds (`*` means any entity, never a figure). */
-function joins(type: keyof typeof RELATIONSHIP_TYPES, from: NodeLabel, to: NodeLabel): boolean {
-  return (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a, b]) => a === from && (b === '*' ? to !== 'Figure' : b === to));
-}
 
 /**
  * Checks the whole seed (or import) before anything is written: record shapes, duplicate ids, unknown
@@ -190,8 +185,8 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
       if (!fromLabel) findings.push(finding(record, 'from', `refers to unknown id "${from}"`, `"from" refers to unknown id "${from}"`));
       if (!toLabel) findings.push(finding(record, 'to', `refers to unknown id "${to}"`, `"to" refers to unknown id "${to}"`));
       if (from === to) findings.push(finding(record, 'to', `a ${type} relationship from "${from}" to itself`, `a ${type} relationship from "${from}" to itself`));
-      if (fromLabel && toLabel && !joins(type, fromLabel, toLabel)) {
-        const fromAllowed = (RELATIONSHIP_TYPES[type] as readonly (readonly [string, string])[]).some(([a]) => a === fromLabel);
+      if (fromLabel && toLabel && !mayJoin(type, fromLabel, toLabel)) {
+        const fromAllowed = mayStartAt(type, fromLabel);
         const sentence = `${type} may not join ${fromLabel} "${from}" to ${toLabel} "${to}"`;
         findings.push(finding(record, fromAllowed ? 'to' : 'from', sentence, sentence));
       }

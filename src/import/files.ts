@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isNodeLabel, isRelationshipType } from '../src/db/graphModel';
+import { isNodeLabel, isRelationshipType } from '../domain/graphModel';
 import { readCsv, type CsvContent } from './csv';
-import type { RawSeed, SeedRecord } from './schemas';
-import type { ImportProblem } from './validate';
+import type { RawSeed, SeedRecord } from '../domain/records';
+import type { ImportProblem } from '../domain/validate';
 
 /**
  * Reads seed and import files: a folder in the seed layout (`sources.json`, `nodes/<Label>.json`,

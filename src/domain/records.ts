@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NodeLabel, RelationshipType } from '../src/db/graphModel';
+import type { NodeLabel, RelationshipType } from './graphModel';
 
 /*
  * The seed record format: the zod schema of every record (the seed, the bulk import and the mutations
@@ -17,8 +17,11 @@ export interface SeedRecord<T> {
   readonly data: T;
 }
 
-/** Ids of entities, figures and sources: stable, URL-safe. */
-export const ID_SCHEMA = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'an id of lower-case letters, digits, dots and dashes');
+/** Ids of entities, figures and sources: stable, URL-safe. The one id rule of every write path. */
+export const ID_SCHEMA = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'an id of lower-case letters, digits, dots and dashes').max(200, 'at most 200 characters');
+
+/** Ids as lookups accept them (`node(id:)`, traversal starts): non-empty and bounded; an unknown id is simply not found. */
+export const LOOKUP_ID_SCHEMA = z.string().min(1).max(200);
 const year = z.number().int().min(1800, 'a year from 1800').max(2100, 'a year up to 2100');
 const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const sources = z.array(z.string().min(1)).min(1, 'at least one source');
@@ -80,12 +83,14 @@ export const RELATIONSHIP_SCHEMA = z
   .refine((r) => r.confidence !== 'inferred' || r.inferredFrom, { message: 'an inferred relationship needs inferredFrom', path: ['inferredFrom'] })
   .refine((r) => r.startYear === undefined || r.endYear === undefined || r.startYear <= r.endYear, { message: 'startYear after endYear', path: ['endYear'] });
 
+/** A source: the one rule for the seed, the bulk import and the mutations. */
 export const SourceSchema = z.object({
-  id: z.string().min(1),
+  id: ID_SCHEMA,
   title: z.string().min(1),
   publisher: z.string().nullable().optional(),
-  date: z.string().nullable().optional(),
-  url: z.string().nullable().optional(),
+  date: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD').nullable().optional(),
+  dateNote: z.string().min(1).nullable().optional(),
+  url: z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL').nullable().optional(),
 });
 
 export type SourceData = z.infer<typeof SourceSchema>;

@@ -1,0 +1,20 @@
+import type { NamedQuery } from '../executor';
+
+/**
+ * Constraints and indexes, idempotent; created before any write (MERGE relies on the constraints).
+ * Each is its own statement: Neo4j runs schema commands in transactions of their own.
+ */
+export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
+  'CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT figure_id IF NOT EXISTS FOR (n:Figure) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE',
+  'CREATE INDEX change_at IF NOT EXISTS FOR (n:Change) ON (n.at)',
+  'CREATE INDEX element_symbol IF NOT EXISTS FOR (n:Element) ON (n.symbolUpper)',
+  'CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)',
+  'CREATE INDEX facility_start_year IF NOT EXISTS FOR (n:Facility) ON (n.startYear)',
+  "CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasesText] OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } }",
+].map((cypher) => ({ name: `schema.${/(?:CONSTRAINT|INDEX) (\w+)/.exec(cypher)?.[1] ?? 'statement'}`, cypher }));
+
+/** Waits until every index is online (at most `$seconds`). */
+export const AWAIT_INDEXES: NamedQuery = { name: 'schema.awaitIndexes', cypher: 'CALL db.awaitIndexes($seconds)' };

@@ -1,0 +1,34 @@
+import neo4j, { type Integer } from 'neo4j-driver';
+import { z } from 'zod';
+import { toEntityRecord, toFigureRecord, toNodeRecord, toSourceRecord, type RawNode } from './models';
+
+/*
+ * Decoders of the rows statements return: each checks the shape Cypher promised and turns it into the
+ * model the resolvers get, so nothing past the executor is cast. A query's decoder sits next to its
+ * Cypher (`row:` in db/queries/*); these are the pieces they are built from.
+ */
+
+/**
+ * A whole number as a JavaScript number: the server's driver returns numbers (`disableLosslessIntegers`),
+ * a driver without that option returns Neo4j `Integer`s; both decode the same.
+ */
+export const INTEGER = z.union([z.number(), z.custom<Integer>((value) => neo4j.isInt(value)).transform((value) => value.toNumber())]);
+
+/** A stored property map; every node the graph returns has an `id`. */
+export const PROPS = z.record(z.string(), z.unknown());
+const NODE_PROPS = z.object({ id: z.string() }).catchall(z.unknown());
+
+/** `{labels: labels(n), props: properties(n)}`. */
+export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS });
+
+export const ENTITY = RAW_NODE.transform(toEntityRecord);
+export const SOURCE = RAW_NODE.transform(toSourceRecord);
+export const FIGURE = RAW_NODE.transform(toFigureRecord);
+/** An entity, a source or a figure. */
+export const NODE = RAW_NODE.transform(toNodeRecord);
+
+/** A relationship as `{type: type(r), props: properties(r), from: a.id, to: b.id}`. */
+export const RAW_LINK = z.object({ type: z.string(), props: PROPS, from: z.string(), to: z.string() });
+
+/** Rows a caller ignores beyond their count. */
+export const ANY_ROW = z.unknown();

@@ -1,0 +1,90 @@
+/**
+ * The allow-list of the stored graph: node labels, entity kinds, and relationship types with the
+ * endpoints each may join. Cypher text that names a label or a type is built only from these constants,
+ * never from input. Every rule about which kinds a relationship joins lives here (`mayJoin`).
+ */
+
+export const NODE_LABELS = ['Element', 'Deposit', 'Region', 'Company', 'Facility', 'Product', 'SupplyChainStage', 'Figure'] as const;
+export type NodeLabel = (typeof NODE_LABELS)[number];
+
+/** Entity kinds (the GraphQL `EntityKind` values) and the label each stores as, besides `Entity`. */
+export const ENTITY_LABELS = {
+  ELEMENT: 'Element',
+  DEPOSIT: 'Deposit',
+  REGION: 'Region',
+  COMPANY: 'Company',
+  FACILITY: 'Facility',
+  PRODUCT: 'Product',
+  STAGE: 'SupplyChainStage',
+} as const satisfies Record<string, NodeLabel>;
+export type EntityKindName = keyof typeof ENTITY_LABELS;
+export type EntityLabel = (typeof ENTITY_LABELS)[EntityKindName];
+
+const KIND_BY_LABEL: ReadonlyMap<string, EntityKindName> = new Map(
+  (Object.keys(ENTITY_LABELS) as EntityKindName[]).map((kind) => [ENTITY_LABELS[kind], kind]),
+);
+
+/** The entity kind among a node's labels, or undefined when it is not an entity (a source, a figure). */
+export function entityKindOf(labels: readonly string[]): EntityKindName | undefined {
+  for (const label of labels) {
+    const kind = KIND_BY_LABEL.get(label);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+/** `*` as an end: any entity (never a figure). */
+type Endpoints = readonly (readonly [NodeLabel, NodeLabel | '*'])[];
+
+export const RELATIONSHIP_TYPES = {
+  FEEDS: [['Deposit', 'Facility'], ['Facility', 'Facility']],
+  SUPPLIES: [['Facility', 'Facility'], ['Company', 'Company']],
+  PRODUCES: [['Facility', 'Product']],
+  // Stored in the direction material flows (product → the facility consuming it), so every flow
+  // relationship points downstream and traversals can use directed patterns.
+  CONSUMED_BY: [['Product', 'Facility']],
+  USED_IN: [['Product', 'Product'], ['Element', 'Product']],
+  CONTAINS: [['Deposit', 'Element'], ['Product', 'Element']],
+  LOCATED_IN: [['Deposit', 'Region'], ['Facility', 'Region']],
+  PART_OF: [['Region', 'Region'], ['Facility', 'Facility']],
+  OPERATES: [['Company', 'Facility'], ['Company', 'Deposit']],
+  OWNS: [['Company', 'Company'], ['Company', 'Deposit']],
+  SUBSIDIARY_OF: [['Company', 'Company']],
+  HOLDS_LICENCE: [['Company', 'Deposit']],
+  EXPLORED: [['Company', 'Deposit']],
+  PARTICIPATES_IN: [['Company', 'Facility']],
+  HEADQUARTERED_IN: [['Company', 'Region']],
+  AT_STAGE: [['Product', 'SupplyChainStage'], ['Facility', 'SupplyChainStage']],
+  NEXT_STAGE: [['SupplyChainStage', 'SupplyChainStage']],
+  HAS_SHARE: [['Region', 'SupplyChainStage']],
+  RESTRICTS_EXPORT: [['Region', '*']],
+  EXPORTS_TO: [['Facility', 'Region'], ['Region', 'Region']],
+  HAS_FIGURE: [['Region', 'Figure']],
+} as const satisfies Record<string, Endpoints>;
+export type RelationshipType = keyof typeof RELATIONSHIP_TYPES;
+
+/** Every relationship type, in the order of the table above. */
+export const RELATIONSHIP_TYPE_NAMES: readonly RelationshipType[] = Object.keys(RELATIONSHIP_TYPES).filter(isRelationshipType);
+
+/** The relationship types material flows along, all stored pointing downstream. */
+export const FLOW_TYPES = ['FEEDS', 'SUPPLIES', 'PRODUCES', 'CONSUMED_BY', 'USED_IN'] as const satisfies readonly RelationshipType[];
+
+export function isRelationshipType(name: string): name is RelationshipType {
+  return Object.prototype.hasOwnProperty.call(RELATIONSHIP_TYPES, name);
+}
+
+export function isNodeLabel(name: string): name is NodeLabel {
+  return (NODE_LABELS as readonly string[]).includes(name);
+}
+
+const endpointsOf = (type: RelationshipType): Endpoints => RELATIONSHIP_TYPES[type];
+
+/** Whether a relationship of `type` may join a `from` node to a `to` node (`*` is any entity, never a figure). */
+export function mayJoin(type: RelationshipType, from: NodeLabel, to: NodeLabel): boolean {
+  return endpointsOf(type).some(([a, b]) => a === from && (b === '*' ? to !== 'Figure' : b === to));
+}
+
+/** Whether `type` may start at a `from` node at all (to say which end of a refused link is wrong). */
+export function mayStartAt(type: RelationshipType, from: NodeLabel): boolean {
+  return endpointsOf(type).some(([a]) => a === from);
+}
