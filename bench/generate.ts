@@ -43,6 +43,7 @@
  */
 import neo4j, { Neo4jError, type Driver } from 'neo4j-driver';
 import { SCHEMA_STATEMENTS } from '../src/db/queries/schema';
+import { FLOW_TYPES } from '../src/domain/graphModel';
 
 export interface GenerateOptions {
   /** Total domain (`:Entity`) nodes, approximately (at least 1,000). Sources come on top (~1.5 %). */
@@ -1039,7 +1040,7 @@ async function writeBatches(
 // ---------------------------------------------------------------------------------------------
 // Samples: chosen on the loaded graph, among deterministic candidates, by deterministic queries
 
-const FLOW = 'FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN';
+const FLOW = FLOW_TYPES.join('|');
 /** The hop the server's traversals take by default: no companies, no ended links or sites. */
 const ACTIVE_HOP = `((x)-[r:${FLOW}]->(y) WHERE NOT y:Company AND coalesce(r.status, '') <> 'historical'
   AND (NOT y:Facility OR NOT y.status IN ['historical', 'suspended']))`;

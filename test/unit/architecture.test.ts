@@ -29,7 +29,7 @@ export function specifiers(source: string): string[] {
 describe('the import graph', () => {
   it('finds specifiers of every form (the check itself can fail)', () => {
     const sample = `import a from '../seed/x';\nexport { b } from './y';\nimport './z';\nconst c = require('../bench/w');\nawait import('../test/v');`;
-    expect(specifiers(sample)).toEqual(['../seed/x', './y', '../bench/w', './z', '../test/v'].sort((a, b) => sample.indexOf(a) - sample.indexOf(b)));
+    expect(new Set(specifiers(sample))).toEqual(new Set(['../seed/x', './y', './z', '../bench/w', '../test/v']));
   });
 
   it('src/ imports nothing outside src/ but packages', () => {
