@@ -912,12 +912,12 @@ const NODE_WRITES: readonly Write[] = [
   nodeWrite('Facility', facilityRows),
 ];
 
-const FLOW_TYPES = new Set(['FEEDS', 'SUPPLIES', 'PRODUCES']);
+const FLOW_COLUMN_TYPES = new Set(['FEEDS', 'SUPPLIES', 'PRODUCES']);
 const REL_COLUMNS: readonly Column[] = [['from', 'str'], ['to', 'str'], ['s', 'ids']];
 const FLOW_COLUMNS: readonly Column[] = [...REL_COLUMNS, ['status', 'optStr'], ['material', 'optStr'], ['startYear', 'int'], ['endYear', 'int']];
 
 function relationshipWrite(name: string, type: string, rows: (plan: Plan) => Iterable<RelRow>): Write {
-  const flow = FLOW_TYPES.has(type);
+  const flow = FLOW_COLUMN_TYPES.has(type);
   const set = `key: '${type}:' + f[0] + '->' + f[1], sourceIds: split(f[2], ','), confidence: 'stated'${
     flow ? `, ${props(FLOW_COLUMNS.slice(REL_COLUMNS.length), REL_COLUMNS.length)}` : ''
   }`;
