@@ -20,9 +20,14 @@ export const ENTITY_LABELS = {
 export type EntityKindName = keyof typeof ENTITY_LABELS;
 export type EntityLabel = (typeof ENTITY_LABELS)[EntityKindName];
 
-const KIND_BY_LABEL: ReadonlyMap<string, EntityKindName> = new Map(
-  (Object.keys(ENTITY_LABELS) as EntityKindName[]).map((kind) => [ENTITY_LABELS[kind], kind]),
-);
+/** Every entity kind, in the order of the table above. */
+export const ENTITY_KIND_NAMES: readonly EntityKindName[] = Object.keys(ENTITY_LABELS).filter(isEntityKindName);
+
+const KIND_BY_LABEL: ReadonlyMap<string, EntityKindName> = new Map(ENTITY_KIND_NAMES.map((kind) => [ENTITY_LABELS[kind], kind]));
+
+export function isEntityKindName(name: string): name is EntityKindName {
+  return Object.prototype.hasOwnProperty.call(ENTITY_LABELS, name);
+}
 
 /** The entity kind among a node's labels, or undefined when it is not an entity (a source, a figure). */
 export function entityKindOf(labels: readonly string[]): EntityKindName | undefined {
@@ -74,7 +79,7 @@ export function isRelationshipType(name: string): name is RelationshipType {
 }
 
 export function isNodeLabel(name: string): name is NodeLabel {
-  return (NODE_LABELS as readonly string[]).includes(name);
+  return NODE_LABELS.some((label) => label === name);
 }
 
 const endpointsOf = (type: RelationshipType): Endpoints => RELATIONSHIP_TYPES[type];

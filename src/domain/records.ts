@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NodeLabel, RelationshipType } from './graphModel';
+import { isRecord } from './guards';
 
 /*
  * The seed record format: the zod schema of every record (the seed, the bulk import and the mutations
@@ -111,21 +112,29 @@ export interface ValidSeed {
   readonly relationships: RelationshipData[];
 }
 
+/** A record of any node label as its schema in NODE_SCHEMAS parses it (each label's `z.infer` type is one). */
+export type NodeRecord = {
+  readonly aliases?: readonly string[];
+  readonly capacity?: { readonly value: number; readonly unit: string };
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly symbol?: string;
+  readonly [field: string]: unknown;
+};
+
 /** Flattens an entity record into stored properties (capacity and details become primitive properties). */
-export function toStoredProps(label: NodeLabel, data: Record<string, unknown>): Record<string, unknown> {
+export function toStoredProps(label: NodeLabel, data: NodeRecord): Record<string, unknown> {
   const { sources: _sources, capacity, details, aliases, ...rest } = data;
   const props: Record<string, unknown> = { ...rest };
   if (label !== 'Figure') {
-    const names = (aliases as string[] | undefined) ?? [];
+    const names = aliases ?? [];
     props.aliases = names;
     props.aliasesText = names.join(' | ');
     props.detailsJson = JSON.stringify(details ?? {});
   }
   if (label === 'Element') props.symbolUpper = String(data.symbol).toUpperCase();
-  if (capacity && typeof capacity === 'object') {
-    const c = capacity as { value: number; unit: string };
-    props.capacityValue = c.value;
-    props.capacityUnit = c.unit;
+  if (capacity) {
+    props.capacityValue = capacity.value;
+    props.capacityUnit = capacity.unit;
   }
   return props;
 }
@@ -135,8 +144,8 @@ export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string,
   const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;
   const record: Record<string, unknown> = { ...rest, sources: Array.isArray(sourceIds) ? [...sourceIds] : [] };
   if (label !== 'Figure' && typeof detailsJson === 'string') {
-    const details = JSON.parse(detailsJson) as Record<string, unknown>;
-    if (Object.keys(details).length > 0) record.details = details;
+    const details: unknown = JSON.parse(detailsJson);
+    if (isRecord(details) && Object.keys(details).length > 0) record.details = details;
   }
   if (typeof capacityValue === 'number' && typeof capacityUnit === 'string') record.capacity = { value: capacityValue, unit: capacityUnit };
   return record;

@@ -14,6 +14,7 @@ import {
   type SourceData,
   type ValidSeed,
 } from './records';
+import { fieldOf, isRecord } from './guards';
 
 export * from './records';
 
@@ -78,7 +79,7 @@ function fileFinding(file: string, reason: string, sentence = reason): Finding {
 
 function finding(record: SeedRecord<unknown>, field: string | null, reason: string, sentence = field ? `${field}: ${reason}` : reason): Finding {
   const line = record.line ?? record.index;
-  const id = (record.data as { id?: unknown } | null)?.id;
+  const id = fieldOf(record.data, 'id');
   const where = `${record.file} ${record.line === undefined ? 'record' : 'line'} ${line}${typeof id === 'string' ? ` (${id})` : ''}`;
   return { problem: { file: record.file, line, field, reason }, text: `${where}: ${sentence}` };
 }
@@ -88,7 +89,7 @@ function issueFindings(record: SeedRecord<unknown>, error: z.ZodError): Finding[
   return error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || null;
     if (issue.code !== 'invalid_type') return finding(record, field, issue.message);
-    const given = (issue as { input?: unknown }).input;
+    const given = issue.input;
     return finding(record, field, given === undefined ? 'required' : `expected ${issue.expected}, got ${JSON.stringify(given)}`);
   });
 }
@@ -148,7 +149,7 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
         findings.push(...issueFindings(record, parsed.error));
         continue;
       }
-      const data = parsed.data as Record<string, unknown> & { id: string; sources: string[] };
+      const data = parsed.data;
       const stored = known.nodes.get(data.id);
       const before = findings.length;
       if (labelOf.has(data.id)) findings.push(finding(record, 'id', `duplicate id "${data.id}"`, `duplicate id "${data.id}"`));
@@ -171,8 +172,8 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
     for (const record of group.records) {
       const before = findings.length;
       // The key is not a property: it is taken out before the record is checked.
-      const isObject = typeof record.data === 'object' && record.data !== null && !Array.isArray(record.data);
-      const { key: givenKey, ...data } = isObject ? (record.data as Record<string, unknown>) : { key: undefined };
+      const isObject = isRecord(record.data);
+      const { key: givenKey, ...data } = isObject ? record.data : { key: undefined };
       const parsed = RELATIONSHIP_SCHEMA.safeParse(isObject ? data : record.data, PARSE);
       if (givenKey !== undefined && (typeof givenKey !== 'string' || givenKey.length === 0)) findings.push(finding(record, 'key', 'a non-empty text'));
       if (!parsed.success) {
