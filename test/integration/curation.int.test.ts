@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../../src/auth';
 import { sha256Hex } from '../../src/auth';
-import { database, execute, setupInProcessApp, startTestServer, testContext, testDriver, type RunningServer } from '../support/testServer';
+import { database, execute, setupInProcessApp, startTestServer, testContext, type RunningServer } from '../support/testServer';
+import { raceOnHeldLock } from '../support/locks';
+import { removeTestData } from '../support/cleanup';
 
 /**
  * Mutations against the real database: authorization, upserts that a retry cannot duplicate, precise
@@ -16,6 +18,9 @@ const SOURCE = [{ id: 'seed-topcor-magnets' }];
 const handle = setupInProcessApp();
 const asCurator = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) =>
   execute<T>(handle.app, testContext(handle.driver, { requestId: `curation-${run}`, caller: CURATOR }), query, variables);
+/** As asCurator, under a request id of its own: the racing writers of one test, found in `SHOW TRANSACTIONS`. */
+const asRacer = <T = Record<string, unknown>>(requestId: string, query: string, variables: Record<string, unknown> = {}) =>
+  execute<T>(handle.app, testContext(handle.driver, { requestId, caller: CURATOR }), query, variables);
 
 async function count(cypher: string, params: Record<string, unknown> = {}): Promise<number> {
   const { records } = await handle.driver.executeQuery(`${cypher} RETURN count(*) AS n`, params, { database });
@@ -23,10 +28,9 @@ async function count(cypher: string, params: Record<string, unknown> = {}): Prom
 }
 
 afterAll(async () => {
-  // Its own driver: the app's is closed by setupInProcessApp's afterAll, which runs first.
-  const driver = testDriver();
-  await driver.executeQuery('MATCH (n) WHERE (n:Entity OR n:Source OR n:Figure) AND n.id STARTS WITH $prefix DETACH DELETE n', { prefix: `test-${run}` }, { database });
-  await driver.close();
+  // Its own driver: the app's is closed by setupInProcessApp's afterAll, which runs first. The audit
+  // entries go too: every one of this suite names an id with the prefix.
+  await removeTestData({ prefix: `test-${run}` });
 });
 
 const UPSERT_FACILITY = `
@@ -174,12 +178,20 @@ mutation Connect($input: LinkInput!, $sources: [SourceInput!]!) {
 }`;
 
 describe('relationships', () => {
-  beforeAll(async () => {
-    await asCurator(UPSERT_FACILITY, { input: facility('up'), sources: SOURCE });
-    await asCurator(UPSERT_FACILITY, { input: facility('down'), sources: SOURCE });
-  });
+  // Each test makes the entities it links (ids of its own), so it passes alone (`jest -t`) and in any order.
+  async function facilities(...names: string[]): Promise<void> {
+    for (const name of names) {
+      const made = await asCurator<UpsertResult>(UPSERT_FACILITY, { input: facility(name), sources: SOURCE });
+      expect(made.errors).toBeUndefined();
+    }
+  }
+  const connected = async (input: Record<string, unknown>) => {
+    const made = await asCurator(CONNECT, { input, sources: SOURCE });
+    expect(made.errors).toBeUndefined();
+  };
 
   it('connects an off-take once, updates it on a second connect, and refuses dangling ids, wrong kinds and self-loops', async () => {
+    await facilities('up', 'down');
     const input = { type: 'FEEDS', from: id('up'), to: id('down'), material: 'NdPr oxide', status: 'PLANNED', startYear: 2028 };
     const first = await asCurator<{ connect: { created: boolean; relationship: { key: string; properties: { key: string; value: string }[] } } }>(CONNECT, { input, sources: SOURCE });
     expect(first.errors).toBeUndefined();
@@ -201,10 +213,11 @@ describe('relationships', () => {
   });
 
   it('clears the request loaders after a write, so later fields read the committed state', async () => {
+    await facilities('loaded');
     const result = await asCurator<{ first: { entity: { operators: { id: string }[] } }; second: { relationship: { to: { operators: { id: string }[] } } } }>(`
       mutation {
-        first: upsertFacility(input: {id: "${id('down')}"}, sources: [{id: "seed-topcor-magnets"}]) { entity { ... on Facility { operators { id } } } }
-        second: connect(input: {type: OPERATES, from: "co-rosatom", to: "${id('down')}"}, sources: [{id: "seed-topcor-magnets"}]) {
+        first: upsertFacility(input: {id: "${id('loaded')}"}, sources: [{id: "seed-topcor-magnets"}]) { entity { ... on Facility { operators { id } } } }
+        second: connect(input: {type: OPERATES, from: "co-rosatom", to: "${id('loaded')}"}, sources: [{id: "seed-topcor-magnets"}]) {
           relationship { to { ... on Facility { operators { id } } } }
         }
       }`);
@@ -214,30 +227,34 @@ describe('relationships', () => {
   });
 
   it('refuses to delete an entity with relationships unless cascade says so, then deletes it with them', async () => {
-    const DELETE = `mutation($cascade: Boolean) { deleteEntity(id: "${id('down')}", cascade: $cascade, sources: [{id: "seed-topcor-magnets"}]) { deleted removedRelationships change { action before } } }`;
+    await facilities('del-up', 'del-down');
+    await connected({ type: 'FEEDS', from: id('del-up'), to: id('del-down') });
+    await connected({ type: 'OPERATES', from: 'co-rosatom', to: id('del-down') });
+    const DELETE = `mutation($cascade: Boolean) { deleteEntity(id: "${id('del-down')}", cascade: $cascade, sources: [{id: "seed-topcor-magnets"}]) { deleted removedRelationships change { action before } } }`;
     const refused = await asCurator(DELETE, { cascade: false });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cascade' });
-    expect(await count('MATCH (n:Entity {id: $id})', { id: id('down') })).toBe(1);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('del-down') })).toBe(1);
 
     const done = await asCurator<{ deleteEntity: { deleted: boolean; removedRelationships: string[]; change: { action: string } } }>(DELETE, { cascade: true });
     expect(done.data?.deleteEntity).toMatchObject({ deleted: true, change: { action: 'DELETE' } });
-    expect([...(done.data?.deleteEntity.removedRelationships ?? [])].sort()).toEqual([`FEEDS:${id('up')}->${id('down')}`, `OPERATES:co-rosatom->${id('down')}`]);
-    expect(await count('MATCH (n:Entity {id: $id})', { id: id('down') })).toBe(0);
-    expect(await count('MATCH (:Entity {id: "co-rosatom"})-[:OPERATES]->(:Entity {id: $id})', { id: id('down') })).toBe(0);
+    expect([...(done.data?.deleteEntity.removedRelationships ?? [])].sort()).toEqual([`FEEDS:${id('del-up')}->${id('del-down')}`, `OPERATES:co-rosatom->${id('del-down')}`]);
+    expect(await count('MATCH (n:Entity {id: $id})', { id: id('del-down') })).toBe(0);
+    expect(await count('MATCH (:Entity {id: "co-rosatom"})-[:OPERATES]->(:Entity {id: $id})', { id: id('del-down') })).toBe(0);
 
     const twice = await asCurator<{ deleteEntity: { deleted: boolean; change: null } }>(DELETE, { cascade: true });
     expect(twice.data?.deleteEntity).toMatchObject({ deleted: false, change: null });
   });
 
   it('disconnects', async () => {
-    await asCurator(UPSERT_FACILITY, { input: facility('down2'), sources: SOURCE });
-    await asCurator(CONNECT, { input: { type: 'SUPPLIES', from: id('up'), to: id('down2') }, sources: SOURCE });
-    const DISCONNECT = `mutation { disconnect(type: SUPPLIES, from: "${id('up')}", to: "${id('down2')}", sources: [{id: "seed-topcor-magnets"}]) { key removed change { action } } }`;
+    await facilities('disc-up', 'disc-down');
+    await connected({ type: 'SUPPLIES', from: id('disc-up'), to: id('disc-down') });
+    expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('disc-up'), b: id('disc-down') })).toBe(1);
+    const DISCONNECT = `mutation { disconnect(type: SUPPLIES, from: "${id('disc-up')}", to: "${id('disc-down')}", sources: [{id: "seed-topcor-magnets"}]) { key removed change { action } } }`;
     const first = await asCurator<{ disconnect: { removed: boolean; change: { action: string } | null } }>(DISCONNECT);
     expect(first.data?.disconnect).toMatchObject({ removed: true, change: { action: 'DISCONNECT' } });
     const second = await asCurator<{ disconnect: { removed: boolean } }>(DISCONNECT);
     expect(second.data?.disconnect.removed).toBe(false);
-    expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('up'), b: id('down2') })).toBe(0);
+    expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('disc-up'), b: id('disc-down') })).toBe(0);
   });
 });
 
@@ -303,51 +320,99 @@ describe('national figures', () => {
 describe('concurrent writes', () => {
   const CHANGES = `query($entity: ID) { changes(entity: $entity) { action target before after } }`;
   type Trail = { changes: { action: string; target: string; before: string | null; after: string | null }[] };
+  /*
+   * Each race is certain, not hoped for: the test holds the lock the writers need (raceOnHeldLock), starts
+   * them, waits until SHOW TRANSACTIONS shows every one blocked on it, then rolls the holder back. Without
+   * the writers' locks they would not block (waitUntilBlocked fails), or, for a new id, they would all
+   * read the state the first one committed (the "before" chain breaks).
+   */
+  const LOCK_ENTITIES = 'MATCH (n:Entity) WHERE n.id IN $ids SET n._lock = true REMOVE n._lock';
 
   it('serialises racing upserts of a new id: one node, one CREATE, and each UPDATE starts from the state before it', async () => {
-    const racers = ['a', 'b', 'c', 'd', 'e'].map((tag) => asCurator<UpsertResult>(UPSERT_FACILITY, { input: facility('raced', { description: `version ${tag}` }), sources: SOURCE }));
-    const results = await Promise.all(racers);
+    const requestId = `race-upsert-${run}`;
+    const tags = ['a', 'b', 'c', 'd', 'e'];
+    // The holder creates the id (uncommitted): every writer's MERGE waits on the unique constraint's entry.
+    const results = await raceOnHeldLock(
+      handle.driver,
+      { cypher: 'CREATE (:Entity {id: $id})', params: { id: id('raced') } },
+      requestId,
+      tags.map((tag) => () => asRacer<UpsertResult>(requestId, UPSERT_FACILITY, { input: facility('raced', { description: `version ${tag}` }), sources: SOURCE })),
+    );
     expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
-    expect(results.filter((r) => r.data?.upsertFacility.created)).toHaveLength(1);
+    expect(results.map((r) => r.data?.upsertFacility.created).filter(Boolean)).toEqual([true]);
+    expect(results.map((r) => r.data?.upsertFacility.change?.action).sort()).toEqual(['CREATE', 'UPDATE', 'UPDATE', 'UPDATE', 'UPDATE']);
     expect(await count('MATCH (n:Entity {id: $id})', { id: id('raced') })).toBe(1);
 
     const trail = (await asCurator<Trail>(CHANGES, { entity: id('raced') })).data!.changes;
-    expect(trail.filter((c) => c.action === 'CREATE')).toHaveLength(1);
-    expect(trail[0]?.action).toBe('CREATE');
+    expect(trail.map((c) => c.action)).toEqual(['CREATE', 'UPDATE', 'UPDATE', 'UPDATE', 'UPDATE']);
+    expect(trail[0]?.before).toBeNull();
     // A chain: every entry's "before" is the "after" of the entry before it (no two writers saw the same state).
     for (let i = 1; i < trail.length; i++) expect(trail[i]?.before).toBe(trail[i - 1]?.after);
+    // Every writer's version was written once, and the stored one is the last in the chain.
+    expect(trail.map((c) => JSON.parse(c.after!).description).sort()).toEqual(tags.map((tag) => `version ${tag}`));
+    const stored = await handle.driver.executeQuery('MATCH (n:Entity {id: $id}) RETURN n.description AS d', { id: id('raced') }, { database });
+    expect(stored.records[0]?.get('d')).toBe(JSON.parse(trail[trail.length - 1]!.after!).description);
   });
 
   it('serialises racing connects of a new link: one relationship, one CONNECT', async () => {
-    await asCurator(UPSERT_FACILITY, { input: facility('race-from'), sources: SOURCE });
-    await asCurator(UPSERT_FACILITY, { input: facility('race-to'), sources: SOURCE });
+    for (const name of ['race-from', 'race-to']) expect((await asCurator(UPSERT_FACILITY, { input: facility(name), sources: SOURCE })).errors).toBeUndefined();
+    const requestId = `race-connect-${run}`;
     const input = { type: 'FEEDS', from: id('race-from'), to: id('race-to'), material: 'NdPr oxide' };
-    const results = await Promise.all([2028, 2029, 2030, 2031].map((startYear) => asCurator<{ connect: { created: boolean } }>(CONNECT, { input: { ...input, startYear }, sources: SOURCE })));
+    const results = await raceOnHeldLock(
+      handle.driver,
+      { cypher: LOCK_ENTITIES, params: { ids: [id('race-from'), id('race-to')] } },
+      requestId,
+      [2028, 2029, 2030, 2031].map((startYear) => () => asRacer<{ connect: { created: boolean } }>(requestId, CONNECT, { input: { ...input, startYear }, sources: SOURCE })),
+    );
     expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
-    expect(results.filter((r) => r.data?.connect.created)).toHaveLength(1);
+    expect(results.map((r) => r.data?.connect.created).sort()).toEqual([false, false, false, true]);
     expect(await count('MATCH (:Entity {id: $a})-[r:FEEDS]->(:Entity {id: $b})', { a: id('race-from'), b: id('race-to') })).toBe(1);
     const trail = (await asCurator<Trail>(CHANGES, { entity: id('race-from') })).data!.changes.filter((c) => c.target.startsWith('FEEDS:'));
-    expect(trail.map((c) => c.action).sort()).toEqual(['CONNECT', ...Array(trail.length - 1).fill('RECONNECT')]);
+    expect(trail.map((c) => c.action)).toEqual(['CONNECT', 'RECONNECT', 'RECONNECT', 'RECONNECT']);
+    for (let i = 1; i < trail.length; i++) expect(trail[i]?.before).toBe(trail[i - 1]?.after);
   });
 
   it('answers an upsert racing a delete of the same entity with data or BAD_USER_INPUT, never an internal error', async () => {
     for (let round = 0; round < 5; round++) {
       const name = `race-mixed-${round}`;
-      await asCurator(UPSERT_FACILITY, { input: facility(name), sources: SOURCE });
+      expect((await asCurator(UPSERT_FACILITY, { input: facility(name), sources: SOURCE })).errors).toBeUndefined();
+      const requestId = `race-mixed-${round}-${run}`;
       const DELETE = `mutation { deleteEntity(id: "${id(name)}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`;
-      const [deleted, updated] = await Promise.all([asCurator(DELETE), asCurator<UpsertResult>(UPSERT_FACILITY, { input: { id: id(name), startYear: 2030 }, sources: SOURCE })]);
-      expect(deleted.errors).toBeUndefined();
-      // The update either ran first (and the delete removed its result) or found nothing to update, and a
-      // facility without a name cannot be created: a precise error.
-      for (const error of updated.errors ?? []) expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+      const [deleted, updated] = await raceOnHeldLock<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }>(
+        handle.driver,
+        { cypher: LOCK_ENTITIES, params: { ids: [id(name)] } },
+        requestId,
+        [() => asRacer(requestId, DELETE), () => asRacer<UpsertResult>(requestId, UPSERT_FACILITY, { input: { id: id(name), startYear: 2030 }, sources: SOURCE })],
+      );
+      expect(deleted?.errors).toBeUndefined();
+      expect(deleted?.data).toEqual({ deleteEntity: { deleted: true } });
+      const trail = (await asCurator<Trail>(CHANGES, { entity: id(name) })).data!.changes;
+      if (updated?.errors === undefined) {
+        // The update ran first; the delete then removed what it wrote.
+        expect((updated?.data as UpsertResult).upsertFacility).toMatchObject({ created: false, entity: { id: id(name), startYear: 2030 }, change: { action: 'UPDATE' } });
+        expect(trail.map((c) => c.action)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+        expect(JSON.parse(trail[2]!.before!)).toMatchObject({ startYear: 2030 });
+      } else {
+        // The delete ran first; the update found nothing, and a facility without a name cannot be created.
+        expect(updated.data ?? null).toBeNull();
+        expect(updated.errors).toHaveLength(1);
+        expect(updated.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+        expect(trail.map((c) => c.action)).toEqual(['CREATE', 'DELETE']);
+      }
       expect(await count('MATCH (n:Entity {id: $id})', { id: id(name) })).toBe(0);
     }
   });
 
   it('records one DELETE when two deletes race', async () => {
-    await asCurator(UPSERT_FACILITY, { input: facility('race-delete'), sources: SOURCE });
+    expect((await asCurator(UPSERT_FACILITY, { input: facility('race-delete'), sources: SOURCE })).errors).toBeUndefined();
+    const requestId = `race-delete-${run}`;
     const DELETE = `mutation { deleteEntity(id: "${id('race-delete')}", sources: [{id: "seed-topcor-magnets"}]) { deleted } }`;
-    const results = await Promise.all([asCurator<{ deleteEntity: { deleted: boolean } }>(DELETE), asCurator<{ deleteEntity: { deleted: boolean } }>(DELETE)]);
+    const results = await raceOnHeldLock(
+      handle.driver,
+      { cypher: LOCK_ENTITIES, params: { ids: [id('race-delete')] } },
+      requestId,
+      [0, 1].map(() => () => asRacer<{ deleteEntity: { deleted: boolean } }>(requestId, DELETE)),
+    );
     expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
     expect(results.map((r) => r.data?.deleteEntity.deleted).sort()).toEqual([false, true]);
     const trail = (await asCurator<Trail>(CHANGES, { entity: id('race-delete') })).data!.changes;
