@@ -3,7 +3,20 @@ import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSche
 import { mayJoin, type EntityLabel, type NodeLabel, type RelationshipType } from '../domain/graphModel';
 import { storedWord } from '../domain/words';
 import type { Properties } from '../db/models';
-import type { FigureInput, LinkInput, SourceInput } from '../generated/graphql';
+import type {
+  CompanyInput,
+  DepositInput,
+  DetailInput,
+  ElementInput,
+  FacilityInput,
+  FigureInput,
+  LinkInput,
+  ProductInput,
+  RegionInput,
+  SourceInput,
+  SupplyChainStageInput,
+} from '../generated/graphql';
+import { isStringArray } from '../domain/guards';
 import { InvalidInputError, type FieldProblem } from '../errors';
 
 /**
@@ -29,14 +42,23 @@ export function checkStableId(id: string, field: string): string {
   return id;
 }
 
+/** The input of any entity upsert: an id, the fields to set, and perhaps details. */
+export type EntityInput = CompanyInput | DepositInput | ElementInput | FacilityInput | ProductInput | RegionInput | SupplyChainStageInput;
+
+/** The fields of an input that patch a record (any of the generated input types is one). */
+type PatchInput = { readonly details?: readonly DetailInput[] | null; readonly [field: string]: unknown };
+
+/** A record in the seed format as far as a patch needs it: the sources it cites, when it has any. */
+type PatchRecord = Record<string, unknown> & { sources?: readonly string[] };
+
 /** Applies the fields an input gives to a record in the seed format: absent keeps, null clears. */
-function applyPatch(record: Record<string, unknown>, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function applyPatch(record: Record<string, unknown>, input: PatchInput): Record<string, unknown> {
   const next = { ...record };
   for (const [key, value] of Object.entries(input)) {
     if (key === 'id' || value === undefined) continue;
     if (value === null) delete next[key];
-    else if (key === 'details') next.details = Object.fromEntries((value as { key: string; value: string }[]).map((d) => [d.key, d.value]));
-    else if (ENUM_FIELDS.has(key)) next[key] = storedWord(String(value));
+    else if (key === 'details' && input.details) next.details = Object.fromEntries(input.details.map((d) => [d.key, d.value]));
+    else if (ENUM_FIELDS.has(key) && typeof value === 'string') next[key] = storedWord(value);
     else next[key] = value;
   }
   return next;
@@ -51,18 +73,17 @@ export interface EntityWrite {
  * The stored properties of an entity after applying `input` to its current state (`stored`, null when
  * new), citing `sourceIds` in addition to the sources it already cites.
  */
-export function entityWrite(label: EntityLabel, stored: Properties | null, input: Readonly<Record<string, unknown>> & { id: string }, sourceIds: readonly string[]): EntityWrite {
+export function entityWrite(label: EntityLabel, stored: Properties | null, input: EntityInput, sourceIds: readonly string[]): EntityWrite {
   checkStableId(input.id, 'input.id');
-  const current = stored ? fromStoredProps(label, stored) : { id: input.id };
-  const cited = [...new Set([...((current.sources as string[] | undefined) ?? []), ...sourceIds])];
+  const current: PatchRecord = stored ? fromStoredProps(label, stored) : { id: input.id };
+  const cited = [...new Set([...(current.sources ?? []), ...sourceIds])];
   const record = { ...applyPatch(current, input), sources: cited };
-  for (const detail of (input.details as { key: string }[] | null | undefined) ?? []) {
+  for (const detail of input.details ?? []) {
     if (!PROPERTY_KEY.test(detail.key)) throw new InvalidInputError([{ field: 'input.details.key', message: `"${detail.key}" is not a valid key (letters and digits, starting with a letter)` }]);
   }
   const parsed = NODE_SCHEMAS[label].safeParse(record);
   if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
-  const data = parsed.data as Record<string, unknown>;
-  return { props: { ...toStoredProps(label, data), sourceIds: cited }, sourceIds: cited };
+  return { props: { ...toStoredProps(label, parsed.data), sourceIds: cited }, sourceIds: cited };
 }
 
 export interface FigureWrite {
@@ -76,15 +97,15 @@ export interface FigureWrite {
  * (`stored`, null when new), reported for `region` and citing `sourceIds` besides its own sources.
  */
 export function figureWrite(stored: Properties | null, input: FigureInput, region: string, sourceIds: readonly string[]): FigureWrite {
-  const current = stored ? fromStoredProps('Figure', stored) : { id: input.id };
-  const cited = [...new Set([...((current.sources as string[] | undefined) ?? []), ...sourceIds])];
+  const current: PatchRecord = stored ? fromStoredProps('Figure', stored) : { id: input.id };
+  const cited = [...new Set([...(current.sources ?? []), ...sourceIds])];
   const { region: _region, ...fields } = input;
   const parsed = NODE_SCHEMAS.Figure.safeParse({ ...applyPatch(current, fields), sources: cited });
   if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
-  const link = RELATIONSHIP_SCHEMA.parse({ from: region, to: input.id, sources: cited }) as Record<string, unknown>;
+  const link = RELATIONSHIP_SCHEMA.parse({ from: region, to: input.id, sources: cited });
   const { from: _f, to: _t, sources: _s, ...linkFields } = link;
   return {
-    props: { ...toStoredProps('Figure', parsed.data as Record<string, unknown>), sourceIds: cited },
+    props: { ...toStoredProps('Figure', parsed.data), sourceIds: cited },
     linkProps: { ...linkFields, key: linkKey('HAS_FIGURE', region, input.id), sourceIds: cited },
   };
 }
@@ -105,13 +126,13 @@ export interface LinkWrite {
 export function linkWrite(input: LinkInput, stored: Properties | null, sourceIds: readonly string[]): LinkWrite {
   checkStableId(input.from, 'input.from');
   checkStableId(input.to, 'input.to');
-  const type = input.type as RelationshipType;
+  const type: RelationshipType = input.type;
   const problems: FieldProblem[] = [];
   if (input.from === input.to) problems.push({ field: 'input.to', message: `a ${type} relationship cannot join "${input.from}" to itself` });
   const { sourceIds: storedSources, key: _key, ...current } = stored ?? {};
-  const cited = [...new Set([...((storedSources as string[] | undefined) ?? []), ...sourceIds])];
+  const cited = [...new Set([...(isStringArray(storedSources) ? storedSources : []), ...sourceIds])];
   const { type: _type, from, to, properties, ...fields } = input;
-  const record = applyPatch({ ...current, from, to }, fields as Record<string, unknown>);
+  const record = applyPatch({ ...current, from, to }, fields);
   for (const [i, property] of (properties ?? []).entries()) {
     const field = `input.properties.${i}`;
     if (!PROPERTY_KEY.test(property.key) || RESERVED_LINK_KEYS.has(property.key)) {
@@ -127,8 +148,9 @@ export function linkWrite(input: LinkInput, stored: Properties | null, sourceIds
   }
   const parsed = RELATIONSHIP_SCHEMA.safeParse({ ...record, sources: cited });
   if (!parsed.success) problems.push(...problemsOf(parsed.error, 'input'));
-  if (problems.length > 0) throw new InvalidInputError(problems);
-  const { from: _f, to: _t, sources: _s, ...props } = parsed.data as Record<string, unknown>;
+  // A failed parse has pushed at least one problem: the second test only narrows `parsed`.
+  if (problems.length > 0 || !parsed.success) throw new InvalidInputError(problems);
+  const { from: _f, to: _t, sources: _s, ...props } = parsed.data;
   const key = linkKey(type, input.from, input.to);
   return { type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited }, sourceIds: cited };
 }

@@ -21,7 +21,7 @@ import { UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/
 import { InvalidInputError } from '../errors';
 import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
 import { linkKey } from '../domain/records';
-import { checkEndpoints, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type SourcesWrite } from './inputs';
+import { checkEndpoints, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type EntityInput, type SourcesWrite } from './inputs';
 
 /**
  * The write operations of the API. Each runs in ONE transaction: read the current state, validate the
@@ -83,7 +83,7 @@ async function writeSources(tx: TransactionRunner, cited: SourcesWrite, given: r
 export function upsertEntityOf(
   writer: Writer,
   label: EntityLabel,
-  input: Readonly<Record<string, unknown>> & { id: string },
+  input: EntityInput,
   sources: readonly SourceInput[],
 ): Promise<EntityPayloadRecord> {
   const cited = sourcesWrite(sources);
@@ -239,7 +239,7 @@ function toRelationshipRecord(type: RelationshipKind, from: EntityRecord, to: En
 /** Creates the relationship, or updates the properties of the one with the same type and ends. */
 export function connect(writer: Writer, input: LinkInput, sources: readonly SourceInput[]): Promise<RelationshipPayloadRecord> {
   const cited = sourcesWrite(sources);
-  const type = input.type as RelationshipType;
+  const type: RelationshipType = input.type;
   return writer.db.writeTransaction(`connect${type}`, async (tx) => {
     const ends = (await tx.run(LOCK.Entity, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
     const from = ends.find((e) => e.id === input.from);

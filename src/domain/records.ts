@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NodeLabel, RelationshipType } from './graphModel';
-import { isRecord } from './guards';
+import { isRecord, isStringArray } from './guards';
 
 /*
  * The seed record format: the zod schema of every record (the seed, the bulk import and the mutations
@@ -113,7 +113,7 @@ export interface ValidSeed {
 }
 
 /** A record of any node label as its schema in NODE_SCHEMAS parses it (each label's `z.infer` type is one). */
-export type NodeRecord = {
+export type ParsedNodeRecord = {
   readonly aliases?: readonly string[];
   readonly capacity?: { readonly value: number; readonly unit: string };
   readonly details?: Readonly<Record<string, unknown>>;
@@ -122,7 +122,7 @@ export type NodeRecord = {
 };
 
 /** Flattens an entity record into stored properties (capacity and details become primitive properties). */
-export function toStoredProps(label: NodeLabel, data: NodeRecord): Record<string, unknown> {
+export function toStoredProps(label: NodeLabel, data: ParsedNodeRecord): Record<string, unknown> {
   const { sources: _sources, capacity, details, aliases, ...rest } = data;
   const props: Record<string, unknown> = { ...rest };
   if (label !== 'Figure') {
@@ -140,9 +140,9 @@ export function toStoredProps(label: NodeLabel, data: NodeRecord): Record<string
 }
 
 /** The inverse of `toStoredProps`: a node's stored properties back as a record in the seed format. */
-export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> & { sources: string[] } {
   const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;
-  const record: Record<string, unknown> = { ...rest, sources: Array.isArray(sourceIds) ? [...sourceIds] : [] };
+  const record: Record<string, unknown> & { sources: string[] } = { ...rest, sources: isStringArray(sourceIds) ? [...sourceIds] : [] };
   if (label !== 'Figure' && typeof detailsJson === 'string') {
     const details: unknown = JSON.parse(detailsJson);
     if (isRecord(details) && Object.keys(details).length > 0) record.details = details;

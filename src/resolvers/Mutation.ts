@@ -2,9 +2,9 @@ import type { MutationResolvers, SourceInput } from '../generated/graphql';
 import type { Context } from '../context';
 import { requireRole } from '../auth';
 import type { EntityLabel } from '../db/models';
-import type { RelationshipType } from '../domain/graphModel';
 import { connect, deleteEntity, deleteFigure, disconnect, upsertEntityOf, upsertFigure, type Writer } from '../curation/writes';
 import { importRecordsOf } from '../curation/imports';
+import type { EntityInput } from '../curation/inputs';
 
 type Resolver<A, R> = (parent: unknown, args: A, ctx: Context) => Promise<R>;
 
@@ -24,7 +24,7 @@ function writerOnly<A, R>(write: (writer: Writer, args: A, ctx: Context) => Prom
 }
 
 function upsert(label: EntityLabel) {
-  return writerOnly((writer, args: { input: Readonly<Record<string, unknown>> & { id: string }; sources: readonly SourceInput[] }) =>
+  return writerOnly((writer, args: { input: EntityInput; sources: readonly SourceInput[] }) =>
     upsertEntityOf(writer, label, args.input, args.sources),
   );
 }
@@ -41,6 +41,6 @@ export const Mutation: MutationResolvers = {
   upsertFigure: writerOnly((writer, { input, sources }) => upsertFigure(writer, input, sources)),
   deleteFigure: writerOnly((writer, { id, sources }) => deleteFigure(writer, id, sources)),
   connect: writerOnly((writer, { input, sources }) => connect(writer, input, sources)),
-  disconnect: writerOnly((writer, { type, from, to, sources }) => disconnect(writer, type as RelationshipType, from, to, sources)),
+  disconnect: writerOnly((writer, { type, from, to, sources }) => disconnect(writer, type, from, to, sources)),
   importRecords: writerOnly((writer, { records, dryRun }, ctx) => importRecordsOf(writer, records, dryRun ?? false, ctx.maxImportRecords)),
 };
