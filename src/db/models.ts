@@ -102,6 +102,18 @@ export function optionalString(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
+/** A text property every node of its kind has: the stored string (any other value as `String()` renders it). */
+export function stringProp(props: Properties, key: string): string {
+  const value = props[key];
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** A number property every node of its kind has: the stored number (any other value as `Number()` converts it). */
+export function numberProp(props: Properties, key: string): number {
+  const value = props[key];
+  return typeof value === 'number' ? value : Number(value);
+}
+
 export function optionalNumber(value: unknown): number | null {
   return typeof value === 'number' ? value : null;
 }

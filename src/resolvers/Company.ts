@@ -1,11 +1,12 @@
 import type { CompanyResolvers } from '../generated/graphql';
+import { stringProp } from '../db/models';
 import { entityFields } from './Entity';
 import { dependentsField } from './traversal';
 import { firstRelated, relatedPage, relationsOf } from './helpers';
 
 export const Company: CompanyResolvers = {
   ...entityFields,
-  kind: (p) => String(p.props.kind),
+  kind: (p) => stringProp(p.props, 'kind'),
   country: (p, _a, ctx) => firstRelated(ctx, 'headquarters', p.id),
   owner: async (p, _a, ctx) => (await firstRelated(ctx, 'parentCompanies', p.id)) ?? (await firstRelated(ctx, 'ownedBy', p.id)),
   owners: (p, _a, ctx) => relationsOf(ctx, 'ownedBy', p.id),

@@ -1,14 +1,15 @@
-import type { DepositResolvers, Status } from '../generated/graphql';
-import { optionalString } from '../db/models';
+import type { DepositResolvers } from '../generated/graphql';
+import { optionalString, stringProp } from '../db/models';
+import { STATUS } from './enums';
 import { entityFields } from './Entity';
 import { dependentsField } from './traversal';
-import { enumValue, firstRelated, relationsOf } from './helpers';
+import { firstRelated, relationsOf } from './helpers';
 
 export const Deposit: DepositResolvers = {
   ...entityFields,
-  status: (p) => enumValue<Status>(p.props.status, 'UNDEVELOPED'),
+  status: (p) => STATUS.decode(p.props.status, 'UNDEVELOPED'),
   statusNote: (p) => optionalString(p.props.statusNote),
-  commodity: (p) => String(p.props.commodity),
+  commodity: (p) => stringProp(p.props, 'commodity'),
   holder: async (p, _a, ctx) => {
     // The current holder: the most recent stated licence, else the most recent of any.
     const licences = await relationsOf(ctx, 'licencesOfDeposit', p.id);

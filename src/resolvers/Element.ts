@@ -1,15 +1,16 @@
 import type { ElementResolvers } from '../generated/graphql';
-import { optionalString } from '../db/models';
+import { numberProp, stringProp } from '../db/models';
+import { REE_CLASS } from './enums';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField } from './traversal';
 import { relatedPage, relationsOf } from './helpers';
 
 export const Element: ElementResolvers = {
   ...entityFields,
-  symbol: (p) => String(p.props.symbol),
-  atomicNumber: (p) => Number(p.props.atomicNumber),
-  group: (p) => String(p.props.group),
-  reeClass: (p) => (optionalString(p.props.reeClass)?.toUpperCase() as 'LIGHT' | 'HEAVY' | 'NEITHER' | undefined) ?? null,
+  symbol: (p) => stringProp(p.props, 'symbol'),
+  atomicNumber: (p) => numberProp(p.props, 'atomicNumber'),
+  group: (p) => stringProp(p.props, 'group'),
+  reeClass: (p) => REE_CLASS.decodeOptional(p.props.reeClass),
   magnetInput: (p) => p.props.magnetInput === true,
   deposits: (p, _a, ctx) => relationsOf(ctx, 'elementDeposits', p.id),
   usedIn: (p, a, ctx) => relatedPage(ctx, 'elementUsedIn', p.id, a),

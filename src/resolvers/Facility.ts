@@ -1,18 +1,19 @@
-import type { FacilityResolvers, Status } from '../generated/graphql';
-import { optionalNumber, optionalString } from '../db/models';
+import type { FacilityResolvers } from '../generated/graphql';
+import { optionalNumber, optionalString, stringProp } from '../db/models';
+import { STATUS } from './enums';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField, impactField } from './traversal';
-import { enumValue, firstRelated, relatedEntities, relationsOf } from './helpers';
+import { firstRelated, relatedEntities, relationsOf } from './helpers';
 
 export const Facility: FacilityResolvers = {
   ...entityFields,
-  kind: (p) => String(p.props.kind),
-  status: (p) => enumValue<Status>(p.props.status, 'PLANNED'),
+  kind: (p) => stringProp(p.props, 'kind'),
+  status: (p) => STATUS.decode(p.props.status, 'PLANNED'),
   statusNote: (p) => optionalString(p.props.statusNote),
   startYear: (p) => optionalNumber(p.props.startYear),
   endYear: (p) => optionalNumber(p.props.endYear),
   capacity: (p) =>
-    typeof p.props.capacityValue === 'number' ? { value: p.props.capacityValue, unit: String(p.props.capacityUnit ?? '') } : null,
+    typeof p.props.capacityValue === 'number' ? { value: p.props.capacityValue, unit: optionalString(p.props.capacityUnit) ?? '' } : null,
   stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id),
   stages: (p, _a, ctx) => relatedEntities(ctx, 'stages', p.id),
   operator: (p, _a, ctx) => firstRelated(ctx, 'operatedBy', p.id),

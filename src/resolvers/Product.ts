@@ -1,11 +1,12 @@
 import type { ProductResolvers } from '../generated/graphql';
+import { stringProp } from '../db/models';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField } from './traversal';
 import { firstRelated, relatedEntities, relatedPage, relationsOf } from './helpers';
 
 export const Product: ProductResolvers = {
   ...entityFields,
-  kind: (p) => String(p.props.kind),
+  kind: (p) => stringProp(p.props, 'kind'),
   stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id),
   madeFrom: (p, _a, ctx) => relatedEntities(ctx, 'madeFrom', p.id),
   usedIn: (p, a, ctx) => relatedPage(ctx, 'usedIn', p.id, a),

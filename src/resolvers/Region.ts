@@ -1,11 +1,11 @@
 import type { RegionResolvers } from '../generated/graphql';
-import { optionalString } from '../db/models';
+import { optionalString, stringProp } from '../db/models';
 import { entityFields } from './Entity';
 import { firstRelated, relatedEntities, relatedFigures, relatedPage, relationsOf } from './helpers';
 
 export const Region: RegionResolvers = {
   ...entityFields,
-  kind: (p) => String(p.props.kind),
+  kind: (p) => stringProp(p.props, 'kind'),
   regime: (p) => optionalString(p.props.regime),
   parent: (p, _a, ctx) => firstRelated(ctx, 'regionParents', p.id),
   parents: (p, _a, ctx) => relatedEntities(ctx, 'regionParents', p.id),

@@ -1,10 +1,11 @@
 import type { SupplyChainStageResolvers } from '../generated/graphql';
+import { numberProp } from '../db/models';
 import { entityFields } from './Entity';
 import { firstRelated, relatedPage, relationsOf } from './helpers';
 
 export const SupplyChainStage: SupplyChainStageResolvers = {
   ...entityFields,
-  order: (p) => Number(p.props.order),
+  order: (p) => numberProp(p.props, 'order'),
   next: (p, _a, ctx) => firstRelated(ctx, 'nextStage', p.id),
   previous: (p, _a, ctx) => firstRelated(ctx, 'previousStage', p.id),
   facilities: (p, a, ctx) => relatedPage(ctx, 'atStage', p.id, a),

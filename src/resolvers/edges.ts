@@ -3,20 +3,19 @@ import type {
   ExportControlResolvers,
   FigureResolvers,
   LicenceResolvers,
-  LinkStatus,
-  LinkType,
   OwnershipResolvers,
   ProductionResolvers,
   SourceResolvers,
   StageShareResolvers,
   SupplyLinkResolvers,
 } from '../generated/graphql';
-import { optionalNumber, optionalString, type RelationRecord } from '../db/models';
-import { confidenceOf, enumValue, sourcesOf } from './helpers';
+import { numberProp, optionalNumber, optionalString, stringProp, type RelationRecord } from '../db/models';
+import { confidenceOf, sourcesOf } from './helpers';
+import { LINK_STATUS, LINK_TYPE } from './enums';
 
 // Relationship types resolve from a RelationRecord: its stored type, endpoints and properties.
 
-const linkStatus = (r: RelationRecord): LinkStatus => enumValue<LinkStatus>(r.props.status, r.props.endYear ? 'HISTORICAL' : 'OPERATING');
+const linkStatus = (r: RelationRecord) => LINK_STATUS.decode(r.props.status, r.props.endYear ? 'HISTORICAL' : 'OPERATING');
 const provenance = {
   confidence: (r: RelationRecord) => confidenceOf(r.props),
   inferredFrom: (r: RelationRecord) => optionalString(r.props.inferredFrom),
@@ -26,7 +25,7 @@ const provenance = {
 
 export const SupplyLink: SupplyLinkResolvers = {
   ...provenance,
-  type: (r) => r.type as LinkType,
+  type: (r) => LINK_TYPE.parse(r.type),
   from: (r) => r.from,
   to: (r) => r.to,
   material: (r) => optionalString(r.props.material ?? r.props.product),
@@ -73,9 +72,9 @@ export const Production: ProductionResolvers = {
 export const StageShare: StageShareResolvers = {
   country: (r) => r.from,
   stage: (r) => r.to,
-  commodity: (r) => String(r.props.commodity),
-  sharePct: (r) => Number(r.props.sharePct),
-  year: (r) => Number(r.props.year),
+  commodity: (r) => stringProp(r.props, 'commodity'),
+  sharePct: (r) => numberProp(r.props, 'sharePct'),
+  year: (r) => numberProp(r.props, 'year'),
   metric: (r) => optionalString(r.props.metric),
   tonnes: (r) => optionalNumber(r.props.tonnes),
   derived: (r) => r.props.derived === true,
@@ -85,8 +84,8 @@ export const StageShare: StageShareResolvers = {
 export const ExportControl: ExportControlResolvers = {
   country: (r) => r.from,
   target: (r) => r.to,
-  measure: (r) => String(r.props.measure),
-  status: (r) => String(r.props.status),
+  measure: (r) => stringProp(r.props, 'measure'),
+  status: (r) => stringProp(r.props, 'status'),
   announced: (r) => optionalString(r.props.announced),
   effective: (r) => optionalString(r.props.effective),
   sources: provenance.sources,
@@ -95,9 +94,9 @@ export const ExportControl: ExportControlResolvers = {
 export const Source: SourceResolvers = {};
 
 export const Figure: FigureResolvers = {
-  metric: (f) => String(f.props.metric),
-  value: (f) => Number(f.props.value),
-  unit: (f) => String(f.props.unit),
+  metric: (f) => stringProp(f.props, 'metric'),
+  value: (f) => numberProp(f.props, 'value'),
+  unit: (f) => stringProp(f.props, 'unit'),
   year: (f) => optionalNumber(f.props.year),
   basis: (f) => optionalString(f.props.basis),
   sources: (f, _a, ctx) => sourcesOf(ctx, f.props),

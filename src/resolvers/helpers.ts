@@ -6,6 +6,8 @@ import type { ConnectionRecord } from '../db/models';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { pageSize } from '../db/pages';
 import { BadUserInputError } from '../errors';
+import type { Confidence } from '../generated/graphql';
+import { CONFIDENCE } from './enums';
 
 /** The relationships of one relation field, oriented as stored (`from` is the start node). */
 export async function relationsOf(ctx: Context, name: RelationName, id: string): Promise<RelationRecord[]> {
@@ -40,14 +42,9 @@ export async function sourcesOf(ctx: Context, props: Readonly<Record<string, unk
   return nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source');
 }
 
-/** Stored lower-case status words → GraphQL enum values (`under-construction` → `UNDER_CONSTRUCTION`). */
-export function enumValue<T extends string>(value: unknown, fallback: T): T {
-  return typeof value === 'string' && value.length > 0 ? (value.toUpperCase().replace(/-/g, '_') as T) : fallback;
-}
-
 /** Stored confidence word → `Confidence` enum value. */
-export function confidenceOf(props: Readonly<Record<string, unknown>>): 'STATED' | 'INFERRED' | 'UNCONFIRMED' {
-  return enumValue(props.confidence, 'STATED');
+export function confidenceOf(props: Readonly<Record<string, unknown>>): Confidence {
+  return CONFIDENCE.decode(props.confidence, 'STATED');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { EntityKindName, EntityRecord } from '../db/models';
+import { numberProp, optionalString, type EntityKindName, type EntityRecord } from '../db/models';
 import { MAX_HOPS, MAX_PATHS, type Direction } from '../db/queries/traversal';
 import { commodityOfElement, findPaths, impactOf, sharesAtStage, traverse } from '../db/traversal';
 import type {
@@ -133,8 +133,8 @@ export const Impact: ImpactResolvers = {
 
 export const CountryShare: CountryShareResolvers = {
   country: (r) => r.from,
-  sharePct: (r) => Number(r.props.sharePct),
-  metric: (r) => (r.props.metric == null ? null : String(r.props.metric)),
+  sharePct: (r) => numberProp(r.props, 'sharePct'),
+  metric: (r) => optionalString(r.props.metric),
   derived: (r) => r.props.derived === true,
   sources: (r, _a, ctx) => sourcesOf(ctx, r.props),
 };
