@@ -1,0 +1,128 @@
+import {
+  ELEMENT_COMMODITY,
+  MAX_HOPS,
+  MAX_PATHS,
+  STAGE_SHARES,
+  impactQuery,
+  pathsQuery,
+  timeMode,
+  traversalQuery,
+  type Direction,
+  type TimeMode,
+} from '../../src/db/queries/traversal';
+
+/**
+ * The exact Cypher of every traversal statement variant, reviewable in
+ * __snapshots__/traversalCypher.test.ts.snap without a database. The hop bound only changes the numbers
+ * in `{1,N}`, `<= N` (checked below), so one representative bound is snapshotted per shape.
+ */
+
+const DIRECTIONS: readonly Direction[] = ['down', 'up'];
+const TIMES: readonly TimeMode[] = ['current', 'history', 'asOf'];
+const HOPS = 6;
+
+describe('traversalQuery (dependents / dependencies)', () => {
+  for (const direction of DIRECTIONS) {
+    for (const time of TIMES) {
+      for (const withPaths of [true, false]) {
+        it(`${direction} × ${time} × ${withPaths ? 'with paths' : 'hops only'} (maxHops ${HOPS})`, () => {
+          const query = traversalQuery({ direction, maxHops: HOPS, time, withPaths });
+          expect(query.name).toBe(direction === 'down' ? 'dependents' : 'dependencies');
+          expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+        });
+      }
+    }
+  }
+
+  it('differs in the hop bound only where the bound is written', () => {
+    const six = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }).cypher;
+    const seven = traversalQuery({ direction: 'down', maxHops: 7, time: 'current', withPaths: true }).cypher;
+    expect(seven).toBe(six.replace('{1,6}', '{1,7}').replace('size(rs) <= 6', 'size(rs) <= 7'));
+    expect(seven).not.toBe(six);
+  });
+
+  it('walks stored directions: downstream follows them, upstream reverses them and enters elements through deposits', () => {
+    const down = traversalQuery({ direction: 'down', maxHops: 3, time: 'history', withPaths: false }).cypher;
+    const up = traversalQuery({ direction: 'up', maxHops: 3, time: 'history', withPaths: false }).cypher;
+    expect(down).toContain('(x)-[r:FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN]->(y)');
+    expect(up).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN]-(y)');
+    expect(up).toContain('(start)<-[:CONTAINS]-(a:Deposit)');
+    expect(down).not.toContain(':CONTAINS]');
+  });
+
+  it('only the asOf variants read $asOf; hops-only variants materialise no path', () => {
+    for (const time of TIMES) {
+      const cypher = traversalQuery({ direction: 'down', maxHops: 4, time, withPaths: false }).cypher;
+      expect(cypher.includes('$asOf')).toBe(time === 'asOf');
+      expect(cypher).toContain('{ns: [], rs: []} AS best');
+      expect(cypher).not.toContain('head(collect(');
+    }
+  });
+
+  it('builds each variant once (same variant → the same statement object)', () => {
+    const v = { direction: 'up', maxHops: 5, time: 'asOf', withPaths: true } as const;
+    expect(traversalQuery({ ...v })).toBe(traversalQuery({ ...v }));
+    expect(traversalQuery({ ...v, withPaths: false })).not.toBe(traversalQuery(v));
+  });
+
+  it.each([-1, MAX_HOPS + 1, 2.5, Number.NaN])('refuses maxHops %p (a programming error, never Cypher text)', (maxHops) => {
+    expect(() => traversalQuery({ direction: 'down', maxHops, time: 'current', withPaths: true })).toThrow(/maxHops out of range/);
+  });
+});
+
+describe('pathsQuery', () => {
+  for (const direction of DIRECTIONS) {
+    for (const time of TIMES) {
+      it(`${direction} × ${time} (maxHops 8, first 5)`, () => {
+        const query = pathsQuery(direction, 8, 5, time);
+        expect(query.cypher).toContain('SHORTEST 5 (a)');
+        expect(query.cypher).toContain('LIMIT 5');
+        expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+      });
+    }
+  }
+
+  it('is cached per (direction, maxHops, first, time)', () => {
+    expect(pathsQuery('down', 8, 5, 'current')).toBe(pathsQuery('down', 8, 5, 'current'));
+    expect(pathsQuery('down', 8, 4, 'current')).not.toBe(pathsQuery('down', 8, 5, 'current'));
+  });
+
+  it('refuses out-of-range bounds', () => {
+    expect(() => pathsQuery('down', MAX_HOPS + 1, 1, 'current')).toThrow(/maxHops out of range/);
+    expect(() => pathsQuery('down', 4, MAX_PATHS + 1, 'current')).toThrow(/first out of range/);
+  });
+});
+
+describe('impactQuery', () => {
+  for (const time of ['current', 'asOf'] as const) {
+    for (const withPaths of [true, false]) {
+      it(`${time} × ${withPaths ? 'with paths' : 'hops only'} (maxHops 8)`, () => {
+        const query = impactQuery(8, time, withPaths);
+        expect(query.name).toBe('impact');
+        expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+      });
+    }
+  }
+
+  it('looks for alternatives upstream, avoiding everything disrupted', () => {
+    const cypher = impactQuery(8, 'current', false).cypher;
+    expect(cypher).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]-(y)');
+    expect(cypher).toContain('AND NOT y.id IN avoid');
+  });
+});
+
+describe('fixed traversal statements', () => {
+  it.each([STAGE_SHARES, ELEMENT_COMMODITY])('$name', (query) => {
+    expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+  });
+});
+
+describe('timeMode', () => {
+  it('chooses asOf over history over current', () => {
+    expect(timeMode(2020, true)).toBe('asOf');
+    expect(timeMode(0, null)).toBe('asOf');
+    expect(timeMode(null, true)).toBe('history');
+    expect(timeMode(undefined, false)).toBe('current');
+    expect(timeMode(null, null)).toBe('current');
+  });
+});
