@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import type { z } from 'zod';
-import type { NodeLabel } from '../domain/graphModel';
+import { z } from 'zod';
+import { isNodeLabel } from '../domain/graphModel';
+import { isRecord } from '../domain/guards';
 import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, type SeedRecord } from '../domain/records';
 import type { ImportProblem } from '../domain/validate';
 
@@ -30,44 +31,27 @@ export type CsvContent = { readonly kind: 'sources' } | { readonly kind: 'nodes'
 
 type FieldKind = 'text' | 'number' | 'boolean' | 'list' | 'inferred' | { readonly members: Readonly<Record<string, FieldKind>>; readonly open: boolean };
 
-interface SchemaDef {
-  readonly type: string;
-  readonly innerType?: z.ZodType;
-  readonly shape?: Readonly<Record<string, z.ZodType>>;
-  readonly catchall?: z.ZodType;
-}
-
-const defOf = (schema: z.ZodType): SchemaDef => schema.def as unknown as SchemaDef;
-const WRAPPERS = new Set(['optional', 'default', 'nullable', 'prefault', 'readonly']);
-
-function unwrap(schema: z.ZodType): { def: SchemaDef; required: boolean } {
-  let def = defOf(schema);
+/** The schema inside optional, default, nullable, prefault and readonly wrappers; required unless one of them (not nullable) makes it optional. */
+function unwrap(schema: z.core.$ZodType): { inner: z.core.$ZodType; required: boolean } {
+  let inner = schema;
   let required = true;
-  while (WRAPPERS.has(def.type) && def.innerType) {
-    if (def.type !== 'nullable') required = false;
-    def = defOf(def.innerType);
+  for (;;) {
+    if (inner instanceof z.ZodNullable) inner = inner.def.innerType;
+    else if (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodReadonly) {
+      required = false;
+      inner = inner.def.innerType;
+    } else return { inner, required };
   }
-  return { def, required };
 }
 
-function kindOf(def: SchemaDef): FieldKind {
-  switch (def.type) {
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'array':
-      return 'list';
-    case 'record':
-      return { members: {}, open: true };
-    case 'object':
-      return { members: Object.fromEntries(Object.entries(def.shape ?? {}).map(([k, v]) => [k, kindOf(unwrap(v).def)])), open: false };
-    case 'string':
-    case 'enum':
-      return 'text';
-    default:
-      return 'inferred';
-  }
+function kindOf(schema: z.core.$ZodType): FieldKind {
+  if (schema instanceof z.ZodNumber) return 'number';
+  if (schema instanceof z.ZodBoolean) return 'boolean';
+  if (schema instanceof z.ZodArray) return 'list';
+  if (schema instanceof z.ZodRecord) return { members: {}, open: true };
+  if (schema instanceof z.ZodObject) return { members: Object.fromEntries(Object.entries(schema.shape).map(([k, v]) => [k, kindOf(unwrap(v).inner)])), open: false };
+  if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return 'text';
+  return 'inferred';
 }
 
 interface Layout {
@@ -77,20 +61,21 @@ interface Layout {
   readonly open: boolean;
 }
 
-function layoutOf(schema: z.ZodType, extra: Readonly<Record<string, FieldKind>> = {}): Layout {
-  const def = unwrap(schema).def;
-  const entries = Object.entries(def.shape ?? {}).map(([name, field]) => ({ name, ...unwrap(field) }));
+function layoutOf(schema: z.core.$ZodType, extra: Readonly<Record<string, FieldKind>> = {}): Layout {
+  const { inner } = unwrap(schema);
+  const object = inner instanceof z.ZodObject ? inner : undefined;
+  const entries = Object.entries(object?.shape ?? {}).map(([name, field]) => ({ name, ...unwrap(field) }));
   return {
-    fields: { ...Object.fromEntries(entries.map((e) => [e.name, kindOf(e.def)])), ...extra },
+    fields: { ...Object.fromEntries(entries.map((e) => [e.name, kindOf(e.inner)])), ...extra },
     required: entries.filter((e) => e.required).map((e) => e.name),
-    open: def.catchall !== undefined,
+    open: object?.def.catchall !== undefined,
   };
 }
 
 function layoutFor(content: CsvContent): Layout | null {
   if (content.kind === 'sources') return layoutOf(SourceSchema);
   if (content.kind === 'relationships') return layoutOf(RELATIONSHIP_SCHEMA, { key: 'text' });
-  return Object.prototype.hasOwnProperty.call(NODE_SCHEMAS, content.label) ? layoutOf(NODE_SCHEMAS[content.label as NodeLabel]) : null;
+  return isNodeLabel(content.label) ? layoutOf(NODE_SCHEMAS[content.label]) : null;
 }
 
 const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
@@ -114,17 +99,24 @@ function convert(cell: string, kind: FieldKind): unknown {
   }
 }
 
-/** How a column fills a record: the path of the field and the kind of its cells, or why it cannot. */
-function columnOf(name: string, layout: Layout | null): { path: string[]; kind: FieldKind } | { unknown: string } {
-  const parts = name.split('.');
-  if (!layout) return { path: parts, kind: 'text' };
-  const [head, member, ...rest] = parts;
-  const field = layout.fields[head ?? ''];
-  if (field === undefined) return layout.open && member === undefined ? { path: [name], kind: 'inferred' } : { unknown: `unknown column (expected ${Object.keys(layout.fields).join(', ')})` };
-  if (member === undefined) return typeof field === 'object' ? { unknown: `give ${head} as ${head}.<member> columns` } : { path: [name], kind: field };
+/** Where a column's cells go: the field, the member of it (for `capacity.value`, `details.<key>`), and the kind of its cells. */
+interface Column {
+  readonly field: string;
+  readonly member: string | undefined;
+  readonly kind: FieldKind;
+}
+
+/** How a column fills a record, or why it cannot. */
+function columnOf(name: string, layout: Layout | null): Column | { unknown: string } {
+  // split() returns at least one part: the default never applies.
+  const [head = '', member, ...rest] = name.split('.');
+  if (!layout) return { field: head, member, kind: 'text' };
+  const field = layout.fields[head];
+  if (field === undefined) return layout.open && member === undefined ? { field: name, member, kind: 'inferred' } : { unknown: `unknown column (expected ${Object.keys(layout.fields).join(', ')})` };
+  if (member === undefined) return typeof field === 'object' ? { unknown: `give ${head} as ${head}.<member> columns` } : { field: name, member, kind: field };
   if (typeof field !== 'object' || rest.length > 0) return { unknown: `"${head}" has no members` };
   const kind = field.members[member] ?? (field.open ? 'inferred' : undefined);
-  return kind === undefined ? { unknown: `unknown member (expected ${Object.keys(field.members).join(', ')})` } : { path: [head!, member], kind };
+  return kind === undefined ? { unknown: `unknown member (expected ${Object.keys(field.members).join(', ')})` } : { field: head, member, kind };
 }
 
 export interface CsvRead {
@@ -132,11 +124,9 @@ export interface CsvRead {
   readonly problems: ImportProblem[];
 }
 
-interface ParsedRow {
-  readonly record: string[];
-  readonly raw: string;
-  readonly info: { readonly lines: number };
-}
+/** A row as csv-parse returns it with `raw` and `info` (its types do not follow those options): checked, not assumed. */
+const PARSED_ROWS = z.array(z.object({ record: z.array(z.string()), raw: z.string(), info: z.object({ lines: z.number() }) }));
+type ParsedRow = z.infer<typeof PARSED_ROWS>[number];
 
 /** The line a parsed row starts on: the line it ends on, less the line breaks inside it (skipped blank lines excluded). */
 function startLine(row: ParsedRow): number {
@@ -152,7 +142,7 @@ function startLine(row: ParsedRow): number {
 export function readCsv(file: string, text: string, content: CsvContent): CsvRead {
   const problems: ImportProblem[] = [];
   // Line breaks become \n first: csv-parse miscounts lines for \r\n inside quoted cells.
-  const rows = parse(text.replace(/\r\n?/g, '\n'), {
+  const parsed: unknown = parse(text.replace(/\r\n?/g, '\n'), {
     bom: true,
     raw: true,
     info: true,
@@ -162,7 +152,8 @@ export function readCsv(file: string, text: string, content: CsvContent): CsvRea
     on_skip: (error: { message: string; lines?: number } | undefined) => {
       if (error) problems.push({ file, line: error.lines ?? 0, field: null, reason: `malformed CSV: ${error.message}` });
     },
-  }) as unknown as ParsedRow[];
+  });
+  const rows = PARSED_ROWS.parse(parsed);
   const [header, ...body] = rows;
   if (!header) return { records: [], problems: [...problems, { file, line: 0, field: null, reason: 'no header line' }] };
   const headerLine = startLine(header);
@@ -196,9 +187,12 @@ export function readCsv(file: string, text: string, content: CsvContent): CsvRea
       const column = columns[c];
       const cell = value.trim();
       if (!column || cell === '') return;
-      const [head, member] = column.path as [string, string | undefined];
-      if (member === undefined) data[head] = convert(cell, column.kind);
-      else data[head] = { ...(data[head] as Record<string, unknown> | undefined), [member]: convert(cell, column.kind) };
+      const { field, member, kind } = column;
+      if (member === undefined) data[field] = convert(cell, kind);
+      else {
+        const members = data[field];
+        data[field] = { ...(isRecord(members) ? members : undefined), [member]: convert(cell, kind) };
+      }
     });
     return [{ file, index: i + 1, line, data }];
   });

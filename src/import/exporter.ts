@@ -4,6 +4,7 @@ import type { Executor, TransactionRunner } from '../db/executor';
 import { EXPORT_QUERIES } from '../db/queries/export';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, isRelationshipType, type NodeLabel, type RelationshipType } from '../domain/graphModel';
 import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, SourceSchema, fromStoredProps, linkKey } from '../domain/records';
+import { isStringArray } from '../domain/guards';
 
 /**
  * Exports the graph (or the subgraph within some hops of given ids) in the seed format, the inverse of
@@ -89,7 +90,7 @@ async function exportIn(tx: TransactionRunner, options: ExportOptions): Promise<
     const record = fromStoredProps(label, props);
     const shape = Object.keys(NODE_SCHEMAS[label].shape);
     for (const key of Object.keys(record)) if (!shape.includes(key)) warnings.push(`${label} "${String(props.id)}": property "${key}" is not in the record format; an import ignores it`);
-    for (const s of record.sources as string[]) cited.add(s);
+    for (const s of record.sources) cited.add(s);
     const list = nodes.get(label) ?? [];
     list.push(ordered(record, shape));
     nodes.set(label, list);
@@ -114,7 +115,7 @@ async function exportIn(tx: TransactionRunner, options: ExportOptions): Promise<
     const expected = next === 1 ? base : `${base}#${next}`;
     const keep = typeof key === 'string' && key !== expected;
     if (!keep) derived.set(base, next);
-    const sources = Array.isArray(sourceIds) ? (sourceIds as string[]) : [];
+    const sources = isStringArray(sourceIds) ? sourceIds : [];
     for (const s of sources) cited.add(s);
     const record = ordered({ from, to, ...(keep ? { key } : {}), ...rest, sources }, ['from', 'to', 'key', ...shape], ['sources']);
     const list = relationships.get(type) ?? [];

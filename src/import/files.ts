@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isNodeLabel, isRelationshipType } from '../domain/graphModel';
+import { errorMessage } from '../domain/guards';
 import { readCsv, type CsvContent } from './csv';
 import type { RawSeed, SeedRecord } from '../domain/records';
 import type { ImportProblem } from '../domain/validate';
@@ -47,7 +48,7 @@ function readJson(file: string, text: string): { records: SeedRecord<unknown>[];
   try {
     content = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     const offset = /position (\d+)/.exec(message)?.[1];
     return { records: [], problems: [{ file, line: offset === undefined ? 0 : lineAt(text, Number(offset)), field: null, reason: `not valid JSON (${message})` }] };
   }
@@ -55,14 +56,21 @@ function readJson(file: string, text: string): { records: SeedRecord<unknown>[];
   return { records: content.map((data, i) => ({ file, index: i + 1, data })), problems: [] };
 }
 
+/** A `RawSeed` being filled, file by file. */
+interface RawSeedBuilder {
+  readonly sources: SeedRecord<unknown>[];
+  readonly nodes: RawSeed['nodes'][number][];
+  readonly relationships: RawSeed['relationships'][number][];
+}
+
 /** Reads one file of a known content into `raw` (mutated), returning its problems. */
-function readInto(raw: { sources: SeedRecord<unknown>[]; nodes: RawSeed['nodes'][number][]; relationships: RawSeed['relationships'][number][] }, absolute: string, content: CsvContent): ImportProblem[] {
+function readInto(raw: RawSeedBuilder, absolute: string, content: CsvContent): ImportProblem[] {
   const file = shown(absolute);
   let text: string;
   try {
     text = fs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    return [{ file, line: 0, field: null, reason: `cannot read: ${(error as Error).message}` }];
+    return [{ file, line: 0, field: null, reason: `cannot read: ${errorMessage(error)}` }];
   }
   const { records, problems } = absolute.endsWith('.csv') ? readCsv(file, text, content) : readJson(file, text);
   if (content.kind === 'sources') raw.sources.push(...records);
@@ -85,7 +93,7 @@ function dataFiles(dir: string): string[] {
  * `sources.*` a problem; an import may cite sources already in the database instead.
  */
 export function readImportFiles(target: string, options: { requireSources?: boolean } = {}): FilesRead {
-  const raw = { sources: [] as SeedRecord<unknown>[], nodes: [] as RawSeed['nodes'][number][], relationships: [] as RawSeed['relationships'][number][] };
+  const raw: RawSeedBuilder = { sources: [], nodes: [], relationships: [] };
   const problems: ImportProblem[] = [];
   const files: string[] = [];
   const read = (file: string, content: CsvContent): void => {

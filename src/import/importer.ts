@@ -1,5 +1,6 @@
 import type { Executor, TransactionRunner } from '../db/executor';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } from '../domain/graphModel';
+import { fieldOf } from '../domain/guards';
 import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from '../db/queries/schema';
 import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from '../domain/validate';
@@ -70,15 +71,14 @@ export function recordCount(raw: RawSeed): number {
   return raw.sources.length + [...raw.nodes, ...raw.relationships].reduce((sum, group) => sum + group.records.length, 0);
 }
 
-const field = (data: unknown, name: string): unknown => (typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
 
 /** Ids the records define or refer to that the database may already hold (looked up before validation). */
 export function idsToLookUp(raw: RawSeed): { nodeIds: string[]; sourceIds: string[] } {
-  const defined = new Set(raw.nodes.flatMap((g) => g.records.flatMap((r) => strings(field(r.data, 'id')))));
-  const ends = raw.relationships.flatMap((g) => g.records.flatMap((r) => [...strings(field(r.data, 'from')), ...strings(field(r.data, 'to'))]));
-  const ownSources = new Set(raw.sources.flatMap((r) => strings(field(r.data, 'id'))));
-  const cited = [...raw.nodes, ...raw.relationships].flatMap((g) => g.records.flatMap((r) => strings(field(r.data, 'sources'))));
+  const defined = new Set(raw.nodes.flatMap((g) => g.records.flatMap((r) => strings(fieldOf(r.data, 'id')))));
+  const ends = raw.relationships.flatMap((g) => g.records.flatMap((r) => [...strings(fieldOf(r.data, 'from')), ...strings(fieldOf(r.data, 'to'))]));
+  const ownSources = new Set(raw.sources.flatMap((r) => strings(fieldOf(r.data, 'id'))));
+  const cited = [...raw.nodes, ...raw.relationships].flatMap((g) => g.records.flatMap((r) => strings(fieldOf(r.data, 'sources'))));
   return {
     nodeIds: [...new Set([...defined, ...ends])].sort(),
     sourceIds: [...new Set(cited.filter((s) => !ownSources.has(s)))].sort(),
