@@ -23,6 +23,7 @@ export interface SourceRecord {
   readonly title: string;
   readonly publisher: string | null;
   readonly date: string | null;
+  readonly dateNote: string | null;
   readonly url: string | null;
 }
 
@@ -78,6 +79,7 @@ export function toSourceRecord(raw: RawNode): SourceRecord {
     title: String(props.title),
     publisher: optionalString(props.publisher),
     date: optionalString(props.date),
+    dateNote: optionalString(props.dateNote),
     url: optionalString(props.url),
   };
 }
