@@ -86,7 +86,7 @@ describe('createLoaders', () => {
     const loaders = createLoaders(executor);
     const [nodes, located] = await Promise.all([loaders.node.loadMany(['src-1', 'fac-b', 'dep-a']), loaders.relation('locatedIn').load('fac-b')]);
     expect(nodes).toEqual([
-      { __typename: 'Source', id: 'src-1', title: 'A report', publisher: null, date: null, url: null },
+      { __typename: 'Source', id: 'src-1', title: 'A report', publisher: null, date: null, dateNote: null, url: null },
       { __typename: 'Entity', id: 'fac-b', kind: 'FACILITY', props: NODES['fac-b']!.props },
       { __typename: 'Entity', id: 'dep-a', kind: 'DEPOSIT', props: NODES['dep-a']!.props },
     ]);
