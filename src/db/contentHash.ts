@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Executor } from './executor';
 import { PROPS } from './rows';
+import { isRecord } from '../domain/guards';
 
 /**
  * A content hash of the knowledge graph: every `Entity`, `Source` and `Figure` node with its labels and
@@ -29,11 +30,10 @@ RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props`,
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);

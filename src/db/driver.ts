@@ -1,6 +1,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { errorCode } from '../domain/guards';
 
 /** Creates the one driver of the process, tuned for a web server (short acquisition and retry budgets). */
 export function createDriver(settings: Config['neo4j'] & { uri: string }): Driver {
@@ -32,7 +33,7 @@ export async function waitForDatabase(driver: Driver, database: string, retries:
       await driver.getServerInfo({ database });
       return;
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
+      const code = errorCode(error) ?? '';
       const message = error instanceof Error ? error.message : String(error);
       if (code.startsWith('Neo.ClientError.Security') || attempt >= retries) {
         throw new DatabaseUnreachableError(`Neo4j unreachable after ${attempt + 1} attempt(s): ${message.split('. ')[0]}`);

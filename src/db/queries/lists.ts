@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../../errors';
 import type { EntityLabel } from '../../domain/graphModel';
 import { storedWord } from '../../domain/words';
+import { isRecord } from '../../domain/guards';
 
 /**
  * Compiles the `where` grammar of the root lists into a Cypher predicate with parameters. Property
@@ -113,21 +114,24 @@ class FilterCompiler {
     return `$${name}`;
   }
 
-  compile(where: Record<string, unknown> | null | undefined, depth = 0): string {
+  /** `where` comes from GraphQL, which has checked its shape; the checks here only narrow its type. */
+  compile(where: unknown, depth = 0): string {
     if (!where) return 'true';
+    if (!isRecord(where)) throw new BadUserInputError('"where" takes an object of filters', 'where');
     if (depth > MAX_FILTER_DEPTH) throw new BadUserInputError(`"where" may nest AND/OR/NOT at most ${MAX_FILTER_DEPTH} deep`, 'where');
     const parts: string[] = [];
     for (const [key, value] of Object.entries(where)) {
       if (value === undefined || value === null) continue;
       if (key === 'AND' || key === 'OR') {
-        const list = value as Record<string, unknown>[];
-        if (list.length === 0) continue;
-        parts.push(`(${list.map((w) => this.compile(w, depth + 1)).join(key === 'AND' ? ' AND ' : ' OR ')})`);
+        if (!Array.isArray(value)) throw new BadUserInputError(`"where.${key}" takes a list of filters`, 'where');
+        if (value.length === 0) continue;
+        parts.push(`(${value.map((w: unknown) => this.compile(w, depth + 1)).join(key === 'AND' ? ' AND ' : ' OR ')})`);
       } else if (key === 'NOT') {
-        parts.push(`NOT (${this.compile(value as Record<string, unknown>, depth + 1)})`);
+        parts.push(`NOT (${this.compile(value, depth + 1)})`);
       } else if (key in this.spec.fields) {
         const field = this.spec.fields[key]!;
-        parts.push(this.field(`n.${field.property}`, field.kind, value as Record<string, unknown>, key));
+        if (!isRecord(value)) throw new BadUserInputError(`"where.${key}" takes an object of operators`, 'where');
+        parts.push(this.field(`n.${field.property}`, field.kind, value, key));
       } else if (key in this.spec.relations) {
         const relation = this.spec.relations[key]!;
         const p = this.param(value);
