@@ -3,13 +3,17 @@ import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
 import { createApp, type App } from '../../src/server';
 import { createContext } from '../../src/context';
 import type { Caller } from '../../src/auth';
+import { randomBytes } from 'node:crypto';
 import { appConfig, database, silentLog, testDriver } from '../support/testServer';
+import { removeTestData } from '../support/cleanup';
 
 /**
  * Cypher injection: adversarial strings go through every string and ID argument of every root field.
- * None may reach the Cypher text (they must travel as parameters), and every response must be data or
- * an error with an expected code.
+ * None may reach the Cypher text (they must travel as parameters), and every response is the one that
+ * operation owes such a string: the precise refusal (code and field or argument), the empty answer, or,
+ * for free text, the string stored and returned verbatim; and nothing else in the graph changes.
  */
+const REQUEST_ID = `fuzz-${randomBytes(4).toString('hex')}`;
 
 let real: Driver;
 let app: App;
@@ -62,6 +66,8 @@ afterAll(async () => {
     { database },
   );
   await real.close();
+  // The audit entries of the link writes name `SUPPLIES:test-injection-…` as target: gone by request id.
+  await removeTestData({ prefix: 'test-injection', requestIds: [REQUEST_ID] });
 });
 
 const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<string, unknown> }[] = [
@@ -97,21 +103,21 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
   {
     name: 'upsert.text',
     query: `mutation ($s: String!) { upsertFacility(input: {id: "test-injection-fac", name: $s, kind: $s, status: PLANNED, statusNote: $s, description: $s,
-      aliases: [$s], details: [{key: "note", value: $s}]}, sources: [{id: "test-injection-src", title: $s, publisher: $s}]) { created } }`,
+      aliases: [$s], details: [{key: "note", value: $s}]}, sources: [{id: "test-injection-src", title: $s, publisher: $s}]) { created entity { name } } }`,
     vars: (s) => ({ s }),
   },
   { name: 'connect.ids', query: 'mutation ($s: ID!) { connect(input: {type: FEEDS, from: $s, to: $s}, sources: [{id: "seed-topcor-magnets"}]) { created } }', vars: (s) => ({ s }) },
   {
     name: 'connect.text',
     query: `mutation ($s: String!) { connect(input: {type: SUPPLIES, from: "test-injection-fac", to: "fac-lovozero-gok", material: $s, note: $s,
-      properties: [{key: "product", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created } }`,
+      properties: [{key: "product", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created relationship { properties { key value } } } }`,
     vars: (s) => ({ s }),
   },
   { name: 'figure.id', query: 'mutation ($s: ID!) { upsertFigure(input: {id: $s, region: $s, metric: "x", value: 1, unit: "x"}, sources: [{id: $s}]) { created } }', vars: (s) => ({ s }) },
   {
     name: 'figure.text',
     query: `mutation ($s: String!) { upsertFigure(input: {id: "test-injection-fig", region: "country-usa", metric: $s, value: 1, unit: $s, basis: $s},
-      sources: [{id: "seed-topcor-magnets"}]) { created } }`,
+      sources: [{id: "seed-topcor-magnets"}]) { created figure { metric unit basis } } }`,
     vars: (s) => ({ s }),
   },
   { name: 'deleteFigure', query: 'mutation ($s: ID!) { deleteFigure(id: $s, sources: [{id: "seed-topcor-magnets"}]) { deleted } }', vars: (s) => ({ s }) },
@@ -128,22 +134,133 @@ const adversarial = fc
   .tuple(fc.constantFrom(...SPECIALS), fc.string({ maxLength: 30 }), fc.constantFrom(...SPECIALS))
   .map(([a, b, c]) => `${a}${b}\`${c}`);
 
+type Result = { data?: Record<string, any> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+const one = (cypher: string, params: Record<string, unknown> = {}) =>
+  real.executeQuery(cypher, params, { database }).then(({ records }) => records[0]?.toObject() as Record<string, any> | undefined);
+
+/** Nodes (audit entries aside) and relationships in the whole graph. */
+const graphSize = async () =>
+  one('CALL () { MATCH (n) WHERE NOT n:Change RETURN count(n) AS nodes } CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels');
+
+/** The precise refusal of a hostile string: the code, and the field or argument it names. */
+function refused(result: Result, code: string, where: { field?: string; argument?: string } = {}): void {
+  expect(Object.values(result.data ?? {}).every((value) => value === null)).toBe(true);
+  expect(result.errors).toHaveLength(1);
+  expect(result.errors?.[0]?.extensions).toMatchObject({ code, ...where });
+}
+
+/**
+ * What each operation owes an adversarial string (every one holds a backtick, so it is never a valid id,
+ * symbol, date or cursor, and matches no seeded name): `check` asserts it. `writes` marks the free-text
+ * writes, which legitimately add their one node or link the first time.
+ */
+const OWED: Record<string, { writes?: true; check: (result: Result, input: string) => Promise<void> | void }> = {
+  node: { check: (r) => expect(r).toEqual({ data: { node: null } }) },
+  nodes: { check: (r) => expect(r).toEqual({ data: { nodes: [null, { id: 'el-nd' }] } }) },
+  source: { check: (r) => expect(r).toEqual({ data: { source: null } }) },
+  search: {
+    // Full-text search treats the string as text to look for: an answer, never a syntax error.
+    check: (r) => {
+      expect(r.errors).toBeUndefined();
+      expect(Array.isArray(r.data?.search)).toBe(true);
+    },
+  },
+  element: { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'symbol' }) },
+  'facilities.name': {
+    // Only the fuzz facility, whose name is an earlier hostile string, can match; the filter is compared with the same predicate in Cypher.
+    check: async (r, input) => {
+      const expected = await one('MATCH (f:Facility) WHERE f.name CONTAINS $s AND (f.kind STARTS WITH $s OR f.name = $s) RETURN count(f) AS n', { s: input });
+      expect(r).toEqual({ data: { facilities: { totalCount: expected?.n } } });
+    },
+  },
+  'facilities.inRegion': { check: (r) => expect(r).toEqual({ data: { facilities: { totalCount: 0 } } }) },
+  'facilities.after': { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'after' }) },
+  'facilities.before': { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'before' }) },
+  deposits: { check: (r) => expect(r).toEqual({ data: { deposits: { totalCount: 0 } } }) },
+  regions: { check: (r) => expect(r).toEqual({ data: { regions: { totalCount: 0 } } }) },
+  companies: { check: (r) => expect(r).toEqual({ data: { companies: { totalCount: 0 } } }) },
+  products: { check: (r) => expect(r).toEqual({ data: { products: { totalCount: 0 } } }) },
+  elements: { check: (r) => expect(r).toEqual({ data: { elements: { totalCount: 0 } } }) },
+  dependents: { check: (r) => refused(r, 'NOT_FOUND') },
+  dependencies: { check: (r) => refused(r, 'NOT_FOUND') },
+  paths: { check: (r) => refused(r, 'NOT_FOUND') },
+  impact: { check: (r) => refused(r, 'NOT_FOUND') },
+  supplyShares: { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'element' }) },
+  changes: { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'since' }) },
+  'changes.after': { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'after' }) },
+  'changes.cursor': { check: (r) => refused(r, 'BAD_USER_INPUT', { argument: 'after' }) },
+  'upsert.id': { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'sources.0.id' }) },
+  'upsert.text': {
+    writes: true,
+    check: async (r, input) => {
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.upsertFacility.entity).toEqual({ name: input });
+      const stored = await one('MATCH (f:Facility {id: "test-injection-fac"}), (s:Source {id: "test-injection-src"}) RETURN properties(f) AS f, properties(s) AS s');
+      expect(stored?.f).toMatchObject({ name: input, kind: input, statusNote: input, description: input, aliases: [input] });
+      expect(JSON.parse(stored?.f.detailsJson)).toEqual({ note: input });
+      expect(stored?.s).toMatchObject({ title: input, publisher: input });
+    },
+  },
+  'connect.ids': { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'input.from' }) },
+  'connect.text': {
+    writes: true,
+    check: async (r, input) => {
+      const from = await one('MATCH (f:Facility {id: "test-injection-fac"}) RETURN count(f) AS n');
+      if (from?.n === 0) return refused(r, 'BAD_USER_INPUT', { field: 'input.from' }); // before the first upsert.text
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.connect.relationship.properties).toEqual(
+        expect.arrayContaining([{ key: 'material', value: input }, { key: 'note', value: input }, { key: 'product', value: input }]),
+      );
+      const stored = await one('MATCH (:Entity {id: "test-injection-fac"})-[l:SUPPLIES]->(:Entity {id: "fac-lovozero-gok"}) RETURN collect(properties(l)) AS links');
+      expect(stored?.links).toHaveLength(1);
+      expect(stored?.links[0]).toMatchObject({ material: input, note: input, product: input });
+    },
+  },
+  'figure.id': { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'input.id' }) },
+  'figure.text': {
+    writes: true,
+    check: async (r, input) => {
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.upsertFigure.figure).toEqual({ metric: input, unit: input, basis: input });
+      const stored = await one('MATCH (f:Figure {id: "test-injection-fig"}) RETURN properties(f) AS f');
+      expect(stored?.f).toMatchObject({ metric: input, unit: input, basis: input });
+    },
+  },
+  deleteFigure: { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'id' }) },
+  delete: { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'id' }) },
+  disconnect: { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'from' }) },
+};
+
 describe('Cypher injection', () => {
+  it('owes every operation a precise answer', () => {
+    expect(Object.keys(OWED).sort()).toEqual(OPERATIONS.map((o) => o.name).sort());
+  });
+
   it('never puts user input into Cypher text, and answers data or an expected error (5,000 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...OPERATIONS), adversarial, async (operation, input) => {
+        const owed = OWED[operation.name]!;
+        const sizeBefore = await graphSize();
         cypherSent.length = 0;
         const response = await app.apollo.executeOperation(
           { query: operation.query, variables: operation.vars(input) },
-          { contextValue: createContext({ driver: recording, database, queryTimeoutMs: 15_000, log: silentLog }, { requestId: 'fuzz', caller: WRITER }) },
+          { contextValue: createContext({ driver: recording, database, queryTimeoutMs: 15_000, log: silentLog }, { requestId: REQUEST_ID, caller: WRITER }) },
         );
         if (response.body.kind !== 'single') throw new Error('expected a single result');
-        for (const error of response.body.singleResult.errors ?? []) {
+        const result = response.body.singleResult as Result;
+        for (const error of result.errors ?? []) {
           if (!EXPECTED_CODES.has(String(error.extensions?.code))) throw new Error(`${operation.name}: unexpected error ${JSON.stringify(error)}`);
         }
         for (const cypher of cypherSent) {
           if (cypher.includes(input)) throw new Error(`${operation.name}: input reached the Cypher text`);
+          // What the generator aims at: every input holds a backtick, and no statement of ours does.
+          if (cypher.includes('`')) throw new Error(`${operation.name}: a backtick reached the Cypher text: ${cypher}`);
         }
+        await owed.check(result, input);
+        // Nothing else changed: a hostile string deletes, creates and links nothing (the free-text writes
+        // add their own node or link once, when they create it).
+        const created = Boolean(result.data && Object.values(result.data)[0]?.created);
+        if (!(owed.writes && created)) expect(await graphSize()).toEqual(sizeBefore);
       }),
       { numRuns: 5_000, seed: 20261123 },
     );

@@ -148,9 +148,27 @@ describe('limits', () => {
       { database },
     );
     const hub = records[0]!.get('id') as string;
+    expect(hub).toBe('country-russia'); // the seed graph's most connected node
+    type Reached = [string, number][];
+    const reached = async (field: string, maxHops: number): Promise<Reached> =>
+      (await ok(`{ ${field}(of: "${hub}", maxHops: ${maxHops}, first: 500) { hops entity { id } } }`))[field].map((d: any) => [d.entity.id, d.hops]);
+    // The real answer at 12 hops: everything the default 6 hops finds, at the same distances, plus exactly
+    // what lies further (nothing downstream; upstream, the deposits behind the Chinese and Australian routes).
+    const beyondSix: Record<string, Reached> = {
+      dependents: [],
+      dependencies: [
+        ['dep-bayan-obo', 7],
+        ['dep-mount-weld', 7],
+      ],
+    };
     for (const field of ['dependents', 'dependencies']) {
-      const data = await ok(`{ ${field}(of: "${hub}", maxHops: 12, first: 500) { hops } }`);
-      expect(Array.isArray(data[field])).toBe(true);
+      const far = await reached(field, 12);
+      const near = await reached(field, 6);
+      expect(near.length).toBeGreaterThan(40);
+      expect(new Set(far.map(([id]) => id)).size).toBe(far.length);
+      expect(far.map(([, hops]) => hops)).toEqual(far.map(([, hops]) => hops).sort((a, b) => a - b));
+      expect(far.filter(([, hops]) => hops <= 6)).toEqual(near);
+      expect(far.filter(([, hops]) => hops > 6).sort()).toEqual(beyondSix[field]);
     }
     const data = await ok(`{ impact(of: ["${hub}"], maxHops: 12) { affected { hops } } }`);
     expect(data.impact.affected.length).toBeGreaterThan(0);
