@@ -67,8 +67,11 @@ export interface Config {
   };
 }
 
+const ROLE = z.enum(['reader', 'writer']);
 /** What a credential may do: `reader` reads, `writer` also writes (mutations). */
-export type Role = 'reader' | 'writer';
+export type Role = z.infer<typeof ROLE>;
+/** One `name:role:sha256` entry of API_KEYS (the whole variable is checked by its regex first). */
+const API_KEY_ENTRY = z.tuple([z.string(), ROLE, z.string()]);
 
 const memory = z.string().regex(/^\d+[kmg]$/i, 'a size such as 512m or 1g');
 const port = z.coerce.number({ error: 'a port number' }).int('a whole number').min(1, 'a port 1-65535').max(65535, 'a port 1-65535');
@@ -184,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         .split(',')
         .filter(Boolean)
         .map((entry) => {
-          const [name, role, sha256] = entry.split(':') as [string, Role, string];
+          const [name, role, sha256] = API_KEY_ENTRY.parse(entry.split(':'));
           return { name, role, sha256 };
         }),
       jwtSecret: e.JWT_SECRET,

@@ -6,8 +6,13 @@ export function freePort(): Promise<number> {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+      const address = server.address();
+      // A TCP server listening on a port has an AddressInfo (a string is for pipes and Unix sockets).
+      if (address === null || typeof address === 'string') {
+        server.close(() => reject(new Error(`unexpected server address ${String(address)}`)));
+        return;
+      }
+      server.close(() => resolve(address.port));
     });
   });
 }

@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
 import { AppError, ErrorCode } from '../errors';
+import { fieldOf } from '../domain/guards';
 
 /** The application's error behind a GraphQL error (a resolver's throw), if it is one. */
 function appErrorOf(error: unknown): AppError | undefined {
@@ -27,7 +28,7 @@ function isUnexpected(code: unknown): boolean {
  */
 function isApolloRequestError(error: unknown): boolean {
   if (!(error instanceof GraphQLError) || error.path !== undefined) return false;
-  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  const status = fieldOf(error.extensions.http, 'status');
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
@@ -68,11 +69,11 @@ export function errorReportingPlugin(): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
-          for (const error of response.body.singleResult.errors ?? []) {
-            if (error.extensions?.code === ErrorCode.InternalServerError) {
-              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-            }
-          }
+          const result = response.body.singleResult;
+          if (!result.errors) return;
+          result.errors = result.errors.map((error) =>
+            error.extensions?.code === ErrorCode.InternalServerError ? { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } } : error,
+          );
         },
       };
     },

@@ -47,7 +47,7 @@ export function armorProtection(limits: Limits, production: boolean): ArmorProte
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins: plugins as ApolloServerPlugin<Context>[], validationRules: validationRules as ValidationRule[] };
+  return { plugins, validationRules };
 }
 
 /** Unpaginated relationship lists are costed as if they held this many items. */
