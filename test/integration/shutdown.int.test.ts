@@ -63,25 +63,59 @@ async function post(url: string, query: string, requestId?: string): Promise<Out
 }
 
 interface Stream {
+  /** Resolves once every client of the stream has had an answer: the stream is flowing. */
+  readonly flowing: Promise<void>;
   /** Stops sending and resolves with every request sent and its outcome. */
   stop(): Promise<{ query: string; outcome: Outcome }[]>;
 }
 
-/** A steady stream of fast queries from STREAM_WORKERS clients; a client pauses briefly after a connection error. */
-function startStream(url: string): Stream {
+/** The events of a shutdown a client of the stream waits for after a connection error, instead of a timer. */
+interface ShutdownEvents {
+  /** The server has logged that it is shutting down: from then on a new connection is refused. */
+  readonly logged: Promise<unknown>;
+  /** The process has exited. */
+  readonly exited: Promise<unknown>;
+}
+
+/**
+ * A steady stream of fast queries from STREAM_WORKERS clients. After a connection error a client does
+ * not retry on a timer: it waits for the next shutdown event (the shutdown logged, then the exit), sends
+ * one more request after each, and then stops.
+ */
+function startStream(url: string, events: ShutdownEvents): Stream {
   let streaming = true;
+  let stopped!: () => void;
+  const stopping = new Promise<void>((resolve) => (stopped = resolve));
+  let logged = false;
+  let exited = false;
+  void events.logged.then(() => (logged = true));
+  void events.exited.then(() => (exited = true));
+  let answeringWorkers = 0;
+  let nowFlowing!: () => void;
+  const flowing = new Promise<void>((resolve) => (nowFlowing = resolve));
   const sent: { query: string; outcome: Outcome }[] = [];
   const workers = Array.from({ length: STREAM_WORKERS }, async (_, worker) => {
+    let answered = false;
     for (let i = worker; streaming; i++) {
       const query = FAST[i % FAST.length]!;
       const outcome = await post(url, query);
       sent.push({ query, outcome });
-      if (typeof outcome.result === 'string') await new Promise((resolve) => setTimeout(resolve, 20));
+      if (outcome.result === 200 && !answered) {
+        answered = true;
+        if (++answeringWorkers === STREAM_WORKERS) nowFlowing();
+      }
+      if (typeof outcome.result === 'string') {
+        if (!logged) await Promise.race([events.logged, stopping]);
+        else if (!exited) await Promise.race([events.exited, stopping]);
+        else break;
+      }
     }
   });
   return {
+    flowing,
     stop: async () => {
       streaming = false;
+      stopped();
       await Promise.all(workers);
       return sent;
     },
@@ -211,7 +245,9 @@ describe('graceful shutdown under load (embedded mode)', () => {
       expected.set(query, body);
     }
 
-    const stream = startStream(server.url);
+    let shutdownLogged!: () => void;
+    const logged = new Promise<void>((resolve) => (shutdownLogged = resolve));
+    const stream = startStream(server.url, { logged, exited: server.exited });
     let slow: Promise<Outcome>[];
     let sigtermAt: number;
     let refusedFrom: number;
@@ -220,15 +256,20 @@ describe('graceful shutdown under load (embedded mode)', () => {
     let exitedAfterMs: number;
     const probe = neo4j.driver(`bolt://127.0.0.1:${boltPort}`);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The stream is flowing (every client has had an answer) before the slow requests start.
+      await within(stream.flowing, 30_000, 'an answer to every client of the stream');
       slow = await slowRequestsInFlight(server.url, probe);
       sigtermAt = Date.now();
       process.kill(server.pid, 'SIGTERM');
       await server.waitForLine((line) => line.includes('shutting down'), 5_000);
       refusedFrom = Date.now();
+      shutdownLogged();
       lateClients = await Promise.all(FAST.map((query) => postOnNewConnection(server.url, query)));
       exit = await within(server.exited, GRACE_MS + EXIT_MARGIN_MS + 10_000, 'the process to exit');
       exitedAfterMs = Date.now() - sigtermAt;
+    } catch (error) {
+      await stream.stop(); // its clients would otherwise wait for shutdown events that never come
+      throw error;
     } finally {
       await probe.close();
     }
