@@ -3,6 +3,7 @@ import path from 'node:path';
 import { standaloneExecutor } from '../../src/db/executor';
 import { contentHash } from '../../src/db/contentHash';
 import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
+import { until } from '../support/events';
 
 /**
  * The seed writes the whole graph in one transaction, so a load killed midway leaves nothing, and a rerun
@@ -60,13 +61,16 @@ async function seedWritingRelationships(scratch: ScratchNeo4j): Promise<SeedTran
   return record ? { id: record.get('transactionId') as string, locks: Number(record.get('activeLockCount')) } : undefined;
 }
 
+/** Resolves once Neo4j no longer lists transaction `id` (it rolls back a transaction whose client is gone). */
 async function transactionGone(scratch: ScratchNeo4j, id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { records } = await scratch.driver.executeQuery('SHOW TRANSACTIONS $id YIELD transactionId RETURN count(*) AS n', { id });
-    if (Number(records[0]?.get('n')) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`transaction ${id} still listed 10 s after its client was killed`);
+  await until(
+    async () => {
+      const { records } = await scratch.driver.executeQuery('SHOW TRANSACTIONS $id YIELD transactionId RETURN count(*) AS n', { id });
+      return Number(records[0]?.get('n')) === 0;
+    },
+    `transaction ${id} gone after its client was killed`,
+    60_000,
+  );
 }
 
 async function countNodes(scratch: ScratchNeo4j): Promise<number> {
