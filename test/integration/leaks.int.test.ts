@@ -69,7 +69,7 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     expect(report.peak.boltConnections).toBeLessThanOrEqual(POOL_MAX);
     expect(report.after.boltConnections).toBeLessThanOrEqual(report.warmUpPeak.boltConnections + CONNECTION_SLACK);
     expect(report.after.neo4jConnections).toBe(report.after.boltConnections);
-    // Memory back at its baseline: the live heap after a full collection, and RSS after a short idle.
+    // Memory back at its baseline: the live heap after a full collection, and RSS once the server is quiet.
     expect(report.liveHeap.after - report.liveHeap.baseline).toBeLessThan(MAX_LIVE_HEAP_GROWTH_BYTES);
     expect(report.after.rssBytes - report.baseline.rssBytes).toBeLessThan(MAX_RSS_GROWTH_BYTES);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);

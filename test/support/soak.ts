@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Driver } from 'neo4j-driver';
 import type { ServerProcess } from './serverProcess';
+import { until } from './events';
 
 /**
  * The soak load: a mix of normal queries, client aborts, timeouts and database errors against a server
@@ -106,6 +107,10 @@ export interface SoakOptions {
   readonly requests: number;
   readonly concurrency?: number;
   readonly warmUp?: number;
+  /**
+   * An extra idle before the baseline and the final figures, on top of waiting for the server to be
+   * quiet (no transaction in Neo4j, its connections agreed on by both sides); none by default.
+   */
   readonly idleMs?: number;
   readonly onProgress?: (done: number, figures: Figures) => void;
 }
@@ -203,12 +208,27 @@ async function request(options: SoakOptions, kind: Kind, index: number, counts: 
   return outcome;
 }
 
+/** True once a transaction of request `requestId` is running in Neo4j. */
+async function running(probe: Driver, requestId: string): Promise<boolean> {
+  const { records } = await probe.executeQuery('SHOW TRANSACTIONS YIELD metaData WHERE metaData.requestId = $requestId RETURN count(*) AS n', { requestId });
+  return Number(records[0]?.get('n') ?? 0) > 0;
+}
+
+/**
+ * Aborts the request mid-way on an event, not after a guessed delay: once Neo4j shows its transaction
+ * running, the server has read it and is running its traversal. Gives up when the answer comes first.
+ */
+async function abortWhenRunning(probe: Driver, requestId: string, controller: AbortController, answered: () => boolean): Promise<void> {
+  const seen = await until(async () => answered() || (await running(probe, requestId)), `request ${requestId} running or answered`, 60_000).catch(() => false);
+  if (seen && !answered()) controller.abort();
+}
+
 /** Posts the query of `kind` (aborting `abort` requests mid-way) and classifies the answer. */
 async function send(options: SoakOptions, kind: Kind, index: number, requestId: string): Promise<Outcome> {
   const query = kind === 'normal' ? NORMAL[index % NORMAL.length]! : SLOW;
   const controller = new AbortController();
-  // Abort mid-request: the server has read it and is running its traversal.
-  const abortTimer = kind === 'abort' ? setTimeout(() => controller.abort(), 20 + (index % 4) * 20) : undefined;
+  let answered = false;
+  const aborter = kind === 'abort' ? abortWhenRunning(options.probe, requestId, controller, () => answered) : undefined;
   try {
     const response = await fetch(`${options.server.url}/graphql`, {
       method: 'POST',
@@ -224,7 +244,8 @@ async function send(options: SoakOptions, kind: Kind, index: number, requestId: 
     if (controller.signal.aborted) return 'aborted';
     return `failed: ${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}`;
   } finally {
-    clearTimeout(abortTimer);
+    answered = true;
+    await aborter;
   }
 }
 
@@ -314,22 +335,34 @@ function rssByQuarter(samples: readonly Sample[], count: number): number[] {
   return [0, 1, 2, 3].map((q) => median(samples.filter((s) => s.done >= (q * count) / 4 && s.done < ((q + 1) * count) / 4).map((s) => s.figures.rssBytes)));
 }
 
-/** Waits until the server has no transaction running in Neo4j; returns how long that took (-1: not within 10 s). */
+/** Waits until the server has no transaction running in Neo4j; returns how long that took (-1: not within 60 s). */
 async function transactionsGone(options: SoakOptions): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < 10_000) {
-    if ((await figures(options)).transactions === 0) return Date.now() - started;
-    await sleep(50);
-  }
-  return -1;
+  return until(async () => (await figures(options)).transactions === 0, 'no transaction of the server', 60_000).then(
+    () => Date.now() - started,
+    () => -1,
+  );
+}
+
+/**
+ * The figures once the server is quiet: no transaction of it in Neo4j, and its Bolt connections the
+ * same in /proc and in Neo4j's list (none half-open or closing) - an event, not an idle of guessed length.
+ * After 60 s without that, the figures as they are (the assertions then say what was wrong).
+ */
+async function quietFigures(options: SoakOptions): Promise<Figures> {
+  const quiet = (f: Figures): boolean => f.transactions === 0 && f.boltConnections === f.neo4jConnections;
+  const now = await until(async () => {
+    const f = await figures(options);
+    return quiet(f) && f;
+  }, 'a quiet server', 60_000).catch(() => undefined);
+  if (options.idleMs) await sleep(options.idleMs);
+  return options.idleMs || !now ? figures(options) : now;
 }
 
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const warmUpRequests = options.warmUp ?? 500;
-  const idleMs = options.idleMs ?? 2_000;
   const warmUp = await load(options, warmUpRequests, 0);
-  await sleep(idleMs);
-  const baseline = await figures(options);
+  const baseline = await quietFigures(options);
 
   const baselineHeap = await options.server.liveHeapBytes();
 
@@ -346,8 +379,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   const run = joinRuns(quarters);
   const seconds = (performance.now() - started) / 1000;
   const transactionsGoneAfterMs = await transactionsGone(options);
-  await sleep(idleMs);
-  const after = await figures(options);
+  const after = await quietFigures(options);
   const afterHeap = await options.server.liveHeapBytes();
   return {
     requests: options.requests,
