@@ -1,3 +1,9 @@
+import neo4j from 'neo4j-driver';
+import { ENTITY_LABELS, type EntityKindName } from '../domain/graphModel';
+import type { Executor } from './executor';
+import type { EntityRecord, SearchHitRecord } from './models';
+import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from './queries/nodes';
+
 /**
  * Turns a user's words into a Lucene query for the full-text index. Lucene syntax is a language of its
  * own, so the words are reduced to letters and digits first: no user character reaches the parser as an
@@ -15,4 +21,19 @@ export function toLuceneQuery(text: string): string | null {
   return words
     .map((w) => (w.length >= 4 ? `(${w}^3 OR ${w}*^2 OR ${w}~1)` : `(${w}^3 OR ${w}*)`))
     .join(' AND ');
+}
+
+/** Entities whose names or aliases match `text` (full-text, typo-tolerant), best first; none when nothing searchable is left. */
+export async function searchEntities(db: Executor, text: string, kinds: readonly EntityKindName[], limit: number): Promise<SearchHitRecord[]> {
+  const query = toLuceneQuery(text);
+  if (query === null) return [];
+  const labels = kinds.map((kind) => ENTITY_LABELS[kind]);
+  const rows = await db.read(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
+  return rows.map((row) => ({ entity: row.node, score: row.score }));
+}
+
+/** The element with a chemical symbol, whatever its case (index `element_symbol`). */
+export async function elementBySymbol(db: Executor, symbol: string): Promise<EntityRecord | null> {
+  const [row] = await db.read(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
+  return row?.node ?? null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BadUserInputError } from '../errors';
 import type { NodeLabel, RelationshipType } from './graphModel';
 import { isRecord, isStringArray } from './guards';
 
@@ -23,6 +24,12 @@ export const ID_SCHEMA = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'an id of low
 
 /** Ids as lookups accept them (`node(id:)`, traversal starts): non-empty and bounded; an unknown id is simply not found. */
 export const LOOKUP_ID_SCHEMA = z.string().min(1).max(200);
+
+/** An id argument of a read, checked by LOOKUP_ID_SCHEMA; BAD_USER_INPUT naming the argument otherwise. */
+export function lookupId(id: string, argument: string): string {
+  if (!LOOKUP_ID_SCHEMA.safeParse(id).success) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
+  return id;
+}
 const year = z.number().int().min(1800, 'a year from 1800').max(2100, 'a year up to 2100');
 const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const sources = z.array(z.string().min(1)).min(1, 'at least one source');

@@ -1,11 +1,9 @@
 import type { QueryResolvers } from '../generated/graphql';
 import { BadUserInputError } from '../errors';
-import { ENTITY_LABELS } from '../domain/graphModel';
-import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from '../db/queries/nodes';
+import { lookupId } from '../domain/records';
 import { fetchPage, type PageArgs } from '../db/pages';
-import { toLuceneQuery } from '../db/search';
+import { elementBySymbol, searchEntities } from '../db/search';
 import type { ListName } from '../db/queries/lists';
-import neo4j from 'neo4j-driver';
 import type { Context } from '../context';
 import { traversalQueries } from './traversal';
 import { listChanges } from '../db/audit';
@@ -15,10 +13,7 @@ const MAX_IDS = 100;
 const MAX_SEARCH_HITS = 100;
 const MAX_CHANGES = 500;
 
-function checkId(id: string, argument: string): string {
-  if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id of at most 200 characters`, argument);
-  return id;
-}
+const checkId = lookupId;
 
 const list = (name: ListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
 
@@ -43,16 +38,11 @@ export const Query: QueryResolvers = {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_HITS) {
       throw new BadUserInputError(`"first" must be between 1 and ${MAX_SEARCH_HITS}`, 'first');
     }
-    const query = toLuceneQuery(text);
-    if (query === null) return [];
-    const labels = (kinds ?? []).map((kind) => ENTITY_LABELS[kind]);
-    const rows = await ctx.db.read(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
-    return rows.map((row) => ({ entity: row.node, score: row.score }));
+    return searchEntities(ctx.db, text, kinds ?? [], limit);
   },
   element: async (_p, { symbol }, ctx) => {
     if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
-    const [row] = await ctx.db.read(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
-    return row?.node ?? null;
+    return elementBySymbol(ctx.db, symbol);
   },
   changes: async (_p, { since, entity, first, after }, ctx) => {
     if (since != null && !isIsoDateTime(since)) {
@@ -60,7 +50,7 @@ export const Query: QueryResolvers = {
     }
     const limit = first ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES) throw new BadUserInputError(`"first" must be between 1 and ${MAX_CHANGES}`, 'first');
-    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), after: after ?? null, first: neo4j.int(limit) });
+    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), after: after ?? null, first: limit });
   },
   elements: list('Element'),
   deposits: list('Deposit'),

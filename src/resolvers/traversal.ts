@@ -1,5 +1,6 @@
 import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
+import { lookupId } from '../domain/records';
 import { numberProp, optionalString, type EntityKindName, type EntityRecord } from '../db/models';
 import { MAX_HOPS, MAX_PATHS, type Direction } from '../db/queries/traversal';
 import { commodityOfElement, findPaths, impactOf, sharesAtStage, traverse } from '../db/traversal';
@@ -31,8 +32,7 @@ const year = (value: number | null | undefined) => (value == null ? null : inRan
 
 /** Loads an entity a traversal starts from; a missing one is NOT_FOUND, not an empty answer. */
 async function entity(ctx: Context, id: string, argument: string): Promise<EntityRecord> {
-  if (id.length === 0 || id.length > 200) throw new BadUserInputError(`"${argument}" must be a non-empty id`, argument);
-  const node = await ctx.loaders.node.load(id);
+  const node = await ctx.loaders.node.load(lookupId(id, argument));
   if (!node || node.__typename !== 'Entity') throw new NotFoundError('Entity', id);
   return node;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NamedQuery, Query } from '../executor';
-import type { EntityLabel, RelationshipType } from '../../domain/graphModel';
+import type { RelationshipType } from '../../domain/graphModel';
 import { PROPS, RAW_NODE, SOURCE } from '../rows';
 
 const NODE_ROW = RAW_NODE;
@@ -96,19 +96,6 @@ MATCH (s:Source {id: id})
 RETURN {labels: labels(s), props: properties(s)} AS source`,
 };
 
-/** Writes an entity's whole property map (the caller merged the stored state with the input). */
-export function upsertEntity(label: EntityLabel): Query<NodeRow> {
-  return {
-    name: `curation.upsert${label}`,
-    row: NODE_ROW,
-    cypher: `
-MERGE (n:Entity {id: $id})
-SET n:${label}
-SET n = $props
-RETURN labels(n) AS labels, properties(n) AS props`,
-  };
-}
-
 /** Every relationship of an entity, in both directions (what a delete would leave dangling). */
 export const ENTITY_RELATIONSHIPS = {
   name: 'curation.entityRelationships',
@@ -139,20 +126,6 @@ export function relationshipState(type: RelationshipType): Query<{ props: Record
     row: z.object({ props: PROPS.nullable() }),
     cypher: `
 OPTIONAL MATCH (:Entity {id: $from})-[r:${type} {key: $key}]->(:Entity {id: $to})
-RETURN properties(r) AS props`,
-  };
-}
-
-/** Creates the relationship, or overwrites the properties of the existing one with the same key. */
-export function upsertRelationship(type: RelationshipType): Query<{ props: Record<string, unknown> }> {
-  return {
-    name: `curation.connect${type}`,
-    row: PROPS_ROW,
-    cypher: `
-MATCH (a:Entity {id: $from})
-MATCH (b:Entity {id: $to})
-MERGE (a)-[r:${type} {key: $key}]->(b)
-SET r = $props
 RETURN properties(r) AS props`,
   };
 }
