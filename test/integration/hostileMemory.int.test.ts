@@ -19,13 +19,24 @@ const WARM_UP = 500;
 const REQUESTS = 1_000;
 const RSS_SAMPLES = 10;
 /**
- * 3x the drift measured; a leak that keeps even a tenth of each refused 1 MB document grows by 100 MB
- * per thousand and fails this.
+ * RSS is what the operating system sees, but it swings with the collector's timing and the machine (the
+ * figures above are of one 2-core machine), so its bound is generous: it catches a gross leak and the
+ * measured figure is printed. The leak check proper is the live memory below.
  */
-const MAX_GROWTH_BYTES = 60 * 1024 * 1024;
+const MAX_RSS_GROWTH_BYTES = 150 * 1024 * 1024;
+/**
+ * The direct measure, independent of the machine: the JavaScript heap plus the Buffers and ArrayBuffers
+ * JavaScript objects hold, still in use after a full garbage collection (read through the server's
+ * inspector), after the warm-up and after the run. A leak that keeps even 1 % of each refused document
+ * (on average ~300 kB) keeps ~3 MB per thousand; nothing of a refused request should survive it.
+ */
+const MAX_LIVE_GROWTH_BYTES = 8 * 1024 * 1024;
 const CONCURRENCY = 4;
-/** A refusal is cheap: even on 2 busy cores it takes milliseconds; this bounds the slowest one. */
-const SLOWEST_MS = 2_000;
+/**
+ * A refusal is cheap - milliseconds (the slowest is printed) - but how cheap is a performance figure
+ * (`npm run bench`); this generous bound only says no refusal waits on something it should not.
+ */
+const SLOWEST_MS = 10_000;
 
 interface Hostile {
   readonly name: string;
@@ -100,7 +111,7 @@ async function sendMany(server: ServerProcess, count: number): Promise<{ refusal
 describe('hostile documents', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServerProcess(testDatabaseEnv());
+    server = await startServerProcess(testDatabaseEnv(), { inspect: true });
   });
   afterAll(async () => {
     await server?.stop();
@@ -110,10 +121,12 @@ describe('hostile documents', () => {
     const warmUp = await sendMany(server, WARM_UP);
     for (const refusal of warmUp.refusals) expect(refusal.status).toBeGreaterThanOrEqual(400);
     const baseline = warmUp.rss;
+    const liveBaseline = await server.liveMemoryBytes();
 
     const started = performance.now();
     const { refusals, rss: after } = await sendMany(server, REQUESTS);
     const seconds = (performance.now() - started) / 1000;
+    const liveAfter = await server.liveMemoryBytes();
 
     for (const refusal of refusals) {
       const hostile = HOSTILE.find((h) => h.name === refusal.name)!;
@@ -121,13 +134,15 @@ describe('hostile documents', () => {
     }
     const slowest = Math.max(...refusals.map((r) => r.ms));
     expect(slowest).toBeLessThan(SLOWEST_MS);
-    expect(after - baseline).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(liveAfter - liveBaseline).toBeLessThan(MAX_LIVE_GROWTH_BYTES);
+    expect(after - baseline).toBeLessThan(MAX_RSS_GROWTH_BYTES);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
 
     const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
     process.stdout.write(
       `hostile documents: ${REQUESTS} in ${seconds.toFixed(1)} s, slowest ${Math.round(slowest)} ms, ` +
-        `RSS (median of the last 100) ${mb(baseline)} MB after ${WARM_UP} warm-up documents -> ${mb(after)} MB (${mb(after - baseline)} MB)\n`,
+        `RSS (median of the last 100) ${mb(baseline)} MB after ${WARM_UP} warm-up documents -> ${mb(after)} MB (${mb(after - baseline)} MB), ` +
+        `live heap + buffers after a full GC ${mb(liveBaseline)} MB -> ${mb(liveAfter)} MB (${mb(liveAfter - liveBaseline)} MB)\n`,
     );
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
  * garbage collection, then `process.memoryUsage().heapUsed`. Unlike RSS, which keeps what the heap once
  * grew to, this falls back when nothing is retained: the measure a leak check needs.
  */
-export async function liveHeapBytes(inspectorUrl: string): Promise<number> {
+export async function liveHeapBytes(inspectorUrl: string, expression = 'process.memoryUsage().heapUsed'): Promise<number> {
   const socket = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', resolve);
@@ -30,7 +30,7 @@ export async function liveHeapBytes(inspectorUrl: string): Promise<number> {
     // Twice: objects freed by the first collection's finalizers go in the second.
     await call('HeapProfiler.collectGarbage');
     await call('HeapProfiler.collectGarbage');
-    const evaluated = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
+    const evaluated = await call('Runtime.evaluate', { expression, returnByValue: true });
     const value = (evaluated.result as { value?: unknown } | undefined)?.value;
     if (typeof value !== 'number') throw new Error(`unexpected inspector answer: ${JSON.stringify(evaluated)}`);
     return value;

@@ -34,6 +34,11 @@ export interface ServerProcess {
   rssBytes(): number;
   /** The JavaScript heap still in use after a full garbage collection (only with `inspect: true`). */
   liveHeapBytes(): Promise<number>;
+  /**
+   * The heap plus the memory outside it that JavaScript objects hold (Buffers, ArrayBuffers) still in use
+   * after a full garbage collection (only with `inspect: true`).
+   */
+  liveMemoryBytes(): Promise<number>;
   /** The last lines the process wrote (stdout and stderr), for failure messages. */
   output(): string;
   /** Resolves with the first line (now or later) that `matches`; rejects after `timeoutMs`. */
@@ -167,6 +172,10 @@ export async function startServerProcess(env: Record<string, string>, options: S
     liveHeapBytes: async () => {
       if (!inspectorUrl) throw new Error(inspect ? 'the server process did not print its inspector URL' : 'start the server process with inspect: true to measure its heap');
       return liveHeapBytes(inspectorUrl);
+    },
+    liveMemoryBytes: async () => {
+      if (!inspectorUrl) throw new Error(inspect ? 'the server process did not print its inspector URL' : 'start the server process with inspect: true to measure its memory');
+      return liveHeapBytes(inspectorUrl, '(({ heapUsed, external }) => heapUsed + external)(process.memoryUsage())');
     },
     output,
     waitForLine,
