@@ -1,8 +1,18 @@
 import type { Caller } from '../auth';
 import { recordChange, snapshot, type ChangeRecord } from '../db/audit';
 import type { Executor, TransactionRunner } from '../db/executor';
-import { ENTITY_LABELS, type EntityLabel, type RelationshipType } from '../domain/graphModel';
-import { type EntityRecord, type FigureRecord, type Properties, type RawNode, type SourceRecord, toEntityRecord, toFigureRecord } from '../db/models';
+import { ENTITY_LABELS, entityKindOf, type EntityLabel, type RelationshipType } from '../domain/graphModel';
+import {
+  type EntityRecord,
+  type FigureRecord,
+  type Properties,
+  type RawNode,
+  type RegionModel,
+  type SourceRecord,
+  expectKind,
+  toEntityRecord,
+  toFigureRecord,
+} from '../db/models';
 import {
   DELETE_ENTITY,
   DELETE_FIGURE,
@@ -51,7 +61,12 @@ export interface RelationshipRecord {
   readonly sources: SourceRecord[];
 }
 
-const labelOf = (record: EntityRecord): EntityLabel => ENTITY_LABELS[record.kind];
+/** The entity label of a stored node, from its labels alone (the checks on a write's ends need no decoded model). */
+function labelOf(node: RawNode): EntityLabel {
+  const kind = entityKindOf(node.labels);
+  if (!kind) throw new Error(`Node ${node.props.id} has no entity label (labels: ${node.labels.join(',')})`);
+  return ENTITY_LABELS[kind];
+}
 
 /**
  * Locks the node with `id`, or makes its placeholder (LOCK_OR_PLACEHOLD). When the writer it waited for
@@ -91,7 +106,7 @@ export function upsertEntityOf(
     const state = await lockOrPlacehold(tx, 'Entity', input.id);
     const before = state.props._placeholder === true ? null : state.props;
     if (before) {
-      const storedLabel = labelOf(toEntityRecord({ labels: state.labels, props: before }));
+      const storedLabel = labelOf({ labels: state.labels, props: before });
       if (storedLabel !== label) throw new InvalidInputError([{ field: 'input.id', message: `"${input.id}" is a ${storedLabel}, not a ${label}` }]);
     }
     const write = entityWrite(label, before, input, cited.ids);
@@ -150,7 +165,7 @@ export function deleteEntity(writer: Writer, id: string, cascade: boolean, sourc
 
 export interface FigurePayloadRecord {
   readonly figure: FigureRecord;
-  readonly region: EntityRecord;
+  readonly region: RegionModel;
   readonly created: boolean;
   readonly change: ChangeRecord | null;
 }
@@ -174,9 +189,11 @@ export function upsertFigure(writer: Writer, input: FigureInput, sources: readon
     const state = !locked || locked.props?._placeholder === true ? { props: null, regions: [] } : locked;
     const regionId = input.region ?? state.regions[0];
     if (!regionId) throw new InvalidInputError([{ field: 'input.region', message: 'required when the figure is new' }]);
-    const [region] = (await tx.run(LOCK.Entity, { ids: [regionId] })).map(toEntityRecord);
-    if (!region) throw new InvalidInputError([{ field: 'input.region', message: `no entity has the id "${regionId}"` }]);
-    if (labelOf(region) !== 'Region') throw new InvalidInputError([{ field: 'input.region', message: `"${regionId}" is a ${labelOf(region)}, not a Region` }]);
+    const [regionNode] = await tx.run(LOCK.Entity, { ids: [regionId] });
+    if (!regionNode) throw new InvalidInputError([{ field: 'input.region', message: `no entity has the id "${regionId}"` }]);
+    const regionLabel = labelOf(regionNode);
+    if (regionLabel !== 'Region') throw new InvalidInputError([{ field: 'input.region', message: `"${regionId}" is a ${regionLabel}, not a Region` }]);
+    const region = expectKind('REGION', toEntityRecord(regionNode));
     const write = figureWrite(state.props, input, regionId, cited.ids);
     await writeSources(tx, cited, sources);
     const [row] = await tx.run(UPSERT_FIGURE, { id: input.id, region: regionId, props: write.props, linkProps: write.linkProps });
@@ -241,17 +258,17 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
   const cited = sourcesWrite(sources);
   const type: RelationshipType = input.type;
   return writer.db.writeTransaction(`connect${type}`, async (tx) => {
-    const ends = (await tx.run(LOCK.Entity, { ids: [input.from, input.to].sort() })).map(toEntityRecord);
-    const from = ends.find((e) => e.id === input.from);
-    const to = ends.find((e) => e.id === input.to);
-    checkEndpoints(type, { id: input.from, label: from && labelOf(from) }, { id: input.to, label: to && labelOf(to) });
+    const ends = await tx.run(LOCK.Entity, { ids: [input.from, input.to].sort() });
+    const fromNode = ends.find((e) => e.props.id === input.from);
+    const toNode = ends.find((e) => e.props.id === input.to);
+    checkEndpoints(type, { id: input.from, label: fromNode && labelOf(fromNode) }, { id: input.to, label: toNode && labelOf(toNode) });
     const key = linkKey(type, input.from, input.to);
     const [state] = await tx.run(relationshipState(type), { from: input.from, to: input.to, key });
     const before = state?.props ?? null;
     const write = linkWrite(input, before, cited.ids);
     await writeSources(tx, cited, sources);
     const [row] = await tx.run(upsertRelationships(type), { rows: [{ from: input.from, to: input.to, key, props: write.props }] });
-    if (!row || !from || !to) throw new Error(`connect ${key} returned nothing`);
+    if (!row || !fromNode || !toNode) throw new Error(`connect ${key} returned nothing`);
     const unchanged = before !== null && snapshot(before) === snapshot(row.props);
     const change = unchanged
       ? null
@@ -264,7 +281,8 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
           sourceIds: cited.ids,
         });
     const linkSources = (await tx.run(SOURCES_BY_ID, { ids: write.sourceIds })).map((r) => r.source);
-    return { relationship: toRelationshipRecord(input.type, from, to, row.props, linkSources), created: before === null, change };
+    const relationship = toRelationshipRecord(input.type, toEntityRecord(fromNode), toEntityRecord(toNode), row.props, linkSources);
+    return { relationship, created: before === null, change };
   });
 }
 

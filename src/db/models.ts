@@ -1,20 +1,56 @@
 /**
  * The shapes the db layer hands to resolvers (the codegen mappers). Neo4j values are converted here,
  * at the boundary: integers are plain numbers (driver option), lists are arrays, absent is `null`.
+ * Entities and figures are decoded with the domain model's schemas (NODE_SCHEMAS over fromStoredProps),
+ * so a `Facility` parent is a `FacilityModel` whose `data` is a parsed facility record.
  */
 
-import { entityKindOf, type EntityKindName } from '../domain/graphModel';
+import type { z } from 'zod';
+import { ENTITY_LABELS, entityKindOf, type EntityKindName } from '../domain/graphModel';
+import { NODE_SCHEMAS, fromStoredProps } from '../domain/records';
 
 export { ENTITY_LABELS, type EntityKindName, type EntityLabel } from '../domain/graphModel';
 
 export type Properties = Readonly<Record<string, unknown>>;
 
-/** A domain node (`:Entity`) of any kind. */
-export interface EntityRecord {
+/** The parsed record of a node label, as NODE_SCHEMAS defines it. */
+export type NodeData<L extends keyof typeof NODE_SCHEMAS> = z.infer<(typeof NODE_SCHEMAS)[L]>;
+
+/** A domain node (`:Entity`) of kind `K`: its stored properties (`props`) and its record as the domain model parses it (`data`). */
+interface EntityModel<K extends EntityKindName> {
   readonly __typename: 'Entity';
   readonly id: string;
-  readonly kind: EntityKindName;
+  readonly kind: K;
   readonly props: Properties;
+  readonly data: NodeData<(typeof ENTITY_LABELS)[K]>;
+}
+
+export type ElementModel = EntityModel<'ELEMENT'>;
+export type DepositModel = EntityModel<'DEPOSIT'>;
+export type RegionModel = EntityModel<'REGION'>;
+export type CompanyModel = EntityModel<'COMPANY'>;
+export type FacilityModel = EntityModel<'FACILITY'>;
+export type ProductModel = EntityModel<'PRODUCT'>;
+export type SupplyChainStageModel = EntityModel<'STAGE'>;
+
+/** A domain node (`:Entity`) of any kind: the union of the per-kind models, discriminated on `kind`. */
+export type EntityRecord = ElementModel | DepositModel | RegionModel | CompanyModel | FacilityModel | ProductModel | SupplyChainStageModel;
+
+/** The model of the entity kind `K`. */
+export type ModelOf<K extends EntityKindName> = Extract<EntityRecord, { readonly kind: K }>;
+
+/** A guard for the entities of one kind (to narrow what a relation returns to the type of its field). */
+export function ofKind<K extends EntityKindName>(kind: K): (entity: EntityRecord) => entity is ModelOf<K> {
+  return (entity: EntityRecord): entity is ModelOf<K> => entity.kind === kind;
+}
+
+/**
+ * The entity narrowed to the kind its field returns; an entity of another kind is a broken invariant
+ * (the relation specs and queries select the label), never the client's fault.
+ */
+export function expectKind<K extends EntityKindName>(kind: K, entity: EntityRecord): ModelOf<K> {
+  if (ofKind(kind)(entity)) return entity;
+  throw new Error(`Entity ${entity.id} is a ${entity.kind}, expected a ${kind}`);
 }
 
 export interface SourceRecord {
@@ -31,6 +67,7 @@ export interface FigureRecord {
   readonly __typename: 'Figure';
   readonly id: string;
   readonly props: Properties;
+  readonly data: NodeData<'Figure'>;
 }
 
 export type NodeRecord = EntityRecord | SourceRecord | FigureRecord;
@@ -91,13 +128,35 @@ export function toNodeRecord(raw: RawNode): NodeRecord {
 }
 
 export function toFigureRecord(raw: RawNode): FigureRecord {
-  return { __typename: 'Figure', id: raw.props.id, props: raw.props };
+  return { __typename: 'Figure', id: raw.props.id, props: raw.props, data: NODE_SCHEMAS.Figure.parse(fromStoredProps('Figure', raw.props)) };
 }
 
+/** Decodes the stored properties of an entity of each kind with its label's schema. */
+const ENTITY_DECODERS: { readonly [K in EntityKindName]: (id: string, props: Properties) => ModelOf<K> } = {
+  ELEMENT: (id, props) => ({ __typename: 'Entity', id, kind: 'ELEMENT', props, data: NODE_SCHEMAS.Element.parse(fromStoredProps('Element', props)) }),
+  DEPOSIT: (id, props) => ({ __typename: 'Entity', id, kind: 'DEPOSIT', props, data: NODE_SCHEMAS.Deposit.parse(fromStoredProps('Deposit', props)) }),
+  REGION: (id, props) => ({ __typename: 'Entity', id, kind: 'REGION', props, data: NODE_SCHEMAS.Region.parse(fromStoredProps('Region', props)) }),
+  COMPANY: (id, props) => ({ __typename: 'Entity', id, kind: 'COMPANY', props, data: NODE_SCHEMAS.Company.parse(fromStoredProps('Company', props)) }),
+  FACILITY: (id, props) => ({ __typename: 'Entity', id, kind: 'FACILITY', props, data: NODE_SCHEMAS.Facility.parse(fromStoredProps('Facility', props)) }),
+  PRODUCT: (id, props) => ({ __typename: 'Entity', id, kind: 'PRODUCT', props, data: NODE_SCHEMAS.Product.parse(fromStoredProps('Product', props)) }),
+  STAGE: (id, props) => ({ __typename: 'Entity', id, kind: 'STAGE', props, data: NODE_SCHEMAS.SupplyChainStage.parse(fromStoredProps('SupplyChainStage', props)) }),
+};
+
+/** Raw nodes decoded already: a relation's parent node is one object shared by all its rows. */
+const decoded = new WeakMap<RawNode, EntityRecord>();
+
+/**
+ * An entity's model: its kind from its labels, its record parsed with the kind's schema. Stored data
+ * that breaks the model throws (a DecodeError naming the statement when it runs in a row decoder).
+ */
 export function toEntityRecord(raw: RawNode): EntityRecord {
+  const known = decoded.get(raw);
+  if (known) return known;
   const kind = entityKindOf(raw.labels);
   if (!kind) throw new Error(`Node ${raw.props.id} has no entity label (labels: ${raw.labels.join(',')})`);
-  return { __typename: 'Entity', id: raw.props.id, kind, props: raw.props };
+  const entity = ENTITY_DECODERS[kind](raw.props.id, raw.props);
+  decoded.set(raw, entity);
+  return entity;
 }
 
 export function optionalString(value: unknown): string | null {
@@ -157,7 +216,7 @@ export interface ImpactRecord {
 }
 
 export interface ShareBreakdownRecord {
-  readonly stage: EntityRecord;
+  readonly stage: SupplyChainStageModel;
   readonly commodity: string;
   readonly year: number | null;
   readonly shares: readonly RelationRecord[];

@@ -10,6 +10,7 @@ import {
   type ShareBreakdownRecord,
   ENTITY_LABELS,
   type EntityKindName,
+  expectKind,
   toEntityRecord,
 } from './models';
 import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
@@ -118,7 +119,7 @@ export async function commodityOfElement(db: Executor, symbol: string): Promise<
 export async function sharesAtStage(db: Executor, stage: string, commodity: string, year: number | null): Promise<ShareBreakdownRecord | null> {
   const [row] = await db.read(STAGE_SHARES, { stage });
   if (!row) return null;
-  const stageRecord = row.stage;
+  const stageRecord = expectKind('STAGE', row.stage);
   const forCommodity = row.shares.filter((s) => s.props.commodity === commodity);
   const chosenYear = year ?? (forCommodity.length ? Math.max(...forCommodity.map((s) => Number(s.props.year))) : null);
   const shares = forCommodity

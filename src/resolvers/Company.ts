@@ -1,14 +1,13 @@
 import type { CompanyResolvers } from '../generated/graphql';
-import { stringProp } from '../db/models';
 import { entityFields } from './Entity';
 import { dependentsField } from './traversal';
 import { firstRelated, relatedPage, relationsOf } from './helpers';
 
 export const Company: CompanyResolvers = {
   ...entityFields,
-  kind: (p) => stringProp(p.props, 'kind'),
-  country: (p, _a, ctx) => firstRelated(ctx, 'headquarters', p.id),
-  owner: async (p, _a, ctx) => (await firstRelated(ctx, 'parentCompanies', p.id)) ?? (await firstRelated(ctx, 'ownedBy', p.id)),
+  kind: (p) => p.data.kind,
+  country: (p, _a, ctx) => firstRelated(ctx, 'headquarters', p.id, 'REGION'),
+  owner: async (p, _a, ctx) => (await firstRelated(ctx, 'parentCompanies', p.id, 'COMPANY')) ?? (await firstRelated(ctx, 'ownedBy', p.id, 'COMPANY')),
   owners: (p, _a, ctx) => relationsOf(ctx, 'ownedBy', p.id),
   holdings: (p, _a, ctx) => relationsOf(ctx, 'holdings', p.id),
   subsidiaries: (p, a, ctx) => relatedPage(ctx, 'subsidiaries', p.id, a),

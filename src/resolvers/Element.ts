@@ -1,5 +1,4 @@
 import type { ElementResolvers } from '../generated/graphql';
-import { numberProp, stringProp } from '../db/models';
 import { REE_CLASS } from './enums';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField } from './traversal';
@@ -7,11 +6,11 @@ import { relatedPage, relationsOf } from './helpers';
 
 export const Element: ElementResolvers = {
   ...entityFields,
-  symbol: (p) => stringProp(p.props, 'symbol'),
-  atomicNumber: (p) => numberProp(p.props, 'atomicNumber'),
-  group: (p) => stringProp(p.props, 'group'),
-  reeClass: (p) => REE_CLASS.decodeOptional(p.props.reeClass),
-  magnetInput: (p) => p.props.magnetInput === true,
+  symbol: (p) => p.data.symbol,
+  atomicNumber: (p) => p.data.atomicNumber,
+  group: (p) => p.data.group,
+  reeClass: (p) => REE_CLASS.decodeOptional(p.data.reeClass),
+  magnetInput: (p) => p.data.magnetInput,
   deposits: (p, _a, ctx) => relationsOf(ctx, 'elementDeposits', p.id),
   usedIn: (p, a, ctx) => relatedPage(ctx, 'elementUsedIn', p.id, a),
   containedIn: (p, a, ctx) => relatedPage(ctx, 'elementContainedIn', p.id, a),

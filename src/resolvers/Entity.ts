@@ -1,6 +1,4 @@
 import type { EntityRecord } from '../db/models';
-import { optionalString, stringList, stringProp } from '../db/models';
-import { isRecord } from '../domain/guards';
 import type { Context } from '../context';
 import { confidenceOf, sourcesOf } from './helpers';
 import type { EntityKind } from '../generated/graphql';
@@ -23,16 +21,14 @@ function renderDetail(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The fields every entity type shares; spread into each type's resolver map. */
+/** The fields every entity type shares (from the record every kind's schema extends); spread into each type's resolver map. */
 export const entityFields = {
   entityKind: (parent: EntityRecord): EntityKind => parent.kind,
-  name: (parent: EntityRecord): string => stringProp(parent.props, 'name'),
-  aliases: (parent: EntityRecord): string[] => stringList(parent.props.aliases),
-  description: (parent: EntityRecord): string | null => optionalString(parent.props.description),
-  confidence: (parent: EntityRecord) => confidenceOf(parent.props),
-  details: (parent: EntityRecord): { key: string; value: string }[] => {
-    const raw: unknown = typeof parent.props.detailsJson === 'string' ? JSON.parse(parent.props.detailsJson) : {};
-    return Object.entries(isRecord(raw) ? raw : {}).map(([key, value]) => ({ key, value: renderDetail(value) }));
-  },
-  sources: (parent: EntityRecord, _args: unknown, ctx: Context) => sourcesOf(ctx, parent.props),
+  name: (parent: EntityRecord): string => parent.data.name,
+  aliases: (parent: EntityRecord): string[] => [...parent.data.aliases],
+  description: (parent: EntityRecord): string | null => parent.data.description ?? null,
+  confidence: (parent: EntityRecord) => confidenceOf(parent.data.confidence),
+  details: (parent: EntityRecord): { key: string; value: string }[] =>
+    Object.entries(parent.data.details ?? {}).map(([key, value]) => ({ key, value: renderDetail(value) })),
+  sources: (parent: EntityRecord, _args: unknown, ctx: Context) => sourcesOf(ctx, parent.data.sources),
 };

@@ -1,31 +1,29 @@
 import type { FacilityResolvers } from '../generated/graphql';
-import { optionalNumber, optionalString, stringProp } from '../db/models';
 import { STATUS } from './enums';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField, impactField } from './traversal';
-import { firstRelated, relatedEntities, relationsOf } from './helpers';
+import { firstRelated, relatedOfKind, relationsOf } from './helpers';
 
 export const Facility: FacilityResolvers = {
   ...entityFields,
-  kind: (p) => stringProp(p.props, 'kind'),
-  status: (p) => STATUS.decode(p.props.status, 'PLANNED'),
-  statusNote: (p) => optionalString(p.props.statusNote),
-  startYear: (p) => optionalNumber(p.props.startYear),
-  endYear: (p) => optionalNumber(p.props.endYear),
-  capacity: (p) =>
-    typeof p.props.capacityValue === 'number' ? { value: p.props.capacityValue, unit: optionalString(p.props.capacityUnit) ?? '' } : null,
-  stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id),
-  stages: (p, _a, ctx) => relatedEntities(ctx, 'stages', p.id),
-  operator: (p, _a, ctx) => firstRelated(ctx, 'operatedBy', p.id),
-  operators: (p, _a, ctx) => relatedEntities(ctx, 'operatedBy', p.id),
-  participants: (p, _a, ctx) => relatedEntities(ctx, 'participants', p.id),
-  region: (p, _a, ctx) => firstRelated(ctx, 'locatedIn', p.id),
+  kind: (p) => p.data.kind,
+  status: (p) => STATUS.decode(p.data.status, 'PLANNED'),
+  statusNote: (p) => p.data.statusNote ?? null,
+  startYear: (p) => p.data.startYear ?? null,
+  endYear: (p) => p.data.endYear ?? null,
+  capacity: (p) => (p.data.capacity ? { value: p.data.capacity.value, unit: p.data.capacity.unit } : null),
+  stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id, 'STAGE'),
+  stages: (p, _a, ctx) => relatedOfKind(ctx, 'stages', p.id, 'STAGE'),
+  operator: (p, _a, ctx) => firstRelated(ctx, 'operatedBy', p.id, 'COMPANY'),
+  operators: (p, _a, ctx) => relatedOfKind(ctx, 'operatedBy', p.id, 'COMPANY'),
+  participants: (p, _a, ctx) => relatedOfKind(ctx, 'participants', p.id, 'COMPANY'),
+  region: (p, _a, ctx) => firstRelated(ctx, 'locatedIn', p.id, 'REGION'),
   inputs: (p, _a, ctx) => relationsOf(ctx, 'feedsIn', p.id),
   outputs: (p, _a, ctx) => relationsOf(ctx, 'feedsOut', p.id),
   products: (p, _a, ctx) => relationsOf(ctx, 'produces', p.id),
-  consumes: (p, _a, ctx) => relatedEntities(ctx, 'consumes', p.id),
-  partOf: (p, _a, ctx) => relatedEntities(ctx, 'partOf', p.id),
-  parts: (p, _a, ctx) => relatedEntities(ctx, 'parts', p.id),
+  consumes: (p, _a, ctx) => relatedOfKind(ctx, 'consumes', p.id, 'PRODUCT'),
+  partOf: (p, _a, ctx) => relatedOfKind(ctx, 'partOf', p.id, 'FACILITY'),
+  parts: (p, _a, ctx) => relatedOfKind(ctx, 'parts', p.id, 'FACILITY'),
   dependents: dependentsField,
   dependencies: dependenciesField,
   impact: impactField,

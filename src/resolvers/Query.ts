@@ -1,6 +1,7 @@
 import type { QueryResolvers } from '../generated/graphql';
 import { BadUserInputError } from '../errors';
 import { lookupId } from '../domain/records';
+import { expectKind } from '../db/models';
 import { fetchPage, type PageArgs } from '../db/pages';
 import { elementBySymbol, searchEntities } from '../db/search';
 import type { ListName } from '../db/queries/lists';
@@ -42,7 +43,8 @@ export const Query: QueryResolvers = {
   },
   element: async (_p, { symbol }, ctx) => {
     if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
-    return elementBySymbol(ctx.db, symbol);
+    const found = await elementBySymbol(ctx.db, symbol);
+    return found && expectKind('ELEMENT', found);
   },
   changes: async (_p, { since, entity, first, after }, ctx) => {
     if (since != null && !isIsoDateTime(since)) {

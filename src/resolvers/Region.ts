@@ -1,14 +1,13 @@
 import type { RegionResolvers } from '../generated/graphql';
-import { optionalString, stringProp } from '../db/models';
 import { entityFields } from './Entity';
-import { firstRelated, relatedEntities, relatedFigures, relatedPage, relationsOf } from './helpers';
+import { firstRelated, relatedFigures, relatedOfKind, relatedPage, relationsOf } from './helpers';
 
 export const Region: RegionResolvers = {
   ...entityFields,
-  kind: (p) => stringProp(p.props, 'kind'),
-  regime: (p) => optionalString(p.props.regime),
-  parent: (p, _a, ctx) => firstRelated(ctx, 'regionParents', p.id),
-  parents: (p, _a, ctx) => relatedEntities(ctx, 'regionParents', p.id),
+  kind: (p) => p.data.kind,
+  regime: (p) => p.data.regime ?? null,
+  parent: (p, _a, ctx) => firstRelated(ctx, 'regionParents', p.id, 'REGION'),
+  parents: (p, _a, ctx) => relatedOfKind(ctx, 'regionParents', p.id, 'REGION'),
   children: (p, a, ctx) => relatedPage(ctx, 'regionChildren', p.id, a),
   facilities: (p, a, ctx) => relatedPage(ctx, 'locatedHere', p.id, a, (e) => e.kind === 'FACILITY'),
   deposits: (p, a, ctx) => relatedPage(ctx, 'locatedHere', p.id, a, (e) => e.kind === 'DEPOSIT'),

@@ -9,18 +9,19 @@ import type {
   StageShareResolvers,
   SupplyLinkResolvers,
 } from '../generated/graphql';
-import { numberProp, optionalNumber, optionalString, stringProp, type RelationRecord } from '../db/models';
+import { expectKind, numberProp, optionalNumber, optionalString, stringList, stringProp, type RelationRecord } from '../db/models';
 import { confidenceOf, sourcesOf } from './helpers';
 import { LINK_STATUS, LINK_TYPE } from './enums';
 
-// Relationship types resolve from a RelationRecord: its stored type, endpoints and properties.
+// Relationship types resolve from a RelationRecord: its stored type, endpoints and properties. An end whose
+// field has an entity type is narrowed to that kind: the relation specs select those labels.
 
 const linkStatus = (r: RelationRecord) => LINK_STATUS.decode(r.props.status, r.props.endYear ? 'HISTORICAL' : 'OPERATING');
 const provenance = {
-  confidence: (r: RelationRecord) => confidenceOf(r.props),
+  confidence: (r: RelationRecord) => confidenceOf(r.props.confidence),
   inferredFrom: (r: RelationRecord) => optionalString(r.props.inferredFrom),
   note: (r: RelationRecord) => optionalString(r.props.note),
-  sources: (r: RelationRecord, _a: unknown, ctx: Parameters<typeof sourcesOf>[0]) => sourcesOf(ctx, r.props),
+  sources: (r: RelationRecord, _a: unknown, ctx: Parameters<typeof sourcesOf>[0]) => sourcesOf(ctx, stringList(r.props.sourceIds)),
 };
 
 export const SupplyLink: SupplyLinkResolvers = {
@@ -37,21 +38,21 @@ export const SupplyLink: SupplyLinkResolvers = {
 
 export const ContainedElement: ContainedElementResolvers = {
   ...provenance,
-  deposit: (r) => r.from,
-  element: (r) => r.to,
+  deposit: (r) => expectKind('DEPOSIT', r.from),
+  element: (r) => expectKind('ELEMENT', r.to),
 };
 
 export const Licence: LicenceResolvers = {
   ...provenance,
-  holder: (r) => r.from,
-  deposit: (r) => r.to,
+  holder: (r) => expectKind('COMPANY', r.from),
+  deposit: (r) => expectKind('DEPOSIT', r.to),
   startYear: (r) => optionalNumber(r.props.startYear),
   termYears: (r) => optionalNumber(r.props.termYears),
   scope: (r) => optionalString(r.props.scope),
 };
 
 export const Ownership: OwnershipResolvers = {
-  owner: (r) => r.from,
+  owner: (r) => expectKind('COMPANY', r.from),
   owned: (r) => r.to,
   sharePct: (r) => optionalNumber(r.props.sharePct),
   startYear: (r) => optionalNumber(r.props.startYear),
@@ -63,15 +64,15 @@ export const Ownership: OwnershipResolvers = {
 
 export const Production: ProductionResolvers = {
   ...provenance,
-  facility: (r) => r.from,
-  product: (r) => r.to,
+  facility: (r) => expectKind('FACILITY', r.from),
+  product: (r) => expectKind('PRODUCT', r.to),
   capacity: (r) => (typeof r.props.capacityTPerYr === 'number' ? { value: r.props.capacityTPerYr, unit: 't/yr' } : null),
   status: linkStatus,
 };
 
 export const StageShare: StageShareResolvers = {
-  country: (r) => r.from,
-  stage: (r) => r.to,
+  country: (r) => expectKind('REGION', r.from),
+  stage: (r) => expectKind('STAGE', r.to),
   commodity: (r) => stringProp(r.props, 'commodity'),
   sharePct: (r) => numberProp(r.props, 'sharePct'),
   year: (r) => numberProp(r.props, 'year'),
@@ -82,7 +83,7 @@ export const StageShare: StageShareResolvers = {
 };
 
 export const ExportControl: ExportControlResolvers = {
-  country: (r) => r.from,
+  country: (r) => expectKind('REGION', r.from),
   target: (r) => r.to,
   measure: (r) => stringProp(r.props, 'measure'),
   status: (r) => stringProp(r.props, 'status'),
@@ -94,10 +95,10 @@ export const ExportControl: ExportControlResolvers = {
 export const Source: SourceResolvers = {};
 
 export const Figure: FigureResolvers = {
-  metric: (f) => stringProp(f.props, 'metric'),
-  value: (f) => numberProp(f.props, 'value'),
-  unit: (f) => stringProp(f.props, 'unit'),
-  year: (f) => optionalNumber(f.props.year),
-  basis: (f) => optionalString(f.props.basis),
-  sources: (f, _a, ctx) => sourcesOf(ctx, f.props),
+  metric: (f) => f.data.metric,
+  value: (f) => f.data.value,
+  unit: (f) => f.data.unit,
+  year: (f) => f.data.year ?? null,
+  basis: (f) => f.data.basis ?? null,
+  sources: (f, _a, ctx) => sourcesOf(ctx, f.data.sources),
 };

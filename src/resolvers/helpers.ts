@@ -1,50 +1,80 @@
 import type { Context } from '../context';
-import { type EntityRecord, type RelationRecord, type FigureRecord, type SourceRecord, toEntityRecord, toNodeRecord, stringList } from '../db/models';
+import {
+  type EntityKindName,
+  type EntityRecord,
+  type FigureRecord,
+  type ModelOf,
+  type NodeRecord,
+  type RawNode,
+  type RelationRecord,
+  type SourceRecord,
+  ofKind,
+  toEntityRecord,
+  toNodeRecord,
+} from '../db/models';
 import type { RelatedRow } from '../loaders';
 import type { RelationName } from '../db/queries/relations';
 import type { ConnectionRecord } from '../db/models';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { pageSize } from '../db/pages';
-import { BadUserInputError } from '../errors';
+import { BadUserInputError, DecodeError } from '../errors';
+import { errorMessage } from '../domain/guards';
 import type { Confidence } from '../generated/graphql';
 import { CONFIDENCE } from './enums';
+
+/** A node of a relation's rows as its model; stored data that breaks the model is a DecodeError naming the relation. */
+function decodeRelated<T extends NodeRecord>(name: RelationName, raw: RawNode, decode: (raw: RawNode) => T): T {
+  try {
+    return decode(raw);
+  } catch (error) {
+    throw new DecodeError(`relation ${name}`, errorMessage(error));
+  }
+}
 
 /** The relationships of one relation field, oriented as stored (`from` is the start node). */
 export async function relationsOf(ctx: Context, name: RelationName, id: string): Promise<RelationRecord[]> {
   const rows = await ctx.loaders.relation(name).load(id);
-  return rows.map(toRelation);
+  return rows.map((row) => toRelation(name, row));
 }
 
-export function toRelation(row: RelatedRow): RelationRecord {
-  const self = toEntityRecord(row.self);
-  const other = toEntityRecord(row.other);
+function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
+  const self = decodeRelated(name, row.self, toEntityRecord);
+  const other = decodeRelated(name, row.other, toEntityRecord);
   return { type: row.type, props: row.props, from: row.outgoing ? self : other, to: row.outgoing ? other : self };
 }
 
 /** The entities at the other end of one relation field. */
 export async function relatedEntities(ctx: Context, name: RelationName, id: string): Promise<EntityRecord[]> {
   const rows = await ctx.loaders.relation(name).load(id);
-  return rows.map((row) => toEntityRecord(row.other));
+  return rows.map((row) => decodeRelated(name, row.other, toEntityRecord));
 }
 
-export async function firstRelated(ctx: Context, name: RelationName, id: string): Promise<EntityRecord | null> {
-  return (await relatedEntities(ctx, name, id))[0] ?? null;
+/**
+ * The entities of kind `kind` at the other end of one relation field: the type of the field. The
+ * relation's spec already targets that kind's label, so this narrows the type and drops nothing.
+ */
+export async function relatedOfKind<K extends EntityKindName>(ctx: Context, name: RelationName, id: string, kind: K): Promise<ModelOf<K>[]> {
+  return (await relatedEntities(ctx, name, id)).filter(ofKind(kind));
+}
+
+export async function firstRelated<K extends EntityKindName>(ctx: Context, name: RelationName, id: string, kind: K): Promise<ModelOf<K> | null> {
+  return (await relatedOfKind(ctx, name, id, kind))[0] ?? null;
 }
 
 export async function relatedFigures(ctx: Context, id: string): Promise<FigureRecord[]> {
   const rows = await ctx.loaders.relation('figures').load(id);
-  return rows.map((row) => toNodeRecord(row.other)).filter((n): n is FigureRecord => n.__typename === 'Figure');
+  return rows.map((row) => decodeRelated('figures', row.other, toNodeRecord)).filter((n): n is FigureRecord => n.__typename === 'Figure');
 }
 
 /** Resolves cited source ids through the node loader; ids without a Source node are skipped. */
-export async function sourcesOf(ctx: Context, props: Readonly<Record<string, unknown>>): Promise<SourceRecord[]> {
-  const nodes = await ctx.loaders.node.loadMany(stringList(props.sourceIds));
+export async function sourcesOf(ctx: Context, ids: readonly string[]): Promise<SourceRecord[]> {
+  const nodes = await ctx.loaders.node.loadMany(ids);
   return nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source');
 }
 
-/** Stored confidence word → `Confidence` enum value. */
-export function confidenceOf(props: Readonly<Record<string, unknown>>): Confidence {
-  return CONFIDENCE.decode(props.confidence, 'STATED');
+/** Stored confidence word → `Confidence` enum value (`STATED` when none is stored). */
+export function confidenceOf(stored: unknown): Confidence {
+  return CONFIDENCE.decode(stored, 'STATED');
 }
 
 /**

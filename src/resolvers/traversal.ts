@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { lookupId } from '../domain/records';
-import { numberProp, optionalString, type EntityKindName, type EntityRecord } from '../db/models';
+import { expectKind, numberProp, optionalString, stringList, type EntityKindName, type EntityRecord } from '../db/models';
 import { MAX_HOPS, MAX_PATHS, type Direction } from '../db/queries/traversal';
 import { commodityOfElement, findPaths, impactOf, sharesAtStage, traverse } from '../db/traversal';
 import type {
@@ -132,11 +132,11 @@ export const Impact: ImpactResolvers = {
 };
 
 export const CountryShare: CountryShareResolvers = {
-  country: (r) => r.from,
+  country: (r) => expectKind('REGION', r.from),
   sharePct: (r) => numberProp(r.props, 'sharePct'),
   metric: (r) => optionalString(r.props.metric),
   derived: (r) => r.props.derived === true,
-  sources: (r, _a, ctx) => sourcesOf(ctx, r.props),
+  sources: (r, _a, ctx) => sourcesOf(ctx, stringList(r.props.sourceIds)),
 };
 
 export const ShareBreakdown: ShareBreakdownResolvers = {

@@ -12,10 +12,12 @@ import { createLoaders } from '../../src/loaders';
 
 const raw = (label: string, id: string, extra: Record<string, unknown> = {}) => ({ labels: label === 'Source' ? ['Source'] : ['Entity', label], props: { id, name: id.toUpperCase(), ...extra } });
 
+// Entities as they are stored (toStoredProps of a valid record): the loader decodes them with the domain model.
+const stored = { aliases: [], aliasesText: '', detailsJson: '{}', confidence: 'stated', sourceIds: ['src-1'] };
 const NODES: Record<string, ReturnType<typeof raw>> = {
-  'dep-a': raw('Deposit', 'dep-a'),
-  'fac-b': raw('Facility', 'fac-b'),
-  'reg-r': raw('Region', 'reg-r'),
+  'dep-a': raw('Deposit', 'dep-a', { ...stored, commodity: 'REE', status: 'operating' }),
+  'fac-b': raw('Facility', 'fac-b', { ...stored, kind: 'separation', status: 'planned', capacityValue: 5000, capacityUnit: 't/yr' }),
+  'reg-r': raw('Region', 'reg-r', { ...stored, kind: 'country' }),
   'src-1': raw('Source', 'src-1', { title: 'A report' }),
 };
 const RELATED: Record<string, Record<string, { type: string; to: string; outgoing: boolean }[]>> = {
@@ -87,8 +89,20 @@ describe('createLoaders', () => {
     const [nodes, located] = await Promise.all([loaders.node.loadMany(['src-1', 'fac-b', 'dep-a']), loaders.relation('locatedIn').load('fac-b')]);
     expect(nodes).toEqual([
       { __typename: 'Source', id: 'src-1', title: 'A report', publisher: null, date: null, dateNote: null, url: null },
-      { __typename: 'Entity', id: 'fac-b', kind: 'FACILITY', props: NODES['fac-b']!.props },
-      { __typename: 'Entity', id: 'dep-a', kind: 'DEPOSIT', props: NODES['dep-a']!.props },
+      {
+        __typename: 'Entity',
+        id: 'fac-b',
+        kind: 'FACILITY',
+        props: NODES['fac-b']!.props,
+        data: { id: 'fac-b', name: 'FAC-B', aliases: [], confidence: 'stated', sources: ['src-1'], kind: 'separation', status: 'planned', capacity: { value: 5000, unit: 't/yr' } },
+      },
+      {
+        __typename: 'Entity',
+        id: 'dep-a',
+        kind: 'DEPOSIT',
+        props: NODES['dep-a']!.props,
+        data: { id: 'dep-a', name: 'DEP-A', aliases: [], confidence: 'stated', sources: ['src-1'], commodity: 'REE', status: 'operating' },
+      },
     ]);
     expect(located).toEqual([{ type: 'LOCATED_IN', props: { key: 'LOCATED_IN:fac-b' }, outgoing: true, self: NODES['fac-b'], other: NODES['reg-r'] }]);
   });
