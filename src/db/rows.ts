@@ -21,10 +21,14 @@ const NODE_PROPS = z.object({ id: z.string() }).catchall(z.unknown());
 /** `{labels: labels(n), props: properties(n)}`. */
 export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS });
 
+/**
+ * An entity as its kind's model: the record parsed with the label's schema in NODE_SCHEMAS (over
+ * fromStoredProps). Stored data that breaks the model fails the row: a DecodeError naming the statement.
+ */
 export const ENTITY = RAW_NODE.transform(toEntityRecord);
 export const SOURCE = RAW_NODE.transform(toSourceRecord);
 export const FIGURE = RAW_NODE.transform(toFigureRecord);
-/** An entity, a source or a figure. */
+/** An entity, a source or a figure (entities and figures decoded with the domain model, as ENTITY). */
 export const NODE = RAW_NODE.transform(toNodeRecord);
 
 /** A relationship as `{type: type(r), props: properties(r), from: a.id, to: b.id}`. */

@@ -19,6 +19,8 @@ const NODES: Record<string, ReturnType<typeof raw>> = {
   'fac-b': raw('Facility', 'fac-b', { ...stored, kind: 'separation', status: 'planned', capacityValue: 5000, capacityUnit: 't/yr' }),
   'reg-r': raw('Region', 'reg-r', { ...stored, kind: 'country' }),
   'src-1': raw('Source', 'src-1', { title: 'A report' }),
+  // Stored data that breaks the domain model (a status outside the Facility schema's enum).
+  'fac-bad': raw('Facility', 'fac-bad', { ...stored, kind: 'separation', status: 'closed' }),
 };
 const RELATED: Record<string, Record<string, { type: string; to: string; outgoing: boolean }[]>> = {
   locatedIn: { 'fac-b': [{ type: 'LOCATED_IN', to: 'reg-r', outgoing: true }] },
@@ -105,6 +107,12 @@ describe('createLoaders', () => {
       },
     ]);
     expect(located).toEqual([{ type: 'LOCATED_IN', props: { key: 'LOCATED_IN:fac-b' }, outgoing: true, self: NODES['fac-b'], other: NODES['reg-r'] }]);
+  });
+
+  it('decodes entities with the domain model: stored data that breaks it fails the load, not the field', async () => {
+    const { executor } = fakeExecutor();
+    const loaders = createLoaders(executor);
+    await expect(loaders.node.load('fac-bad')).rejects.toThrow(/status/);
   });
 
   it('gives null for a node id with no node, and [] for a relation of an id with no row or no related node', async () => {
