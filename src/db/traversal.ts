@@ -1,5 +1,7 @@
 import neo4j from 'neo4j-driver';
 import type { Executor } from './executor';
+import { DecodeError } from '../errors';
+import { errorMessage } from '../domain/guards';
 import {
   type DependencyRecord,
   type ImpactCountRecord,
@@ -10,6 +12,7 @@ import {
   type ShareBreakdownRecord,
   ENTITY_LABELS,
   type EntityKindName,
+  type EntityRecord,
   expectKind,
   toEntityRecord,
 } from './models';
@@ -25,9 +28,18 @@ export interface TraversalOptions {
   readonly withPaths: boolean;
 }
 
-/** Rebuilds a path from the node list and links of a traversal row. */
-function toPath(raw: PathRow): PathRecord {
-  const nodes = raw.nodes.map(toEntityRecord);
+/** A path's nodes as entity models; stored data that breaks the model is a DecodeError naming the statement. */
+function pathNodes(query: string, raw: PathRow): EntityRecord[] {
+  try {
+    return raw.nodes.map(toEntityRecord);
+  } catch (error) {
+    throw new DecodeError(query, errorMessage(error));
+  }
+}
+
+/** Rebuilds a path from the node list and links of a traversal row of the statement `query`. */
+function toPath(query: string, raw: PathRow): PathRecord {
+  const nodes = pathNodes(query, raw);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const links = raw.links.map((link): RelationRecord => {
     const from = byId.get(link.from);
@@ -44,13 +56,14 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
 
 /** Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path. */
 export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions): Promise<DependencyRecord[]> {
-  const rows = await db.read(traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths }), {
+  const query = traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths });
+  const rows = await db.read(query, {
     id,
     labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]),
     limit: neo4j.int(options.limit),
     ...timeParams(options),
   });
-  return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(row) }));
+  return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(query.name, row) }));
 }
 
 export async function findPaths(
@@ -62,7 +75,7 @@ export async function findPaths(
 ): Promise<PathRecord[]> {
   const query = pathsQuery(direction, options.maxHops, options.first, timeMode(options.asOf, options.includeHistorical));
   const rows = await db.read(query, { from, to, ...timeParams(options) });
-  return rows.map(toPath);
+  return rows.map((row) => toPath(query.name, row));
 }
 
 function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) => string | null): ImpactCountRecord[] {
@@ -84,15 +97,16 @@ export async function impactOf(
   ids: readonly string[],
   options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit' | 'withPaths'>,
 ): Promise<Omit<ImpactRecord, 'disrupted'>> {
+  const query = impactQuery(options.maxHops, options.asOf != null ? 'asOf' : 'current', options.withPaths);
   const rows = await db.read(
-    impactQuery(options.maxHops, options.asOf != null ? 'asOf' : 'current', options.withPaths),
+    query,
     { ids, limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
   );
   const affected = rows.map(
     (row): ImpactedRecord => ({
       entity: row.entity,
       hops: row.hops,
-      path: toPath(row),
+      path: toPath(query.name, row),
       alternatives: row.alternatives,
       stage: row.stage,
       country: row.country,
