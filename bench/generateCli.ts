@@ -1,5 +1,5 @@
 /**
- * Generates and loads the synthetic benchmark graph (bench/generate.ts):
+ * Generates and loads the synthetic benchmark graph (bench/generate/):
  *
  *   npm run generate -- --nodes 1000000 [--seed 42] [--batch-size 10000] [--force] [--heap 2g] [--page-cache 1g]
  *

@@ -24,7 +24,7 @@ import { generateGraph } from './generate';
 import { loadCypher, loadHttp, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
-import { startServerProcess, type ServerProcess } from './processes';
+import { startProcess, type ServerProcess } from '../harness/serverProcess';
 
 interface Args {
   quick: boolean;
@@ -219,12 +219,7 @@ function summary(d: DatasetFigures) {
 async function timeToFirstAnswer(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-startup-'));
   const started = performance.now();
-  const server = await startServerProcess(
-    'src/index.ts',
-    { NEO4J_URI: '', NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    await freePort(),
-    '/ready',
-  );
+  const server = await startProcess({ NEO4J_URI: '', NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   try {
     const { text } = await postJson(server.url, JSON.stringify({ query: '{ element(symbol: "Nd") { name } }' }));
     if (!text.includes('Neodymium')) throw new Error(`unexpected first answer: ${text}`);
@@ -263,9 +258,9 @@ async function main(): Promise<void> {
   try {
     await waitForDatabase(driver, database, config.neo4j.connectRetries, silent);
     const env = { NEO4J_URI: uri, NEO4J_DATABASE: database, SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn', ...(config.neo4j.password ? { NEO4J_PASSWORD: config.neo4j.password } : {}) };
-    const ours = await startServerProcess('src/index.ts', env, await freePort(), '/ready');
+    const ours = await startProcess(env);
     servers.push(ours);
-    const peer = await startServerProcess('bench/peerMain.ts', env, null, null);
+    const peer = await startProcess(env, { entry: 'bench/peerMain.ts', listen: { urlLine: /PEER_READY (\S+)/ }, readyPath: null });
     servers.push(peer);
     app = await createApp({ config: { ...config, neo4j: { database, queryTimeoutMs: 60_000 } }, driver, log: silent });
 
@@ -294,7 +289,7 @@ async function main(): Promise<void> {
       const { nodes, relationships } = await counts(driver, database);
       log(`Dataset ${label}: ${nodes} nodes, ${relationships} relationships`);
       const operations = await benchDataset(label, ids, { driver, database, ours, peer, app, args });
-      const figures = { dataset: label, nodes, relationships, loadNodesPerSec, operations, rssMb: ours.peakRssMb() };
+      const figures = { dataset: label, nodes, relationships, loadNodesPerSec, operations, rssMb: Math.round(ours.peakRssBytes() / 2 ** 20) };
       results.push(figures);
       printTable(figures);
     }

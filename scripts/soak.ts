@@ -15,9 +15,9 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { loadSeed } from '../src/import/seed';
 import { standaloneExecutor } from '../src/db/executor';
-import { startScratchNeo4j, type ScratchNeo4j } from '../test/support/scratchNeo4j';
-import { startServerProcess, type ServerProcess } from '../test/support/serverProcess';
-import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak, type SoakReport } from '../test/support/soak';
+import { startScratchNeo4j, type ScratchNeo4j } from '../harness/scratchNeo4j';
+import { startServerProcess, type ServerProcess } from '../harness/serverProcess';
+import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak, type SoakReport } from '../harness/soak';
 
 /** Heap growth to its working size and the collector's timing move RSS by up to ~70 MB (measured). */
 const RSS_TOLERANCE_BYTES = 100 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { startServerProcess, testDatabaseEnv, type ServerProcess } from '../support/serverProcess';
+import { startServerProcess, testDatabaseEnv, type ServerProcess } from '../../harness/serverProcess';
 
 /**
  * A thousand hostile documents against the server as a process of its own (so its resident memory can

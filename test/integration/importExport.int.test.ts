@@ -9,7 +9,7 @@ import { readImportFiles } from '../../src/import/files';
 import { ImportRefusedError, applyImport, findKnownIds, planImport, type ApplyOptions, type ImportPlan } from '../../src/import/importer';
 import { standaloneExecutor } from '../../src/db/executor';
 import { DEFAULT_SEED_DIR, loadSeed } from '../../src/import/seed';
-import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
+import { startScratchNeo4j, type ScratchNeo4j } from '../../harness/scratchNeo4j';
 
 /**
  * The bulk import and export against a real Neo4j of their own (a scratch store: the shared test database

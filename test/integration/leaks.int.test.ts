@@ -1,6 +1,6 @@
 import type { Driver } from 'neo4j-driver';
-import { startServerProcess, testDatabaseEnv, type ServerProcess } from '../support/serverProcess';
-import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak } from '../support/soak';
+import { startServerProcess, testDatabaseEnv, type ServerProcess } from '../../harness/serverProcess';
+import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak } from '../../harness/soak';
 import { testDriver } from '../support/testServer';
 
 /**

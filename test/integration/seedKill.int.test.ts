@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { standaloneExecutor } from '../../src/db/executor';
 import { contentHash } from '../../src/db/contentHash';
-import { startScratchNeo4j, type ScratchNeo4j } from '../support/scratchNeo4j';
-import { until } from '../support/events';
+import { startScratchNeo4j, type ScratchNeo4j } from '../../harness/scratchNeo4j';
+import { until } from '../../harness/events';
 
 /**
  * The seed writes the whole graph in one transaction, so a load killed midway leaves nothing, and a rerun

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { freePort } from '../../src/net';
-import { startServerProcess, type ProcessExit, type ServerProcess } from '../support/serverProcess';
+import { startServerProcess, type ProcessExit, type ServerProcess } from '../../harness/serverProcess';
 
 /**
  * SIGTERM during a load, against the real process in embedded mode (it starts and seeds its own Neo4j):

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { freePort } from '../../src/net';
+import { freePort } from '../src/net';
 import { liveHeapBytes } from './inspector';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..');
 const KEPT_LINES = 200;
 /** What `node --inspect` prints on stderr before the inspector's WebSocket URL. */
 const INSPECTOR_LINE = 'Debugger listening on ';
@@ -26,12 +26,14 @@ export interface ProcessExit {
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
-  /** The Node.js process that runs src/index.ts. */
+  /** The Node.js process that runs the entry point (src/index.ts for the server). */
   readonly pid: number;
   /** Settles when the process has exited and its output is read. */
   readonly exited: Promise<ProcessExit>;
   /** Resident memory of `pid` in bytes (VmRSS of /proc/<pid>/status). */
   rssBytes(): number;
+  /** Peak resident memory of `pid` so far in bytes (VmHWM of /proc/<pid>/status). */
+  peakRssBytes(): number;
   /** The JavaScript heap still in use after a full garbage collection (only with `inspect: true`). */
   liveHeapBytes(): Promise<number>;
   /**
@@ -59,12 +61,17 @@ export function testDatabaseEnv(): Record<string, string> {
   return env;
 }
 
+/** A memory figure of a process in bytes, from /proc (Linux): `VmRSS` (resident now) or `VmHWM` (peak). */
+function procMemory(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+  if (!match?.[1]) throw new Error(`no ${field} for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
 /** Resident memory of a process in bytes, from /proc (Linux). */
 export function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!match?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) * 1024;
+  return procMemory(pid, 'VmRSS');
 }
 
 function sleep(ms: number): Promise<void> {
@@ -72,10 +79,22 @@ function sleep(ms: number): Promise<void> {
 }
 
 export interface StartOptions {
-  /** How long to wait for `GET /ready` (default 60 s). */
+  /** How long to wait until the process is ready (default 60 s). */
   readonly readyTimeoutMs?: number;
   /** Open the Node.js inspector on a free local port, for `liveHeapBytes()`. */
   readonly inspect?: boolean;
+}
+
+export interface ProcessOptions extends StartOptions {
+  /** The TypeScript entry point, relative to the repository (default `src/index.ts`). */
+  readonly entry?: string;
+  /**
+   * Where the process listens: `free` (default) picks a free port and passes it as PORT; `printed`
+   * passes none and reads the URL from the first output line matching `urlLine` (its first group).
+   */
+  readonly listen?: 'free' | { readonly urlLine: RegExp };
+  /** The path that answers 200 once the process is ready (default `/ready`); null: ready once the URL is known. */
+  readonly readyPath?: string | null;
 }
 
 /**
@@ -88,21 +107,31 @@ export interface StartOptions {
  * process and relays SIGTERM to it; when that process does not acknowledge within 30 ms - a busy event
  * loop on a loaded machine - tsx SIGKILLs it, which a graceful-shutdown test must not depend on.)
  */
-export async function startServerProcess(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
-  const { readyTimeoutMs = 60_000, inspect = false } = options;
-  const port = env.PORT ? Number(env.PORT) : await freePort();
+export function startServerProcess(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
+  return startProcess(env, options);
+}
+
+/**
+ * Starts a TypeScript entry point (the server by default; the benchmark's peer server too) the way
+ * `startServerProcess` describes, with the options of `ProcessOptions`.
+ */
+export async function startProcess(env: Record<string, string>, options: ProcessOptions = {}): Promise<ServerProcess> {
+  const { readyTimeoutMs = 60_000, inspect = false, entry = path.join('src', 'index.ts'), listen = 'free', readyPath = '/ready' } = options;
+  const port = listen !== 'free' ? null : env.PORT ? Number(env.PORT) : await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLE.test(name)));
   const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join('src', 'index.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
-    env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, ...(port === null ? {} : { PORT: String(port) }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const waiters = new Set<{ matches: (line: string) => boolean; resolve: (line: string) => void }>();
   let inspectorUrl: string | undefined;
+  let printedUrl: string | undefined;
   const collect = (line: string): void => {
     if (inspectorUrl === undefined && line.startsWith(INSPECTOR_LINE)) inspectorUrl = line.slice(INSPECTOR_LINE.length).trim();
+    if (printedUrl === undefined && listen !== 'free') printedUrl = listen.urlLine.exec(line)?.[1];
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.shift();
     for (const waiter of waiters) {
@@ -121,8 +150,9 @@ export async function startServerProcess(env: Record<string, string>, options: S
   });
 
   const output = (): string => lines.join('\n');
-  const url = `http://127.0.0.1:${port}`;
-  const pid = child.pid!;
+  const urlNow = (): string | undefined => (port === null ? printedUrl : `http://127.0.0.1:${port}`);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${entry} could not be started`);
   const stop = async (timeoutMs = 30_000): Promise<ProcessExit> => {
     if (!hasExited) {
       child.kill('SIGTERM');
@@ -159,16 +189,19 @@ export async function startServerProcess(env: Record<string, string>, options: S
       await stop(5_000);
       throw new Error(`the server process was not ready within ${readyTimeoutMs} ms:\n${output()}`);
     }
-    const ready = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
+    const at = urlNow();
+    const ready = at !== undefined && (readyPath === null || (await fetch(`${at}${readyPath}`).then((r) => r.status === 200, () => false)));
     if (ready) break;
     await sleep(200);
   }
+  const url = urlNow() ?? '';
 
   return {
     url,
     pid,
     exited,
     rssBytes: () => rssOf(pid),
+    peakRssBytes: () => procMemory(pid, 'VmHWM'),
     liveHeapBytes: async () => {
       if (!inspectorUrl) throw new Error(inspect ? 'the server process did not print its inspector URL' : 'start the server process with inspect: true to measure its heap');
       return liveHeapBytes(inspectorUrl);

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
-import { freePort } from '../../src/net';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/embedded';
+import { freePort } from '../src/net';
 
 export interface ScratchNeo4j {
   readonly neo4j: EmbeddedNeo4j;
