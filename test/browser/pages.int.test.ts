@@ -46,7 +46,7 @@ describe('/explorer (Ruru, offline)', () => {
       const answered = page.waitForResponse((r) => r.url() === `${server.url}/graphql` && r.request().postDataJSON()?.operationName === 'FacilitiesDependingOnDeposit');
       await page.locator('.graphiql-execute-button').click();
       const body = await (await answered).json();
-      expect(body.data.dependents.map((d: { entity: { id: string } }) => d.entity.id)).toEqual(['fac-tastyg-mine', 'fac-elbrus-lioh']);
+      expect(body.data.dependents.map((d: { entity: { id: string } }) => d.entity.id)).toEqual(['fac-tastyg-mine', 'fac-areal-tastyg-lithium-salts', 'fac-elbrus-lioh']);
       await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('fac-tastyg-mine'));
     });
     expect(record.foreignRequests).toEqual([]);

@@ -22,9 +22,10 @@ describe('the typed client', () => {
     const { dependents } = await client.FacilitiesDependingOnDeposit();
     expect(dependents.map((d) => [d.entity.id, d.hops])).toEqual([
       ['fac-tastyg-mine', 1],
+      ['fac-areal-tastyg-lithium-salts', 2],
       ['fac-elbrus-lioh', 2],
     ]);
-    const lioh = dependents[1]!.entity;
+    const lioh = dependents[2]!.entity;
     expect(lioh).toMatchObject({ startYear: 2030, status: 'PLANNED', operator: { name: 'AO Elbrusmetall' } });
     // Nothing of it operates yet: as of 2028 no facility depends on Tastyg.
     expect((await client.FacilitiesDependingOnDeposit({ asOf: 2028 })).dependents).toEqual([]);

@@ -22,9 +22,10 @@ describe('dependents', () => {
       } }`);
     expect(data.dependents.map((d: any) => [d.entity.id, d.hops])).toEqual([
       ['fac-tastyg-mine', 1],
+      ['fac-areal-tastyg-lithium-salts', 2],
       ['fac-elbrus-lioh', 2],
     ]);
-    const lioh = data.dependents[1];
+    const lioh = data.dependents[2];
     expect(lioh.entity).toMatchObject({ startYear: 2030, operator: { name: 'AO Elbrusmetall' } });
     expect(lioh.path.nodes.map((n: any) => n.id)).toEqual(['dep-tastyg', 'fac-tastyg-mine', 'fac-elbrus-lioh']);
     expect(lioh.path.links.every((l: any) => l.type === 'FEEDS' && l.status === 'PLANNED' && l.sources.length > 0)).toBe(true);

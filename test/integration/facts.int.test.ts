@@ -1,0 +1,94 @@
+import { execute, setupInProcessApp, testContext } from '../support/testServer';
+
+/**
+ * Facts corrected against their publications (issue 13, "Facts to correct"): each is asserted through
+ * the API with the source that states it.
+ */
+const t = setupInProcessApp();
+
+const run = <T = any>(query: string, variables: Record<string, unknown> = {}) => execute<T>(t.app, testContext(t.driver), query, variables);
+const ids = (sources: { id: string }[]): string[] => sources.map((s) => s.id);
+
+describe('corrected facts, each with its source', () => {
+  it('Neo Narva: inaugurated 2025-09-19 and operating, 2,000 t/yr phase 1', async () => {
+    const { data, errors } = await run(/* GraphQL */ `{ node(id: "fac-neo-narva") { ... on Facility { status statusNote startYear capacity { value unit } sources { id } } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.node).toMatchObject({ status: 'OPERATING', startYear: 2025, capacity: { value: 2000, unit: 't/yr' } });
+    expect(data.node.statusNote).toContain('inaugurated 2025-09-19');
+    expect(ids(data.node.sources)).toEqual(expect.arrayContaining(['automotiveworld-neo-narva-2025', 'neo-cnw-narva-construction-2023']));
+  });
+
+  it('Polymetal is based in Kazakhstan (AIFC, Astana) since 2023, not in Russia', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "co-polymetal") { ... on Company { country { id name } description sources { id } } } }`);
+    expect(data.node.country).toEqual({ id: 'country-kazakhstan', name: 'Kazakhstan' });
+    expect(data.node.description).toContain('2023-08-07');
+    expect(ids(data.node.sources)).toContain('tass-polymetal-aifc-2023');
+  });
+
+  it('MP 10X: 10,000 t/yr is MP’s total US capacity after 10X, not the capacity of 10X', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-mp-10x") { ... on Facility { capacity { value } details { key value } sources { id } } } }`);
+    expect(data.node.capacity).toBeNull();
+    expect(data.node.details).toContainEqual({ key: 'mpTotalUsCapacityAfter10XTPerYr', value: '10000' });
+    expect(ids(data.node.sources)).toContain('mp-10x-northlake-2026');
+  });
+
+  it('the magnet off-take flows from MP to the DoD; the DoD’s stake is an ownership of about 15%', async () => {
+    const { data } = await run(/* GraphQL */ `{
+      mp: node(id: "co-mp") { ... on Company { supplies { to { id } material status sources { id } } owners { owner { id } sharePct note } } }
+      dod: node(id: "co-us-dod") { ... on Company { supplies { to { id } } } } }`);
+    expect(data.mp.supplies).toContainEqual({ to: { id: 'co-us-dod' }, material: expect.stringContaining('NdFeB magnets'), status: 'PLANNED', sources: [{ id: 'justia-mp-dod-offtake-2025' }, { id: 'nsenergy-mp-dod-2025' }] });
+    expect(data.dod.supplies).toEqual([]);
+    expect(data.mp.owners).toContainEqual({ owner: { id: 'co-us-dod' }, sharePct: 15, note: expect.stringContaining('preferred stock') });
+  });
+
+  it('China’s October 2025 controls: Ho, Er, Tm, Eu, Yb under Announcement No. 57, suspended by No. 70 until 2026-11-10', async () => {
+    const { data } = await run(/* GraphQL */ `{ element(symbol: "Ho") { exportControls { country { id } measure status sources { id } } } }`);
+    const [control] = data.element.exportControls;
+    expect(control.country).toEqual({ id: 'country-china' });
+    expect(control.measure).toMatch(/^MOFCOM\/GAC Announcement No\. 57 \(2025-10-09\)/);
+    expect(control.status).toBe('suspended by Announcement No. 70 (2025-11-07) until 2026-11-10');
+    expect(ids(control.sources)).toEqual(['siliconexpert-ann57-2025', 'chemradar-ann70-2025', 'rawmaterials-ann70-2025']);
+  });
+
+  it('Announcement No. 61 is the extraterritorial rule (the technologies are No. 62)', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "country-china") { ... on Region { exportControls { target { id } measure sources { id } } } } }`);
+    const rule = data.node.exportControls.find((c: { target: { id: string } }) => c.target.id === 'stage-metal-alloy');
+    expect(rule.measure).toMatch(/^MOFCOM Announcement No\. 61 .*0\.1% de minimis/);
+    expect(rule.measure).not.toMatch(/technology/);
+    expect(ids(rule.sources)).toContain('chemradar-ann61-62-2025');
+  });
+
+  it('Mount Weld’s 33,000 t/yr is the 2011 design figure, and says so', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-lynas-mtweld") { ... on Facility { capacity { value } details { key value } sources { id } } } }`);
+    expect(data.node.capacity.value).toBe(33000);
+    expect(data.node.details).toContainEqual({ key: 'capacityBasis', value: expect.stringContaining('2011 opening') });
+    expect(ids(data.node.sources)).toContain('australianmining-mtweld-opening-2011');
+  });
+
+  it('Lovozero GOK has operated since 1951 (not 1939)', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-lovozero-gok") { ... on Facility { startYear sources { id } } } }`);
+    expect(data.node.startYear).toBe(1951);
+    expect(ids(data.node.sources)).toContain('atomvestnik-lgok-history-2023');
+  });
+
+  it('Tastyg: production no later than 2030, and no generic alias', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-tastyg-mine") { ... on Facility { aliases statusNote sources { id } } } }`);
+    expect(data.node.aliases).not.toContain('planned');
+    expect(data.node.statusNote).toContain('no later than 2030');
+    expect(ids(data.node.sources)).toContain('tass-en-2066201');
+  });
+
+  it('Areal’s lithium-salts plant for Tastyg concentrate, in design, fed by the Tastyg mine', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-areal-tastyg-lithium-salts") { ... on Facility {
+      status statusNote operator { id name aliases } region { id } inputs { from { id } material sources { id } } sources { id } } } }`);
+    expect(data.node).toMatchObject({ status: 'PLANNED', operator: { id: 'co-areal', name: 'Areal', aliases: ['Highland Gold'] }, region: { id: 'reg-tuva' } });
+    expect(data.node.inputs).toEqual([{ from: { id: 'fac-tastyg-mine' }, material: 'Tastyg spodumene concentrate', sources: [{ id: 'prime-areal-tastyg-2025' }] }]);
+    expect(ids(data.node.sources)).toEqual(['prime-areal-tastyg-2025']);
+  });
+
+  it('Bayan Obo no longer claims an unsourced share of world reserves', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "dep-bayan-obo") { ... on Deposit { description } } }`);
+    expect(data.node.description).not.toMatch(/40%/);
+    expect(data.node.description).toContain('not confirmed');
+  });
+});
