@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSchema, toStoredProps, fromStoredProps, linkKey } from '../domain/records';
 import { mayJoin, type EntityLabel, type NodeLabel, type RelationshipType } from '../domain/graphModel';
 import { storedWord } from '../domain/words';
+import { genericAliases, linkCertaintyProblem, shareProblem, type Confidence } from '../domain/provenance';
 import type { Properties } from '../db/models';
 import type {
   CompanyInput,
@@ -83,6 +84,8 @@ export function entityWrite(label: EntityLabel, stored: Properties | null, input
   }
   const parsed = NODE_SCHEMAS[label].safeParse(record);
   if (!parsed.success) throw new InvalidInputError(problemsOf(parsed.error, 'input'));
+  const generic = genericAliases(parsed.data.aliases);
+  if (generic.length > 0) throw new InvalidInputError(generic.map((alias) => ({ field: 'input.aliases', message: `"${alias}" is a generic word, not a name (rule alias-generic)` })));
   return { props: { ...toStoredProps(label, parsed.data), sourceIds: cited }, sourceIds: cited };
 }
 
@@ -112,6 +115,7 @@ export function figureWrite(stored: Properties | null, input: FigureInput, regio
 
 export interface LinkWrite {
   readonly sourceIds: readonly string[];
+  readonly confidence: Confidence;
   readonly type: RelationshipType;
   readonly from: string;
   readonly to: string;
@@ -148,11 +152,15 @@ export function linkWrite(input: LinkInput, stored: Properties | null, sourceIds
   }
   const parsed = RELATIONSHIP_SCHEMA.safeParse({ ...record, sources: cited });
   if (!parsed.success) problems.push(...problemsOf(parsed.error, 'input'));
+  else {
+    const share = shareProblem(parsed.data.sharePct);
+    if (share) problems.push({ field: 'input.properties', message: `sharePct: ${share}` });
+  }
   // A failed parse has pushed at least one problem: the second test only narrows `parsed`.
   if (problems.length > 0 || !parsed.success) throw new InvalidInputError(problems);
   const { from: _f, to: _t, sources: _s, ...props } = parsed.data;
   const key = linkKey(type, input.from, input.to);
-  return { type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited }, sourceIds: cited };
+  return { confidence: parsed.data.confidence, type, from: input.from, to: input.to, key, props: { ...props, key, sourceIds: cited }, sourceIds: cited };
 }
 
 /** Refuses a relationship between entities of kinds its type may not join (domain/graphModel's `mayJoin`). */
@@ -201,4 +209,10 @@ export function sourcesWrite(sources: readonly SourceInput[]): SourcesWrite {
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
   return { ids: [...new Set(sources.map((s) => s.id))], upserts, references };
+}
+
+/** Refuses a link more certain than its least certain end (rule `link-certainty`). */
+export function checkLinkCertainty(link: Confidence, ends: readonly { readonly id: string; readonly confidence: Confidence }[]): void {
+  const problem = linkCertaintyProblem(link, ends);
+  if (problem) throw new InvalidInputError([{ field: 'input.confidence', message: problem }]);
 }

@@ -31,7 +31,8 @@ import { UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/
 import { InvalidInputError } from '../errors';
 import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
 import { linkKey } from '../domain/records';
-import { checkEndpoints, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type EntityInput, type SourcesWrite } from './inputs';
+import { storedConfidence } from '../domain/provenance';
+import { checkEndpoints, checkLinkCertainty, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type EntityInput, type SourcesWrite } from './inputs';
 
 /**
  * The write operations of the API. Each runs in ONE transaction: read the current state, validate the
@@ -266,6 +267,10 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
     const [state] = await tx.run(relationshipState(type), { from: input.from, to: input.to, key });
     const before = state?.props ?? null;
     const write = linkWrite(input, before, cited.ids);
+    checkLinkCertainty(write.confidence, [
+      { id: input.from, confidence: storedConfidence(fromNode?.props.confidence) },
+      { id: input.to, confidence: storedConfidence(toNode?.props.confidence) },
+    ]);
     await writeSources(tx, cited, sources);
     const [row] = await tx.run(upsertRelationships(type), { rows: [{ from: input.from, to: input.to, key, props: write.props }] });
     if (!row || !fromNode || !toNode) throw new Error(`connect ${key} returned nothing`);

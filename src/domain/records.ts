@@ -71,7 +71,7 @@ export const NODE_SCHEMAS = {
   }),
   Product: entity.extend({ kind: z.string().min(1) }),
   SupplyChainStage: entity.extend({ order: z.number().int().min(1) }),
-  Figure: z.object({ id: ID_SCHEMA, metric: z.string().min(1), value: z.number(), unit: z.string().min(1), year: year.optional(), basis: z.string().optional(), sources }),
+  Figure: z.object({ id: ID_SCHEMA, metric: z.string().min(1), value: z.number(), unit: z.string().min(1), year: year.optional(), basis: z.string().optional(), confidence: confidence.default('stated'), sources }),
 } satisfies Record<NodeLabel, z.ZodType>;
 
 /** The record schema of a relationship (of any type; endpoint kinds are checked against graphModel). */

@@ -15,6 +15,7 @@ import {
   type ValidSeed,
 } from './records';
 import { fieldOf, isRecord } from './guards';
+import { genericAliases, linkCertaintyProblem, nameKey, seedOnlyProblem, shareProblem, type Confidence } from './provenance';
 
 export * from './records';
 
@@ -37,6 +38,8 @@ export interface ImportProblem {
 export interface KnownIds {
   readonly nodes: ReadonlyMap<string, NodeLabel>;
   readonly sources: ReadonlySet<string>;
+  /** The confidence of known entities and figures, for the rule `link-certainty` (absent: `stated`). */
+  readonly confidences?: ReadonlyMap<string, Confidence>;
 }
 
 export const NO_KNOWN_IDS: KnownIds = { nodes: new Map(), sources: new Set() };
@@ -119,6 +122,62 @@ export function validateSeed(raw: RawSeed): ValidSeed {
 }
 
 function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: ValidSeed } {
+  const { findings, seed, names, confidences } = checkShapes(raw, known);
+  findings.push(...names, ...checkLinkProvenance(raw, confidences, known));
+  return { findings, seed };
+}
+
+/** Where each name and alias is used, to find one that names two entities (rule `alias-unique`). */
+interface NameUse {
+  readonly record: SeedRecord<unknown>;
+  readonly id: string;
+  readonly field: 'name' | 'aliases';
+  readonly text: string;
+}
+
+function nameFindings(uses: readonly NameUse[]): Finding[] {
+  const byKey = new Map<string, NameUse[]>();
+  for (const use of uses) byKey.set(nameKey(use.text), [...(byKey.get(nameKey(use.text)) ?? []), use]);
+  const findings: Finding[] = [];
+  for (const list of byKey.values()) {
+    const ids = [...new Set(list.map((u) => u.id))];
+    if (ids.length < 2) continue;
+    for (const use of list.filter((u) => u.field === 'aliases')) {
+      const others = ids.filter((id) => id !== use.id).map((id) => `"${id}"`).join(', ');
+      findings.push(finding(use.record, 'aliases', `alias "${use.text}" also names ${others} (rule alias-unique)`));
+    }
+  }
+  return findings;
+}
+
+/**
+ * The rules a link breaks against its ends (`link-certainty`), and the rules of single records that
+ * need the seed as a whole (`seed-only`, `share-number`). Ends in the database count with the
+ * confidence they have there.
+ */
+function checkLinkProvenance(raw: RawSeed, confidences: ReadonlyMap<string, Confidence>, known: KnownIds): Finding[] {
+  const findings: Finding[] = [];
+  const confidenceOf = (id: string): Confidence => confidences.get(id) ?? known.confidences?.get(id) ?? 'stated';
+  for (const record of raw.relationships.flatMap((group) => group.records)) {
+    if (!isRecord(record.data)) continue;
+    const { key: _key, ...data } = record.data;
+    const parsed = RELATIONSHIP_SCHEMA.safeParse(data);
+    if (!parsed.success) continue; // its shape was reported already
+    const { from, to, confidence, sources: cited, sharePct } = parsed.data;
+    const certainty = linkCertaintyProblem(confidence, [
+      { id: from, confidence: confidenceOf(from) },
+      { id: to, confidence: confidenceOf(to) },
+    ]);
+    if (certainty) findings.push(finding(record, 'confidence', certainty));
+    const seedOnly = seedOnlyProblem(confidence, cited);
+    if (seedOnly) findings.push(finding(record, 'confidence', seedOnly));
+    const share = shareProblem(sharePct);
+    if (share) findings.push(finding(record, 'sharePct', share));
+  }
+  return findings;
+}
+
+function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: ValidSeed; names: Finding[]; confidences: Map<string, Confidence> } {
   const findings: Finding[] = [];
   const sources: SourceData[] = [];
   const sourceIds = new Set<string>();
@@ -136,6 +195,8 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
 
   const nodes: NodeData[] = [];
   const labelOf = new Map<string, NodeLabel>();
+  const nameUses: NameUse[] = [];
+  const confidences = new Map<string, Confidence>();
   for (const group of raw.nodes) {
     if (!isNodeLabel(group.label)) {
       const file = group.file ?? group.records[0]?.file ?? group.label;
@@ -156,6 +217,14 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
       else if (stored && stored !== label) findings.push(finding(record, 'id', `"${data.id}" is a ${stored} in the database, not a ${label}`));
       labelOf.set(data.id, label);
       checkSources(record, data.sources);
+      const confidence = 'confidence' in data ? data.confidence : 'stated';
+      confidences.set(data.id, confidence);
+      const seedOnly = seedOnlyProblem(confidence, data.sources);
+      if (seedOnly) findings.push(finding(record, 'confidence', seedOnly));
+      if ('aliases' in data) {
+        for (const alias of genericAliases(data.aliases)) findings.push(finding(record, 'aliases', `"${alias}" is a generic word, not a name (rule alias-generic)`));
+        nameUses.push({ record, id: data.id, field: 'name', text: data.name }, ...data.aliases.map((text) => ({ record, id: data.id, field: 'aliases' as const, text })));
+      }
       if (findings.length === before) nodes.push({ label, id: data.id, props: toStoredProps(label, data), sources: data.sources });
     }
   }
@@ -208,5 +277,5 @@ function check(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed: Vali
       if (findings.length === before) relationships.push({ type, from, to, key, props: { ...props }, sources: cited });
     }
   }
-  return { findings, seed: { sources, nodes, relationships } };
+  return { findings, seed: { sources, nodes, relationships }, names: nameFindings(nameUses), confidences };
 }

@@ -3,6 +3,7 @@ import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } fro
 import { fieldOf } from '../domain/guards';
 import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from '../db/queries/schema';
+import type { Confidence } from '../domain/provenance';
 import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from '../domain/validate';
 
 export type { ImportProblem, KnownIds, RawSeed } from '../domain/validate';
@@ -90,14 +91,16 @@ export async function findKnownIds(tx: TransactionRunner, raw: RawSeed): Promise
   const rows = await tx.run(FIND_KNOWN_IDS, idsToLookUp(raw));
   const nodes = new Map<string, NodeLabel>();
   const sources = new Set<string>();
-  for (const { id, labels } of rows) {
+  const confidences = new Map<string, Confidence>();
+  for (const { id, labels, confidence } of rows) {
     if (labels.includes('Source')) sources.add(id);
     else {
       const label = labels.find(isNodeLabel);
       if (label) nodes.set(id, label);
+      confidences.set(id, confidence ?? 'stated');
     }
   }
-  return { nodes, sources };
+  return { nodes, sources, confidences };
 }
 
 /** Validates every record of `raw`; references may point at the records themselves or at `known` ids. */

@@ -100,5 +100,6 @@ export const Figure: FigureResolvers = {
   unit: (f) => f.data.unit,
   year: (f) => f.data.year ?? null,
   basis: (f) => f.data.basis ?? null,
+  confidence: (f) => confidenceOf(f.data.confidence),
   sources: (f, _a, ctx) => sourcesOf(ctx, f.data.sources),
 };

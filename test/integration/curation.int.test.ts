@@ -487,10 +487,10 @@ describe('importRecords', () => {
   }`;
   const records = (name: string, extra: Record<string, unknown> = {}) => ({
     nodes: [
-      { label: 'Facility', records: [{ id: id(`${name}-a`), name: 'Imported A', kind: 'separation plant', status: 'planned', sources: ['seed-topcor-magnets'], ...extra }] },
-      { label: 'Company', records: [{ id: id(`${name}-co`), name: 'Imported Co', kind: 'company', sources: ['seed-topcor-magnets'] }] },
+      { label: 'Facility', records: [{ id: id(`${name}-a`), name: 'Imported A', kind: 'separation plant', status: 'planned', sources: ['tass-ru-25560623'], ...extra }] },
+      { label: 'Company', records: [{ id: id(`${name}-co`), name: 'Imported Co', kind: 'company', sources: ['tass-ru-25560623'] }] },
     ],
-    relationships: [{ type: 'OPERATES', records: [{ from: id(`${name}-co`), to: id(`${name}-a`), sources: ['seed-topcor-magnets'] }] }],
+    relationships: [{ type: 'OPERATES', records: [{ from: id(`${name}-co`), to: id(`${name}-a`), sources: ['tass-ru-25560623'] }] }],
   });
   interface ImportResult {
     importRecords: { applied: boolean; valid: number; problems: { file: string; line: number; field: string | null; reason: string }[]; change: { action: string; entityIds: string[] } | null };
@@ -502,12 +502,12 @@ describe('importRecords', () => {
         {
           label: 'Facility',
           records: [
-            { id: id('bad-1'), name: 'Bad year', kind: 'plant', status: 'planned', startYear: 3000, sources: ['seed-topcor-magnets'] },
-            { id: id('bad-2'), kind: 'plant', status: 'planned', sources: ['seed-topcor-magnets'] },
+            { id: id('bad-1'), name: 'Bad year', kind: 'plant', status: 'planned', startYear: 3000, sources: ['tass-ru-25560623'] },
+            { id: id('bad-2'), kind: 'plant', status: 'planned', sources: ['tass-ru-25560623'] },
           ],
         },
       ],
-      relationships: [{ type: 'FEEDS', records: [{ from: 'dep-tastyg', to: id('nowhere'), sources: ['seed-topcor-magnets'] }] }],
+      relationships: [{ type: 'FEEDS', records: [{ from: 'dep-tastyg', to: id('nowhere'), sources: ['tass-ru-25560623'] }] }],
     };
     for (const dryRun of [true, false]) {
       const result = await asCurator<ImportResult>(IMPORT, { records: bad, dryRun });

@@ -76,3 +76,70 @@ describe('validateSeed', () => {
     );
   });
 });
+
+describe('provenance rules (named in every message, with file and record)', () => {
+  const company = (data: Record<string, unknown>, index = 1) => ({
+    file: 'nodes/Company.json',
+    index,
+    data: { id: 'co-a', name: 'Alpha Mining', kind: 'company', sources: ['s1'], ...data },
+  });
+  const seedText = { file: 'sources.json', index: 2, data: { id: 'seed-text-1', title: 'The seed text' } };
+
+  it('alias-generic: an alias that is a generic word', () => {
+    const found = problems({ sources: [source], nodes: [{ label: 'Company', records: [company({ aliases: ['Alpha', 'Group'] })] }], relationships: [] });
+    expect(found).toEqual(['nodes/Company.json record 1 (co-a): aliases: "Group" is a generic word, not a name (rule alias-generic)']);
+  });
+
+  it('alias-unique: an alias that is another entity’s name or alias, whatever its case', () => {
+    const found = problems({
+      sources: [source],
+      nodes: [{ label: 'Company', records: [company({ aliases: ['ALPHA'] }), company({ id: 'co-b', name: 'Beta', aliases: ['Alpha Mining'] }, 2), company({ id: 'co-c', name: 'Gamma', aliases: ['alpha'] }, 3)] }],
+      relationships: [],
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'nodes/Company.json record 2 (co-b): aliases: alias "Alpha Mining" also names "co-a" (rule alias-unique)',
+        'nodes/Company.json record 1 (co-a): aliases: alias "ALPHA" also names "co-c" (rule alias-unique)',
+        'nodes/Company.json record 3 (co-c): aliases: alias "alpha" also names "co-a" (rule alias-unique)',
+      ]),
+    );
+  });
+
+  it('link-certainty: a link more certain than its least certain end', () => {
+    const found = problems({
+      sources: [source],
+      nodes: [{ label: 'Company', records: [company({}), company({ id: 'co-b', name: 'Beta', confidence: 'unconfirmed' }, 2)] }],
+      relationships: [{ type: 'OWNS', file: 'relationships/OWNS.json', records: [{ file: 'relationships/OWNS.json', index: 4, data: { from: 'co-a', to: 'co-b', confidence: 'inferred', inferredFrom: 'a filing', sources: ['s1'] } }] }],
+    });
+    expect(found).toEqual([
+      'relationships/OWNS.json record 4: confidence: an inferred link to "co-b", which is unconfirmed: a link is never more certain than its least certain end (rule link-certainty)',
+    ]);
+  });
+
+  it('seed-only: a record only the seed texts state must be unconfirmed (entities and links)', () => {
+    const found = problems({
+      sources: [source, seedText],
+      nodes: [{ label: 'Company', records: [company({ sources: ['seed-text-1'] }), company({ id: 'co-b', name: 'Beta', confidence: 'unconfirmed', sources: ['seed-text-1'] }, 2)] }],
+      relationships: [{ type: 'OWNS', records: [{ file: 'relationships/OWNS.json', index: 1, data: { from: 'co-b', to: 'co-a', confidence: 'unconfirmed', sources: ['seed-text-1'] } }] }],
+    });
+    expect(found).toEqual(['nodes/Company.json record 1 (co-a): confidence: only the project\'s seed texts state this, so it is unconfirmed, not stated (rule seed-only)']);
+  });
+
+  it('share-number: a share is a number from 0 to 100, its wording goes in note', () => {
+    const found = problems({
+      sources: [source],
+      nodes: [{ label: 'Company', records: [company({}), company({ id: 'co-b', name: 'Beta' }, 2)] }],
+      relationships: [{ type: 'OWNS', records: [{ file: 'relationships/OWNS.json', index: 2, data: { from: 'co-a', to: 'co-b', sharePct: '75% minus one share', sources: ['s1'] } }] }],
+    });
+    expect(found).toEqual(['relationships/OWNS.json record 2: sharePct: a percentage from 0 to 100, with any wording in "note" (got "75% minus one share") (rule share-number)']);
+  });
+
+  it('every record has a confidence: figures too (stated unless said)', () => {
+    const seed = validateSeed({
+      sources: [source],
+      nodes: [{ label: 'Figure', records: [{ file: 'nodes/Figure.json', index: 1, data: { id: 'fig-a', metric: 'reserves', value: 1, unit: 't', sources: ['s1'] } }] }],
+      relationships: [],
+    });
+    expect(seed.nodes[0]?.props.confidence).toBe('stated');
+  });
+});

@@ -303,6 +303,7 @@ describe('linkWrite', () => {
       to: 'fac-b',
       key: 'FEEDS:dep-a->fac-b',
       sourceIds: ['s1'],
+      confidence: 'stated',
       props: { confidence: 'stated', status: 'operating', material: 'ore', termYears: 5, key: 'FEEDS:dep-a->fac-b', sourceIds: ['s1'] },
     });
   });
@@ -355,7 +356,7 @@ describe('figureWrite', () => {
   it('stores a figure and the HAS_FIGURE link of its region the way the import does', () => {
     const write = figureWrite(null, { id: 'fig-ru-1', metric: 'reserves', value: 10, unit: 't', year: 2024, region: 'reg-ru' }, 'reg-ru', ['s1']);
     expect(write).toEqual({
-      props: { id: 'fig-ru-1', metric: 'reserves', value: 10, unit: 't', year: 2024, sourceIds: ['s1'] },
+      props: { id: 'fig-ru-1', metric: 'reserves', value: 10, unit: 't', year: 2024, confidence: 'stated', sourceIds: ['s1'] },
       linkProps: { confidence: 'stated', key: 'HAS_FIGURE:reg-ru->fig-ru-1', sourceIds: ['s1'] },
     });
     const imported = planImport(

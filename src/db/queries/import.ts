@@ -87,19 +87,19 @@ export function upsertRelationships(type: RelationshipType): Query<LinkRow> {
 /** Which of the given ids exist: entities and figures (with their labels) and sources, by index seeks. */
 export const FIND_KNOWN_IDS = {
   name: 'import.knownIds',
-  row: z.object({ id: z.string(), labels: z.array(z.string()) }),
+  row: z.object({ id: z.string(), labels: z.array(z.string()), confidence: z.enum(['stated', 'inferred', 'unconfirmed']).nullable() }),
   cypher: `
 UNWIND $nodeIds AS id
 MATCH (n:Entity {id: id})
-RETURN n.id AS id, labels(n) AS labels
+RETURN n.id AS id, labels(n) AS labels, n.confidence AS confidence
 UNION ALL
 UNWIND $nodeIds AS id
 MATCH (n:Figure {id: id})
-RETURN n.id AS id, labels(n) AS labels
+RETURN n.id AS id, labels(n) AS labels, n.confidence AS confidence
 UNION ALL
 UNWIND $sourceIds AS id
 MATCH (n:Source {id: id})
-RETURN n.id AS id, labels(n) AS labels`,
+RETURN n.id AS id, labels(n) AS labels, null AS confidence`,
 };
 
 /** The stored properties of the entities and figures with the given ids (an import's audit entry). */
