@@ -3,12 +3,31 @@ import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Executor } from './executor';
-import type { ConnectionRecord } from './models';
-import { ENTITY, INTEGER } from './rows';
-import { LIST_SPECS, buildListQuery, type ListName } from './queries/lists';
+import { expectKind, type ConnectionRecord, type FigureRecord, type SourceRecord, type SupplyChainStageModel } from './models';
+import { ENTITY, FIGURE, INTEGER, SOURCE } from './rows';
+import { ALL_STAGES, LIST_SPECS, MAX_STAGES, buildListQuery, type EntityListName, type ListName } from './queries/lists';
 
-const PAGE_ROW = z.object({ node: ENTITY, sortKey: z.union([z.string(), INTEGER]) });
+/** A page row: the node decoded as its list's model (an entity, a source or a figure) and its sort key. */
+const pageRow = <N>(node: z.ZodType<N>) => z.object({ node, sortKey: z.union([z.string(), INTEGER]) });
+const ENTITY_PAGE_ROW = pageRow(ENTITY);
+const SOURCE_PAGE_ROW = pageRow(SOURCE);
+const FIGURE_PAGE_ROW = pageRow(FIGURE);
 const COUNT_ROW = z.object({ total: INTEGER });
+
+/** A page of a root list whose nodes are `N`: ConnectionRecord (entities) is `PageRecord<EntityRecord>`. */
+export interface PageRecord<N> {
+  readonly edges: readonly { readonly cursor: string; readonly node: N }[];
+  readonly pageInfo: ConnectionRecord['pageInfo'];
+  readonly countTotal: () => Promise<number>;
+}
+/** A page of `sources` (the SourceConnection mapper). */
+export type SourceConnectionRecord = PageRecord<SourceRecord>;
+/** An item of a page of `sources` (the SourceEdge mapper). */
+export type SourceEdgeRecord = SourceConnectionRecord['edges'][number];
+/** A page of `figures` (the FigureConnection mapper). */
+export type FigureConnectionRecord = PageRecord<FigureRecord>;
+/** An item of a page of `figures` (the FigureEdge mapper). */
+export type FigureEdgeRecord = FigureConnectionRecord['edges'][number];
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -30,12 +49,39 @@ export function pageSize(value: number | null | undefined, argument: string): nu
   return value;
 }
 
+/** One page of a root list of entities (`elements`, `facilities`, …); see fetchPageOf. */
+export function fetchPage(executor: Executor, list: EntityListName, args: PageArgs): Promise<ConnectionRecord> {
+  return fetchPageOf(executor, list, ENTITY_PAGE_ROW, args);
+}
+
+/** One page of `sources`; see fetchPageOf. */
+export function fetchSourcePage(executor: Executor, args: PageArgs): Promise<SourceConnectionRecord> {
+  return fetchPageOf(executor, 'Source', SOURCE_PAGE_ROW, args);
+}
+
+/** One page of `figures`; see fetchPageOf. */
+export function fetchFigurePage(executor: Executor, args: PageArgs): Promise<FigureConnectionRecord> {
+  return fetchPageOf(executor, 'Figure', FIGURE_PAGE_ROW, args);
+}
+
+/** Every supply-chain stage in chain order (at most MAX_STAGES). */
+export async function listStages(executor: Executor): Promise<SupplyChainStageModel[]> {
+  const rows = await executor.read(ALL_STAGES, { limit: neo4j.int(MAX_STAGES) });
+  return rows.map(({ node }) => expectKind('STAGE', node));
+}
+
 /**
  * One page of a root list with keyset pagination (Relay). Forward: items after `after`, in sort order.
  * Backward (`last`/`before`): the scan runs in reverse order from `before` and the page is flipped back.
  * One extra item is fetched to tell whether more follow; `totalCount` is a separate, lazy query.
+ * `row` decodes the list's nodes (entities, sources or figures).
  */
-export async function fetchPage(executor: Executor, list: ListName, args: PageArgs): Promise<ConnectionRecord> {
+async function fetchPageOf<N extends { readonly id: string }>(
+  executor: Executor,
+  list: ListName,
+  row: z.ZodType<{ node: N; sortKey: string | number }>,
+  args: PageArgs,
+): Promise<PageRecord<N>> {
   const spec = LIST_SPECS[list];
   if ((args.first != null || args.after != null) && (args.last != null || args.before != null)) {
     throw new BadUserInputError('Pass either first/after or last/before, not both', 'first');
@@ -50,7 +96,7 @@ export async function fetchPage(executor: Executor, list: ListName, args: PageAr
 
   const query = buildListQuery(spec, args.where, { field, descending: backward ? !descending : descending }, position);
   const rows = await executor.read(
-    { name: `list.${list}`, cypher: query.pageCypher, row: PAGE_ROW },
+    { name: `list.${list}`, cypher: query.pageCypher, row },
     { ...query.params, limit: neo4j.int(size + 1) },
   );
   const more = rows.length > size;

@@ -2,9 +2,9 @@ import type { QueryResolvers } from '../generated/graphql';
 import { BadUserInputError } from '../errors';
 import { lookupId } from '../domain/records';
 import { expectKind } from '../db/models';
-import { fetchPage, type PageArgs } from '../db/pages';
+import { fetchFigurePage, fetchPage, fetchSourcePage, listStages, type PageArgs } from '../db/pages';
 import { elementBySymbol, searchEntities } from '../db/search';
-import type { ListName } from '../db/queries/lists';
+import type { EntityListName } from '../db/queries/lists';
 import type { Context } from '../context';
 import { traversalQueries } from './traversal';
 import { listChanges } from '../db/audit';
@@ -16,7 +16,7 @@ const MAX_CHANGES = 500;
 
 const checkId = lookupId;
 
-const list = (name: ListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
+const list = (name: EntityListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
 
 export const Query: QueryResolvers = {
   ...traversalQueries,
@@ -60,4 +60,7 @@ export const Query: QueryResolvers = {
   companies: list('Company'),
   facilities: list('Facility'),
   products: list('Product'),
+  stages: (_p, _a, ctx) => listStages(ctx.db),
+  sources: (_p, args, ctx) => fetchSourcePage(ctx.db, args),
+  figures: (_p, args, ctx) => fetchFigurePage(ctx.db, args),
 };

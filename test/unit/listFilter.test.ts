@@ -1,5 +1,5 @@
 import { AppError, BadUserInputError } from '../../src/errors';
-import { LIST_SPECS, buildListQuery, type ListQuery, type ListSpec } from '../../src/db/queries/lists';
+import { ALL_STAGES, LIST_SPECS, buildListQuery, type ListQuery, type ListSpec } from '../../src/db/queries/lists';
 
 /**
  * The filter compiler of the root lists (db/queries/lists.ts): the exact page and count Cypher and the
@@ -64,6 +64,32 @@ const CASES: readonly { title: string; spec: ListSpec; where: Record<string, unk
   { title: 'keyset after, ascending by name', spec: LIST_SPECS.Deposit, where: { status: { eq: 'OPERATING' } }, after: { key: 'Lovozero', id: 'dep-lovozero' } },
   { title: 'descending by a number, with keyset', spec: LIST_SPECS.Facility, where: { kind: { eq: 'magnet plant' } }, sort: { field: 'START_YEAR', descending: true }, after: { key: 2020, id: 'fac-x' } },
   { title: 'descending by name, first page', spec: LIST_SPECS.Product, where: { stage: 'stage-magnet' }, sort: { field: 'NAME', descending: true } },
+  {
+    title: 'sources: date operators on the ISO text, publisher and title',
+    spec: LIST_SPECS.Source,
+    where: { date: { startsWith: '2025-09', gte: '2025', lt: '2026' }, publisher: { contains: 'tass' }, title: { in: ['Rare earths in Russia', 'Neo Narva opens'] } },
+    sort: { field: 'TITLE', descending: false },
+  },
+  {
+    title: 'sources: cited by an entity or a figure, by date descending with keyset',
+    spec: LIST_SPECS.Source,
+    where: { OR: [{ cites: 'fac-neo-narva' }, { date: { eq: '2025-09-19' } }] },
+    sort: { field: 'DATE', descending: true },
+    after: { key: '2025-09-19', id: 'automotiveworld-neo-narva-2025' },
+  },
+  {
+    title: 'figures: reported for a country, by metric and year',
+    spec: LIST_SPECS.Figure,
+    where: { country: 'country-russia', metric: { eq: 'rare-earth reserves' }, year: { gte: 2023, lt: 2025 } },
+    sort: { field: 'YEAR', descending: false },
+  },
+  {
+    title: 'figures: NOT, by metric with keyset',
+    spec: LIST_SPECS.Figure,
+    where: { NOT: { year: { eq: 2024 } }, id: { in: ['fig-a', 'fig-b'] } },
+    sort: { field: 'METRIC', descending: false },
+    after: { key: 'rare-earth reserves', id: 'fig-a' },
+  },
 ];
 
 describe('buildListQuery', () => {
@@ -71,6 +97,19 @@ describe('buildListQuery', () => {
     const query = buildListQuery(spec, where, sort ?? BY_NAME, after ?? null);
     expectParameterised(query, where);
     expect(query).toMatchSnapshot();
+  });
+
+  it('lists the stages in chain order, with the bound as a parameter', () => {
+    expect(ALL_STAGES.cypher).toMatchSnapshot();
+    expect([...paramsRead(ALL_STAGES.cypher)]).toEqual(['limit']);
+  });
+
+  it('refuses a sort field of another list on sources and figures', () => {
+    expect(thrown(() => buildListQuery(LIST_SPECS.Source, null, BY_NAME, null))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Unknown sort field "NAME"' });
+    expect(thrown(() => buildListQuery(LIST_SPECS.Figure, { name: { eq: 'a' } }, { field: 'YEAR', descending: false }, null))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Unknown filter field "name"',
+    });
   });
 
   it('converts status enum values, and only those, to stored words', () => {
@@ -97,7 +136,7 @@ describe('buildListQuery', () => {
 
   describe('hostile values never reach the Cypher text', () => {
     const lists = Object.entries(LIST_SPECS) as [string, ListSpec][];
-    const operators = { id: ['eq', 'in'], string: ['eq', 'in', 'contains', 'startsWith'], int: ['eq', 'in', 'lt', 'lte', 'gt', 'gte'], status: ['eq', 'in'] } as const;
+    const operators = { id: ['eq', 'in'], string: ['eq', 'in', 'contains', 'startsWith'], int: ['eq', 'in', 'lt', 'lte', 'gt', 'gte'], status: ['eq', 'in'], date: ['eq', 'startsWith', 'lt', 'gte'] } as const;
 
     it.each(lists)('%s: every field and operator, every relationship filter', (_name, spec) => {
       for (const [field, { kind }] of Object.entries(spec.fields)) {

@@ -1,19 +1,25 @@
+import { z } from 'zod';
 import { BadUserInputError } from '../../errors';
 import type { EntityLabel } from '../../domain/graphModel';
 import { storedWord } from '../../domain/words';
 import { isRecord } from '../../domain/guards';
+import { ENTITY } from '../rows';
 
 /**
  * Compiles the `where` grammar of the root lists into a Cypher predicate with parameters. Property
  * names and patterns come from the fixed tables below; every value a client sends becomes a parameter.
  */
 
-type FieldKind = 'id' | 'string' | 'int' | 'status';
+/** `date`: an ISO 8601 string (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), compared as text (`eq`, `startsWith`, `lt`, `gte`). */
+type FieldKind = 'id' | 'string' | 'int' | 'status' | 'date';
 /** A relationship filter: a pattern that must exist from the node `n` to the node with id/symbol `$p`. */
 type RelationFilter = { readonly pattern: string; readonly value: 'id' | 'symbol' | 'boolean' | 'enum' };
 
+/** The label of a list's nodes: an entity label, or one of the nodes that are not entities (sources, figures). */
+export type ListLabel = EntityLabel | 'Source' | 'Figure';
+
 export interface ListSpec {
-  readonly label: EntityLabel;
+  readonly label: ListLabel;
   readonly fields: Readonly<Record<string, { property: string; kind: FieldKind }>>;
   readonly relations: Readonly<Record<string, RelationFilter>>;
   /** Sort field → property; `number` keys sort missing values as -1. */
@@ -95,9 +101,50 @@ export const LIST_SPECS = {
     sorts: { NAME: { property: 'name', type: 'string' }, KIND: { property: 'kind', type: 'string' } },
     defaultSort: 'NAME',
   },
+  Source: {
+    label: 'Source',
+    fields: {
+      id: { property: 'id', kind: 'id' },
+      title: { property: 'title', kind: 'string' },
+      publisher: { property: 'publisher', kind: 'string' },
+      date: { property: 'date', kind: 'date' },
+    },
+    relations: {
+      // The sources an entity or a figure cites for its own record (its stored `sourceIds`).
+      cites: {
+        pattern: 'EXISTS { MATCH (c:Entity {id: $p}) WHERE n.id IN c.sourceIds } OR EXISTS { MATCH (c:Figure {id: $p}) WHERE n.id IN c.sourceIds }',
+        value: 'id',
+      },
+    },
+    sorts: { TITLE: { property: 'title', type: 'string' }, DATE: { property: 'date', type: 'string' }, ID: { property: 'id', type: 'string' } },
+    defaultSort: 'TITLE',
+  },
+  Figure: {
+    label: 'Figure',
+    fields: { id: { property: 'id', kind: 'id' }, metric: { property: 'metric', kind: 'string' }, year: { property: 'year', kind: 'int' } },
+    relations: {
+      country: { pattern: 'EXISTS { (:Entity {id: $p})-[:HAS_FIGURE]->(n) }', value: 'id' },
+    },
+    sorts: { YEAR: { property: 'year', type: 'number' }, METRIC: { property: 'metric', type: 'string' } },
+    defaultSort: 'YEAR',
+  },
 } as const satisfies Record<string, ListSpec>;
 
 export type ListName = keyof typeof LIST_SPECS;
+
+/** The lists whose nodes are entities (decoded as entity models; the others hold sources and figures). */
+export type EntityListName = { [L in ListName]: (typeof LIST_SPECS)[L]['label'] extends EntityLabel ? L : never }[ListName];
+
+/** At most this many stages in `stages` (a plain list: there are a handful). */
+export const MAX_STAGES = 200;
+
+/** Every supply-chain stage in chain order (`order`, then id), mining first. */
+export const ALL_STAGES = {
+  name: 'list.stages',
+  row: z.object({ node: ENTITY }),
+  cypher: `MATCH (n:SupplyChainStage) WITH n ORDER BY n.order, n.id LIMIT $limit
+RETURN {labels: labels(n), props: properties(n)} AS node`,
+};
 
 const MAX_FILTER_DEPTH = 5;
 const MAX_IN_VALUES = 100;
