@@ -855,6 +855,8 @@ export type Figure = Node & {
   __typename?: 'Figure';
   /** Basis: who reports it and how (USGS, a national classification, …). */
   basis: Maybe<Scalars['String']['output']>;
+  /** How certain the figure is: stated by its sources, inferred, or unconfirmed. */
+  confidence: Confidence;
   id: Scalars['ID']['output'];
   /** What is measured, for example `rare-earth reserves`. */
   metric: Scalars['String']['output'];
@@ -895,6 +897,8 @@ export type FigureEdge = {
 export type FigureInput = {
   /** Basis: who reports it and how (USGS, a national classification, …). */
   basis?: InputMaybe<Scalars['String']['input']>;
+  /** How certain the figure is (default STATED). */
+  confidence?: InputMaybe<Confidence>;
   /** Stable id, for example `fig-ru-reserves-usgs-2025`. */
   id: Scalars['ID']['input'];
   /** What is measured, for example `rare-earth reserves`. Required on create. */
@@ -2893,6 +2897,7 @@ export type FacilityEdgeResolvers<ContextType = Context, ParentType extends Reso
 
 export type FigureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Figure'] = ResolversParentTypes['Figure']> = ResolversObject<{
   basis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
