@@ -2,6 +2,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { NodeRecord, EntityRecord, ElementModel, DepositModel, RegionModel, CompanyModel, FacilityModel, ProductModel, SupplyChainStageModel, SourceRecord, FigureRecord, SearchHitRecord, RelationRecord, ConnectionRecord, PathRecord, DependencyRecord, ImpactedRecord, ImpactRecord, ShareBreakdownRecord, PageEdgeRecord } from '../db/models';
 import { SourceConnectionRecord, FigureConnectionRecord, SourceEdgeRecord, FigureEdgeRecord } from '../db/pages';
+import { CapacityReportRecord, CapacityGroupRecord, CapacityItemRecord } from '../db/capacity';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -39,12 +40,62 @@ export type Capacity = {
   value: Scalars['Float']['output'];
 };
 
+/** Facilities grouped under one country, company or region, with their summed capacity. */
+export type CapacityGroup = {
+  __typename?: 'CapacityGroup';
+  /** Counted facilities of the group, largest first. */
+  facilities: Array<CapacityItem>;
+  /** The country, company or region; null for facilities with none known. */
+  key: Maybe<Entity>;
+  /** Sum of the counted capacities, in the report's unit. */
+  total: Scalars['Float']['output'];
+};
+
+/** How `capacity` groups facilities. */
+export type CapacityGroupBy =
+  /** By the company that operates the facility (the first by name when several do). */
+  | 'COMPANY'
+  /** By the country the facility (or the site it is part of) lies in. */
+  | 'COUNTRY'
+  /** By the region the facility is directly located in. */
+  | 'REGION';
+
 /** A production or processing capacity. */
 export type CapacityInput = {
   /** Unit, for example `t/yr`. */
   unit: Scalars['String']['input'];
   /** Amount (positive). */
   value: Scalars['Float']['input'];
+};
+
+/** One facility behind a capacity figure. */
+export type CapacityItem = {
+  __typename?: 'CapacityItem';
+  /** The capacity in the report's unit, or null when it cannot be converted. */
+  converted: Maybe<Scalars['Float']['output']>;
+  /** The facility. */
+  facility: Facility;
+  /** Documents that state the capacity (the facility's or the production link's sources). */
+  sources: Array<Source>;
+  /** Why the facility is not counted in a total (no capacity, a unit that cannot be converted, no start year for `asOf`); null when counted. */
+  uncountedBecause: Maybe<Scalars['String']['output']>;
+  /** Unit of `value`, as the sources give it. */
+  unit: Maybe<Scalars['String']['output']>;
+  /** Its capacity as the sources give it (the production link's capacity for a product, else the facility's), or null when unknown. */
+  value: Maybe<Scalars['Float']['output']>;
+};
+
+/** Capacities of the facilities at a stage or making a product, summed in one unit. */
+export type CapacityReport = {
+  __typename?: 'CapacityReport';
+  /** The groups, largest total first. */
+  groups: Array<CapacityGroup>;
+  /** Sum over all groups. */
+  total: Scalars['Float']['output'];
+  /** Facilities that match but are not counted, each saying why: nothing is silently dropped. */
+  uncounted: Array<CapacityItem>;
+  /** The unit of every total (`t/yr`). */
+  unit: Scalars['String']['output'];
 };
 
 /** One entry of the audit trail: who changed what, when, from what to what, citing which sources. Entries are never changed or removed. */
@@ -1589,6 +1640,15 @@ export type Production = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Facility capacities summed in `t/yr` and grouped, for the facilities at a stage (`stage`) and/or
+   * making a product (`product`). For a product the production link's capacity is used where the
+   * sources give one, else the facility's. With `asOf`, only facilities that operate that year
+   * (started by then, not ended, not historical) count; planned ones count from their start year.
+   * Example: Russia's planned NdFeB magnet capacity by 2030 —
+   * `capacity(product: "prod-ndfeb-magnet", asOf: 2030) { groups { key { name } total } }`.
+   */
+  capacity: CapacityReport;
+  /**
    * The audit trail, oldest first: changes at or after `since`, optionally only those concerning one
    * entity. Every write made through the API is recorded here. Page with `first` and `after` (keyset
    * cursors: an entry written meanwhile never shifts a page).
@@ -1644,6 +1704,18 @@ export type Query = {
   stages: Array<SupplyChainStage>;
   /** Countries' shares at a stage of the supply chain, with sources and the Herfindahl–Hirschman index; for example China's share of separation. */
   supplyShares: ShareBreakdown;
+};
+
+
+/**
+ * Read access to the supply-chain knowledge graph. Every fact carries its sources; start with `search`,
+ * `facilities` or `node`.
+ */
+export type QueryCapacityArgs = {
+  asOf?: InputMaybe<Scalars['Int']['input']>;
+  groupBy?: InputMaybe<CapacityGroupBy>;
+  product?: InputMaybe<Scalars['ID']['input']>;
+  stage?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -2443,7 +2515,11 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CacheControlScope: CacheControlScope;
   Capacity: ResolverTypeWrapper<Capacity>;
+  CapacityGroup: ResolverTypeWrapper<CapacityGroupRecord>;
+  CapacityGroupBy: CapacityGroupBy;
   CapacityInput: CapacityInput;
+  CapacityItem: ResolverTypeWrapper<CapacityItemRecord>;
+  CapacityReport: ResolverTypeWrapper<CapacityReportRecord>;
   Change: ResolverTypeWrapper<Omit<Change, 'sources'> & { sources: Array<ResolversTypes['Source']> }>;
   ChangeAction: ChangeAction;
   Company: ResolverTypeWrapper<CompanyModel>;
@@ -2564,7 +2640,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Capacity: Capacity;
+  CapacityGroup: CapacityGroupRecord;
   CapacityInput: CapacityInput;
+  CapacityItem: CapacityItemRecord;
+  CapacityReport: CapacityReportRecord;
   Change: Omit<Change, 'sources'> & { sources: Array<ResolversParentTypes['Source']> };
   Company: CompanyModel;
   CompanyConnection: ConnectionRecord;
@@ -2674,6 +2753,28 @@ export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context,
 export type CapacityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Capacity'] = ResolversParentTypes['Capacity']> = ResolversObject<{
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CapacityGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CapacityGroup'] = ResolversParentTypes['CapacityGroup']> = ResolversObject<{
+  facilities?: Resolver<Array<ResolversTypes['CapacityItem']>, ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CapacityItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CapacityItem'] = ResolversParentTypes['CapacityItem']> = ResolversObject<{
+  converted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  facility?: Resolver<ResolversTypes['Facility'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  uncountedBecause?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type CapacityReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CapacityReport'] = ResolversParentTypes['CapacityReport']> = ResolversObject<{
+  groups?: Resolver<Array<ResolversTypes['CapacityGroup']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  uncounted?: Resolver<Array<ResolversTypes['CapacityItem']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
@@ -3065,6 +3166,7 @@ export type ProductionResolvers<ContextType = Context, ParentType extends Resolv
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  capacity?: Resolver<ResolversTypes['CapacityReport'], ParentType, ContextType, RequireFields<QueryCapacityArgs, 'groupBy'>>;
   changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType, RequireFields<QueryChangesArgs, 'first'>>;
   companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<QueryCompaniesArgs>>;
   dependencies?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<QueryDependenciesArgs, 'first' | 'includeHistorical' | 'maxHops' | 'of'>>;
@@ -3216,6 +3318,9 @@ export type SupplyLinkResolvers<ContextType = Context, ParentType extends Resolv
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Capacity?: CapacityResolvers<ContextType>;
+  CapacityGroup?: CapacityGroupResolvers<ContextType>;
+  CapacityItem?: CapacityItemResolvers<ContextType>;
+  CapacityReport?: CapacityReportResolvers<ContextType>;
   Change?: ChangeResolvers<ContextType>;
   Company?: CompanyResolvers<ContextType>;
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;

@@ -7,6 +7,7 @@ import { elementBySymbol, searchEntities } from '../db/search';
 import type { EntityListName } from '../db/queries/lists';
 import type { Context } from '../context';
 import { traversalQueries } from './traversal';
+import { capacityQuery } from './capacity';
 import { listChanges } from '../db/audit';
 import { isIsoDateTime } from '../dateTime';
 
@@ -20,6 +21,7 @@ const list = (name: EntityListName) => (_parent: unknown, args: PageArgs, ctx: C
 
 export const Query: QueryResolvers = {
   ...traversalQueries,
+  ...capacityQuery,
   node: (_p, { id }, ctx) => ctx.loaders.node.load(checkId(id, 'id')),
   nodes: async (_p, { ids }, ctx) => {
     if (ids.length > MAX_IDS) throw new BadUserInputError(`"ids" takes at most ${MAX_IDS} ids (got ${ids.length})`, 'ids');

@@ -14,6 +14,7 @@ import { SupplyChainStage } from './SupplyChainStage';
 import { ContainedElement, ExportControl, Figure, Licence, Ownership, Production, Source, StageShare, SupplyLink } from './edges';
 import * as connections from './connections';
 import { CountryShare, Dependency, Impact, ImpactedEntity, Path, ShareBreakdown } from './traversal';
+import { CapacityItem } from './capacity';
 
 function nodeTypeName(node: NodeRecord) {
   return node.__typename === 'Entity' ? entityTypeName(node) : node.__typename;
@@ -49,4 +50,5 @@ export const resolvers: Resolvers = {
   ImpactedEntity,
   CountryShare,
   ShareBreakdown,
+  CapacityItem,
 };

@@ -5,6 +5,7 @@ import * as nodes from '../../src/db/queries/nodes';
 import * as schema from '../../src/db/queries/schema';
 import * as content from '../../src/db/contentHash';
 import * as audit from '../../src/db/queries/audit';
+import * as capacity from '../../src/db/queries/capacity';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, type NodeLabel, type RelationshipType } from '../../src/domain/graphModel';
 
 /**
@@ -64,6 +65,7 @@ const MODULES: readonly ModuleCase[] = [
   { title: 'db/queries/export', exports: exporting, builders: {}, other: [] },
   { title: 'db/queries/schema', exports: schema, builders: {}, other: [] },
   { title: 'db/queries/nodes', exports: nodes, builders: {}, other: [] },
+  { title: 'db/queries/capacity', exports: capacity, builders: {}, other: [] },
   { title: 'db/queries/audit', exports: audit, builders: {}, other: ['CHANGES_ORDER'] },
   { title: 'db/contentHash', exports: content, builders: {}, other: ['contentLines', 'contentHash'] },
 ];

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { Query } from '../executor';
+import { ENTITY, PROPS } from '../rows';
+
+const CAPACITY_ROW = z.object({ facility: ENTITY, link: PROPS.nullable(), country: ENTITY.nullable(), operator: ENTITY.nullable(), region: ENTITY.nullable() });
+export type CapacityRow = z.infer<typeof CAPACITY_ROW>;
+
+/**
+ * The facilities at a stage and/or producing a product, with what capacity needs: the facility, the
+ * production link's properties (for a product), and its country, first operator and direct region.
+ * Time is filtered in the caller (db/capacity.ts), which must list what it leaves out.
+ */
+export const CAPACITY_FACILITIES: Query<CapacityRow> = {
+  name: 'capacity.facilities',
+  row: CAPACITY_ROW,
+  cypher: `
+MATCH (f:Facility)
+WHERE ($stage IS NULL OR EXISTS { (f)-[:AT_STAGE]->(:SupplyChainStage {id: $stage}) })
+  AND ($product IS NULL OR EXISTS { (f)-[:PRODUCES]->(:Entity {id: $product}) })
+CALL (f) {
+  OPTIONAL MATCH (f)-[p:PRODUCES]->(:Entity {id: $product})
+  RETURN properties(p) AS link LIMIT 1
+}
+CALL (f) {
+  OPTIONAL MATCH (f)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(c:Region {kind: 'country'})
+  RETURN c LIMIT 1
+}
+CALL (f) {
+  OPTIONAL MATCH (o:Company)-[:OPERATES]->(f)
+  WITH o ORDER BY o.name
+  RETURN o LIMIT 1
+}
+CALL (f) {
+  OPTIONAL MATCH (f)-[:LOCATED_IN]->(r:Region)
+  WITH r ORDER BY r.name
+  RETURN r LIMIT 1
+}
+RETURN {labels: labels(f), props: properties(f)} AS facility, link,
+  CASE WHEN c IS NULL THEN null ELSE {labels: labels(c), props: properties(c)} END AS country,
+  CASE WHEN o IS NULL THEN null ELSE {labels: labels(o), props: properties(o)} END AS operator,
+  CASE WHEN r IS NULL THEN null ELSE {labels: labels(r), props: properties(r)} END AS region
+ORDER BY f.name, f.id`,
+};
