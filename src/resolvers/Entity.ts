@@ -1,20 +1,12 @@
 import type { EntityRecord } from '../db/models';
+import { ENTITY_LABELS, type EntityLabel } from '../domain/graphModel';
 import type { Context } from '../context';
 import { confidenceOf, sourcesOf } from './helpers';
 import type { EntityKind } from '../generated/graphql';
 
-const TYPE_BY_KIND = {
-  ELEMENT: 'Element',
-  DEPOSIT: 'Deposit',
-  REGION: 'Region',
-  COMPANY: 'Company',
-  FACILITY: 'Facility',
-  PRODUCT: 'Product',
-  STAGE: 'SupplyChainStage',
-} as const;
-
-export function entityTypeName(entity: EntityRecord): (typeof TYPE_BY_KIND)[keyof typeof TYPE_BY_KIND] {
-  return TYPE_BY_KIND[entity.kind];
+/** The GraphQL type of an entity: its label (the entity types are named after the labels). */
+export function entityTypeName(entity: EntityRecord): EntityLabel {
+  return ENTITY_LABELS[entity.kind];
 }
 
 function renderDetail(value: unknown): string {
