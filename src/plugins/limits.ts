@@ -76,13 +76,21 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloSe
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, contextValue }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            ...(request.operationName ? { operationName: request.operationName } : {}),
-            variables: request.variables ?? {},
-            estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              ...(request.operationName ? { operationName: request.operationName } : {}),
+              variables: request.variables ?? {},
+              estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not coerce (an unknown enum value, a wrong type): execution refuses them
+            // with BAD_USER_INPUT before anything runs, so there is no cost to check.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
           const budget = contextValue.caller.role === 'anonymous' ? limits.costAnonymous : limits.costAuthenticated;
           if (cost > budget) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${budget} for ${contextValue.caller.role} callers; ask for smaller pages or fewer hops`, {
