@@ -42,13 +42,15 @@ export interface CapacityOptions {
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 /**
- * Whether a facility counts in `asOf`: `count` when it operates that year (started by then, not ended,
+ * Whether a facility counts in `asOf`: `count` when it operates that year (started by then — its first
+ * operation, else its full-capacity year — not ended,
  * not historical; every facility when no year is asked), `skip` when it does not, or the reason it
  * cannot be told (no start year).
  */
 function inYear(facility: FacilityModel, asOf: number | null): 'count' | 'skip' | string {
   if (asOf === null) return 'count';
-  const { startYear, endYear, status } = facility.data;
+  const { endYear, status } = facility.data;
+  const startYear = facility.data.startYear ?? facility.data.fullCapacityYear;
   if (status === 'historical') return 'skip';
   if (startYear === undefined) return `no start year, so not known to operate in ${asOf}`;
   return startYear <= asOf && (endYear === undefined || endYear >= asOf) ? 'count' : 'skip';

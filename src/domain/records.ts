@@ -66,6 +66,8 @@ export const NODE_SCHEMAS = {
     status,
     statusNote: z.string().optional(),
     startYear: year.optional(),
+    /** The year of full capacity, apart from the first operation (`startYear`). */
+    fullCapacityYear: year.optional(),
     endYear: year.optional(),
     capacity: z.object({ value: z.number().positive(), unit: z.string().min(1) }).optional(),
   }),

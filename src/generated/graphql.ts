@@ -745,6 +745,8 @@ export type Facility = Entity & Node & {
   /** Year it stopped, when it did. */
   endYear: Maybe<Scalars['Int']['output']>;
   entityKind: EntityKind;
+  /** Year it reaches (or reached) full capacity, when the sources give it apart from the first operation. */
+  fullCapacityYear: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
   /** What stops if this facility stops (see `Query.impact`). */
   impact: Impact;
@@ -774,7 +776,7 @@ export type Facility = Entity & Node & {
   stage: Maybe<SupplyChainStage>;
   /** Every supply-chain stage the facility works at. */
   stages: Array<SupplyChainStage>;
-  /** Year it started or is planned to start (full capacity where the sources give only that). */
+  /** Year of first operation, started or planned; null when the sources give none. */
   startYear: Maybe<Scalars['Int']['output']>;
   /** Development status. */
   status: Status;
@@ -838,6 +840,8 @@ export type FacilityInput = {
   details?: InputMaybe<Array<DetailInput>>;
   /** Year operation ended (1800 to 2100, not before startYear). */
   endYear?: InputMaybe<Scalars['Int']['input']>;
+  /** Year it reaches (or reached) full capacity (1800 to 2100, not before startYear). */
+  fullCapacityYear?: InputMaybe<Scalars['Int']['input']>;
   /** Stable id, for example `fac-glazov-magnet`. */
   id: Scalars['ID']['input'];
   /** Kind of facility, for example `magnet plant`. Required on create. */
@@ -2963,6 +2967,7 @@ export type FacilityResolvers<ContextType = Context, ParentType extends Resolver
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   endYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  fullCapacityYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   impact?: Resolver<ResolversTypes['Impact'], ParentType, ContextType, Partial<FacilityImpactArgs>>;
   inputs?: Resolver<Array<ResolversTypes['SupplyLink']>, ParentType, ContextType>;

@@ -10,6 +10,7 @@ export const Facility: FacilityResolvers = {
   status: (p) => STATUS.decode(p.data.status, 'PLANNED'),
   statusNote: (p) => p.data.statusNote ?? null,
   startYear: (p) => p.data.startYear ?? null,
+  fullCapacityYear: (p) => p.data.fullCapacityYear ?? null,
   endYear: (p) => p.data.endYear ?? null,
   capacity: (p) => (p.data.capacity ? { value: p.data.capacity.value, unit: p.data.capacity.unit } : null),
   stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id, 'STAGE'),

@@ -86,6 +86,39 @@ describe('corrected facts, each with its source', () => {
     expect(ids(data.node.sources)).toEqual(['prime-areal-tastyg-2025']);
   });
 
+  it('Glazov: 2028 is the year of full capacity, not of first production (which no source gives)', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "fac-glazov-magnet") { ... on Facility { startYear fullCapacityYear statusNote sources { id } } } }`);
+    expect(data.node).toMatchObject({ startYear: null, fullCapacityYear: 2028 });
+    expect(ids(data.node.sources)).toContain('eadaily-glazov-2024');
+  });
+
+  it('Tanbreez: the licence is held by Tanbreez Mining Greenland, in which Critical Metals holds 42%', async () => {
+    const { data } = await run(/* GraphQL */ `{
+      dep: node(id: "dep-tanbreez") { ... on Deposit { holder { id } licences { holder { id } startYear termYears sources { id } } } }
+      co: node(id: "co-tanbreez-mining") { ... on Company { owners { owner { id } sharePct sources { id } } } } }`);
+    expect(data.dep.holder).toEqual({ id: 'co-tanbreez-mining' });
+    expect(data.dep.licences).toContainEqual({ holder: { id: 'co-tanbreez-mining' }, startYear: 2020, termYears: 30, sources: [{ id: 'highnorthnews-tanbreez-permit' }, { id: 'naalakkersuisut-tanbreez-2019' }] });
+    expect(data.co.owners).toEqual([{ owner: { id: 'co-critical-metals' }, sharePct: 42, sources: [{ id: 'northernminer-crml-42pct-2024' }, { id: 'northernminer-crml-925-2025' }] }]);
+  });
+
+  it('headquarters: CREG in Ganzhou (Jiangxi), Neo in Toronto (Canada), Red Wind in the Netherlands (inferred)', async () => {
+    const { data } = await run(/* GraphQL */ `{
+      creg: node(id: "co-creg") { ... on Company { country { id parent { id } } } }
+      neo: node(id: "co-neo") { ... on Company { country { id parent { id } } } }
+      redWind: node(id: "co-red-wind") { ... on Company { country { id } } } }`);
+    expect(data.creg.country).toEqual({ id: 'reg-ganzhou', parent: { id: 'reg-jiangxi' } });
+    expect(data.neo.country).toEqual({ id: 'reg-toronto', parent: { id: 'country-canada' } });
+    expect(data.redWind.country).toEqual({ id: 'country-netherlands' });
+  });
+
+  it('Krasnokamensk is in Zabaykalsky Krai and Ulan-Ude in Buryatia', async () => {
+    const { data } = await run(/* GraphQL */ `{
+      k: node(id: "reg-krasnokamensk") { ... on Region { parent { id } } }
+      u: node(id: "reg-ulan-ude") { ... on Region { parent { id parent { id } } } } }`);
+    expect(data.k.parent).toEqual({ id: 'reg-zabaykalsky' });
+    expect(data.u.parent).toEqual({ id: 'reg-buryatia', parent: { id: 'country-russia' } });
+  });
+
   it('Bayan Obo no longer claims an unsourced share of world reserves', async () => {
     const { data } = await run(/* GraphQL */ `{ node(id: "dep-bayan-obo") { ... on Deposit { description } } }`);
     expect(data.node.description).not.toMatch(/40%/);

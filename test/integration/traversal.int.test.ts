@@ -160,6 +160,7 @@ describe('limits', () => {
       dependencies: [
         ['dep-bayan-obo', 7],
         ['dep-mount-weld', 7],
+        ['dep-mountain-pass', 7],
       ],
     };
     for (const field of ['dependents', 'dependencies']) {

@@ -64,8 +64,9 @@ function linkActive(r: string, time: TimeMode): string {
 }
 
 /**
- * An entity counts in the time mode: with `$asOf`, a facility that has started by then (or operates with
- * an unknown start) and has not ended; otherwise a facility that is not closed (unless history is asked).
+ * An entity counts in the time mode: with `$asOf`, a facility that has started by then (its first
+ * operation, else its full-capacity year; or it operates with neither known) and has not ended;
+ * otherwise a facility that is not closed (unless history is asked).
  */
 function exists(n: string, time: TimeMode): string {
   switch (time) {
@@ -75,7 +76,8 @@ function exists(n: string, time: TimeMode): string {
       return 'true';
     case 'asOf':
       return `(NOT ${n}:Facility OR (coalesce(${n}.endYear, 9999) >= $asOf AND NOT ${n}.status IN ['historical', 'suspended']
-        AND CASE WHEN ${n}.startYear IS NULL THEN ${n}.status IN ['operating', 'pilot'] ELSE ${n}.startYear <= $asOf END))`;
+        AND CASE WHEN coalesce(${n}.startYear, ${n}.fullCapacityYear) IS NULL THEN ${n}.status IN ['operating', 'pilot']
+          ELSE coalesce(${n}.startYear, ${n}.fullCapacityYear) <= $asOf END))`;
   }
 }
 
