@@ -119,6 +119,19 @@ describe('corrected facts, each with its source', () => {
     expect(data.u.parent).toEqual({ id: 'reg-buryatia', parent: { id: 'country-russia' } });
   });
 
+  it('world totals of production and reserves from USGS Mineral Commodity Summaries 2025', async () => {
+    const { data } = await run(/* GraphQL */ `{ node(id: "reg-world") { ... on Region { kind figures { metric value unit year sources { id } } } } }`);
+    expect(data.node.kind).toBe('world');
+    expect(data.node.figures).toEqual(
+      expect.arrayContaining([
+        { metric: 'rare-earth mine production', value: 390000, unit: 't REO', year: 2024, sources: [{ id: 'usgs-mcs2025-rare-earths' }] },
+        { metric: 'lithium reserves', value: 30000000, unit: 't Li', year: 2024, sources: [{ id: 'usgs-mcs2025-lithium' }] },
+        { metric: 'niobium mine production', value: 110000, unit: 't Nb', year: 2024, sources: [{ id: 'usgs-mcs2025-niobium' }] },
+        { metric: 'tantalum mine production', value: 2100, unit: 't Ta', year: 2024, sources: [{ id: 'usgs-mcs2025-tantalum' }] },
+      ]),
+    );
+  });
+
   it('Bayan Obo no longer claims an unsourced share of world reserves', async () => {
     const { data } = await run(/* GraphQL */ `{ node(id: "dep-bayan-obo") { ... on Deposit { description } } }`);
     expect(data.node.description).not.toMatch(/40%/);
