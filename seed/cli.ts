@@ -1,13 +1,16 @@
 import { loadConfig, ConfigError } from '../src/config';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { createLogger } from '../src/logger';
-import { loadSeed, DEFAULT_SEED_DIR } from '../src/import/seed';
+import { DEFAULT_SEED_DIR } from '../src/import/seed';
+import { upgradeSeed } from '../src/import/seedUpgrade';
 import { cliExecutor } from './cliArgs';
 import { SeedValidationError } from '../src/domain/validate';
 
 /**
- * `npm run seed [-- <folder>]`: validates and loads a seed folder into the database of NEO4J_URI
- * (start one with `npm run neo4j:start` when you have none). Idempotent: run it as often as you like.
+ * `npm run seed [-- <folder>]`: validates a seed folder and upgrades the database of NEO4J_URI to it in
+ * one transaction (start one with `npm run neo4j:start` when you have none): an empty store gets the
+ * whole seed; a seeded one gets the seed's changes, keeping what curators changed (src/import/seedUpgrade.ts).
+ * Idempotent: run it as often as you like.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,8 +19,13 @@ async function main(): Promise<void> {
   const driver = createDriver({ ...config.neo4j, uri: config.neo4j.uri });
   try {
     await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, log);
-    const counts = await loadSeed(cliExecutor(driver, config, 'seed'), process.argv[2] ?? DEFAULT_SEED_DIR);
-    process.stdout.write(`Seeded ${counts.nodes} nodes, ${counts.relationships} relationships and ${counts.sources} sources.\n`);
+    const report = await upgradeSeed(cliExecutor(driver, config, 'seed'), process.argv[2] ?? DEFAULT_SEED_DIR);
+    const { written, removed, conflicts } = report;
+    process.stdout.write(
+      `Seed ${report.version} (was ${report.previous ?? 'none'}): wrote ${written.nodes} nodes, ${written.relationships} relationships and ${written.sources} sources; ` +
+        `removed ${removed.nodes} nodes and ${removed.relationships} relationships the seed no longer has; ${conflicts.length} conflict(s) with curated records.\n`,
+    );
+    for (const conflict of conflicts) process.stdout.write(`  kept curated: ${conflict}\n`);
   } finally {
     await driver.close();
   }

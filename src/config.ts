@@ -26,6 +26,8 @@ export interface Config {
     readonly pageCache: string;
   };
   readonly seedOnEmpty: boolean;
+  /** At start-up, upgrade a store seeded from this project when the seed files changed (import/seedUpgrade.ts). */
+  readonly seedUpgrade: boolean;
   /** `production` hides stack traces and schema hints from clients. */
   readonly production: boolean;
   readonly http: {
@@ -96,6 +98,7 @@ const EnvSchema = z.object({
   NEO4J_EMBEDDED_HEAP: memory.default('512m'),
   NEO4J_EMBEDDED_PAGECACHE: memory.default('256m'),
   SEED_ON_EMPTY: bool.default(true),
+  SEED_UPGRADE: bool.default(true),
   NODE_ENV: z.string().default('development'),
   INTROSPECTION: bool.default(true),
   ALLOW_BATCHED_REQUESTS: bool.default(false),
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       pageCache: e.NEO4J_EMBEDDED_PAGECACHE,
     },
     seedOnEmpty: e.SEED_ON_EMPTY,
+    seedUpgrade: e.SEED_UPGRADE,
     production: e.NODE_ENV === 'production',
     http: {
       introspection: e.INTROSPECTION,

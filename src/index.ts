@@ -6,6 +6,7 @@ import { Executor } from './db/executor';
 import { createLogger, type Logger } from './logger';
 import { createApp, type App } from './server';
 import { SEED_TIMEOUT_MS, isGraphEmpty, loadSeed } from './import/seed';
+import { needsSeedUpgrade, upgradeSeed } from './import/seedUpgrade';
 
 /** Process entry: config → (embedded) Neo4j → driver → seed if empty → server → listen. */
 async function main(): Promise<void> {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     }
     driver = createDriver({ ...config.neo4j, uri });
     await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, log);
-    await seedIfEmpty(driver, config, log);
+    await prepareStore(driver, config, log);
     app = await createApp({ config, driver, log });
     const server = app.httpServer;
     await new Promise<void>((resolve, reject) => {
@@ -96,13 +97,24 @@ async function main(): Promise<void> {
   }
 }
 
-async function seedIfEmpty(driver: Driver, config: Config, log: Logger): Promise<void> {
-  if (!config.seedOnEmpty) return;
+/**
+ * Makes the store hold the shipped seed: an empty store is loaded (SEED_ON_EMPTY); a store seeded from
+ * another version of the seed is upgraded in one transaction, keeping curated work (SEED_UPGRADE).
+ */
+async function prepareStore(driver: Driver, config: Config, log: Logger): Promise<void> {
   const executor = new Executor({ driver, database: config.neo4j.database, timeoutMs: SEED_TIMEOUT_MS, log, requestId: 'start-up seed' });
-  if (!(await isGraphEmpty(executor))) return;
-  log.info('the database is empty: loading the seed graph');
-  const counts = await loadSeed(executor);
-  log.info(counts, 'seed graph loaded');
+  if (await isGraphEmpty(executor)) {
+    if (!config.seedOnEmpty) return;
+    log.info('the database is empty: loading the seed graph');
+    const counts = await loadSeed(executor);
+    log.info(counts, 'seed graph loaded');
+    return;
+  }
+  if (!config.seedUpgrade || !(await needsSeedUpgrade(executor))) return;
+  log.info('the store holds another version of the seed: upgrading it, keeping curated work');
+  const report = await upgradeSeed(executor);
+  log.info({ version: report.version, previous: report.previous, written: report.written, removed: report.removed, conflicts: report.conflicts.length }, 'seed upgraded');
+  for (const conflict of report.conflicts) log.warn({ conflict }, 'seed and curation disagree; the curated state is kept');
 }
 
 void main();

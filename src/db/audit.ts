@@ -13,7 +13,7 @@ import type { Caller } from '../auth';
  * never updated or deleted by the application, and they are not part of the knowledge graph's content.
  */
 
-export type ChangeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | 'RECONNECT' | 'DISCONNECT' | 'IMPORT';
+export type ChangeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | 'RECONNECT' | 'DISCONNECT' | 'IMPORT' | 'SEED_UPGRADE';
 
 export interface ChangeRecord {
   readonly id: string;

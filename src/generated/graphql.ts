@@ -139,6 +139,8 @@ export type ChangeAction =
   | 'IMPORT'
   /** A relationship's properties were updated. */
   | 'RECONNECT'
+  /** The store was upgraded to a new version of the seed graph (`npm run seed`, or start-up when the seed changed). */
+  | 'SEED_UPGRADE'
   /** An entity was updated. */
   | 'UPDATE';
 

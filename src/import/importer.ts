@@ -127,12 +127,12 @@ interface Piece {
 }
 
 /** The rows of the write statements (db/queries/import.ts): the stored form of each record. */
-const sourceRow = (s: ValidSeed['sources'][number]) => ({
+export const sourceRow = (s: ValidSeed['sources'][number]) => ({
   id: s.id,
   props: { title: s.title, publisher: s.publisher ?? null, date: s.date ?? null, dateNote: s.dateNote ?? null, url: s.url ?? null },
 });
-const nodeRow = (n: ValidSeed['nodes'][number]) => ({ id: n.id, props: { ...n.props, sourceIds: n.sources } });
-const relationshipRow = (r: ValidSeed['relationships'][number]) => ({ from: r.from, to: r.to, key: r.key, props: { ...r.props, key: r.key, sourceIds: r.sources } });
+export const nodeRow = (n: ValidSeed['nodes'][number]) => ({ id: n.id, props: { ...n.props, sourceIds: n.sources } });
+export const relationshipRow = (r: ValidSeed['relationships'][number]) => ({ from: r.from, to: r.to, key: r.key, props: { ...r.props, key: r.key, sourceIds: r.sources } });
 
 /** The statements that write a seed, in dependency order (sources, nodes, then relationships), cut into batches of at most `size` records. */
 function batchesOf(seed: ValidSeed, size: number): Piece[][] {

@@ -6,6 +6,7 @@ import * as schema from '../../src/db/queries/schema';
 import * as content from '../../src/db/contentHash';
 import * as audit from '../../src/db/queries/audit';
 import * as capacity from '../../src/db/queries/capacity';
+import * as seedUpgrade from '../../src/db/queries/seedUpgrade';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, type NodeLabel, type RelationshipType } from '../../src/domain/graphModel';
 
 /**
@@ -66,6 +67,7 @@ const MODULES: readonly ModuleCase[] = [
   { title: 'db/queries/schema', exports: schema, builders: {}, other: [] },
   { title: 'db/queries/nodes', exports: nodes, builders: {}, other: [] },
   { title: 'db/queries/capacity', exports: capacity, builders: {}, other: [] },
+  { title: 'db/queries/seedUpgrade', exports: seedUpgrade, builders: {}, other: [] },
   { title: 'db/queries/audit', exports: audit, builders: {}, other: ['CHANGES_ORDER'] },
   { title: 'db/contentHash', exports: content, builders: {}, other: ['contentLines', 'contentHash'] },
 ];

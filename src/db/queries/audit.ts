@@ -6,7 +6,7 @@ import { SOURCE } from '../rows';
 
 /** The statements of the audit trail (db/audit.ts): append an entry, list entries. */
 
-const CHANGE_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT', 'RECONNECT', 'DISCONNECT', 'IMPORT'] as const satisfies readonly ChangeAction[];
+const CHANGE_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT', 'RECONNECT', 'DISCONNECT', 'IMPORT', 'SEED_UPGRADE'] as const satisfies readonly ChangeAction[];
 
 /** Cursors of the audit trail: the entry's time and id, the order `changes` lists them in. */
 export const CHANGES_ORDER = 'changes:at';
