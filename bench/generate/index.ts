@@ -1,6 +1,6 @@
 /**
  * A synthetic, supply-chain shaped graph for benchmarks, stored exactly like the seed graph
- * (see seed/validate.ts and seed/loader.ts), so the real server can query it.
+ * (see src/domain/validate.ts and src/import/seed.ts), so the real server can query it.
  *
  * Shape. Besides the 6 supply-chain stages (ids of seed/data/nodes/SupplyChainStage.json) and 30
  * `syn-el-*` elements, the graph consists of independent commodity networks ("clusters", about

@@ -1,6 +1,6 @@
 /**
  * The peer of the benchmark: @neo4j/graphql 7 type definitions over the SAME stored graph (labels,
- * relationship types and properties as written by seed/loader.ts), read-only.
+ * relationship types and properties as written by src/import/seed.ts), read-only.
  *
  * Mapping notes:
  * - Every domain type maps to `:<Label>:Entity`, so a lookup by `id` can use the `entity_id`
