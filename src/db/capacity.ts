@@ -1,5 +1,5 @@
 import type { Executor } from './executor';
-import type { EntityRecord, FacilityModel } from './models';
+import { optionalNumber, stringList, type EntityRecord, type FacilityModel } from './models';
 import { CAPACITY_FACILITIES, type CapacityRow } from './queries/capacity';
 
 /** The unit every capacity total is given in. */
@@ -56,21 +56,13 @@ function inYear(facility: FacilityModel, asOf: number | null): 'count' | 'skip' 
   return startYear <= asOf && (endYear === undefined || endYear >= asOf) ? 'count' : 'skip';
 }
 
-function numberOf(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
 /** The capacity of one facility: the production link's for a product when the sources give one, else the facility's. */
 function itemOf(row: CapacityRow & { facility: FacilityModel }): CapacityItemRecord {
-  const linkValue = numberOf(row.link?.capacityTPerYr);
+  const linkValue = optionalNumber(row.link?.capacityTPerYr);
   const ownCapacity = row.facility.data.capacity;
   const [value, unit, sourceIds] =
     linkValue !== null
-      ? [linkValue, 't/yr', stringsOf(row.link?.sourceIds)]
+      ? [linkValue, 't/yr', stringList(row.link?.sourceIds)]
       : ownCapacity
         ? [ownCapacity.value, ownCapacity.unit, row.facility.data.sources]
         : [null, null, row.facility.data.sources];

@@ -72,22 +72,26 @@ function curatedBy(entries: readonly { action: string; target: string; entityIds
   const relationships = new Set<string>();
   const seededState = new Map<string, string | null>();
   for (const entry of entries) {
-    if (!seededState.has(entry.target)) seededState.set(entry.target, entry.action === 'IMPORT' ? null : entry.before);
     switch (entry.action) {
       case 'CREATE':
       case 'UPDATE':
         nodes.add(entry.target);
+        if (!seededState.has(entry.target)) seededState.set(entry.target, entry.before);
         break;
       case 'DELETE':
         nodes.add(entry.target);
+        if (!seededState.has(entry.target)) seededState.set(entry.target, entry.before);
         for (const key of listedKeys(entry.before)) relationships.add(key);
         break;
       case 'CONNECT':
       case 'RECONNECT':
       case 'DISCONNECT':
         relationships.add(entry.target);
+        if (!seededState.has(entry.target)) seededState.set(entry.target, entry.before);
         break;
       case 'IMPORT':
+        // An import's entry keeps no earlier state per record: a conflict is then reported whenever the
+        // curated record and the new seed differ (see seedChanged).
         for (const id of entry.entityIds) nodes.add(id);
         for (const key of listedKeys(entry.after)) relationships.add(key);
         break;
