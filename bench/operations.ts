@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { toLuceneQuery } from '../src/db/search';
-import { impactQuery, pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { impactNetworkQuery } from '../src/db/queries/impact';
 import type { NamedQuery } from '../src/db/executor';
 
 /** The entities a dataset's benchmark asks about. */
@@ -125,7 +126,7 @@ RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT 10`,
       query: /* GraphQL */ `query Impact($of: ID!) { impact(of: [$of]) { affected { fullyExposed entity { id } } } }`,
       variables: { of: ids.impactOf },
       check: nonEmpty((d) => d.impact?.affected),
-      floor: { statement: impactQuery(8, 'current', false), params: { ids: [ids.impactOf], limit: neo4j.int(500), ...time } },
+      floor: { statement: impactNetworkQuery(8, 'current'), params: { ids: [ids.impactOf], ...time } },
     },
   ];
 }

@@ -4,7 +4,8 @@
  */
 import neo4j from 'neo4j-driver';
 import { loadConfig } from '../src/config';
-import { impactQuery, pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { impactNetworkQuery } from '../src/db/queries/impact';
 import type { NamedQuery } from '../src/db/executor';
 
 interface ProfileNode {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     ['dependencies(of: fac-glazov-magnet, maxHops: 6)', traversalQuery({ direction: 'up', maxHops: 6, time: 'current', withPaths: true }), { id: 'fac-glazov-magnet', labels: [], limit: neo4j.int(100), ...time }],
     ['dependents(of: country-russia, maxHops: 12)', traversalQuery({ direction: 'down', maxHops: 12, time: 'current', withPaths: true }), { id: 'country-russia', labels: [], limit: neo4j.int(500), ...time }],
     ['paths(from: dep-lovozero, to: fac-glazov-magnet)', pathsQuery('down', 8, 5, 'current'), { from: 'dep-lovozero', to: 'fac-glazov-magnet', ...time }],
-    ['impact(of: [fac-lovozero-gok])', impactQuery(8, 'current', true), { ids: ['fac-lovozero-gok'], limit: neo4j.int(500), ...time }],
+    ['impact network (of: [fac-lovozero-gok])', impactNetworkQuery(8, 'current'), { ids: ['fac-lovozero-gok'], ...time }],
   ];
   try {
     for (const [label, query, params] of cases) {

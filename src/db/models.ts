@@ -196,6 +196,13 @@ export interface DependencyRecord {
 }
 
 export interface ImpactedRecord extends DependencyRecord {
+  /** A facility that loses every output, or a product that loses every maker. */
+  readonly stops: boolean;
+  /** Products the facility can no longer make. */
+  readonly lostOutputs: readonly EntityRecord[];
+  /** Inputs it no longer receives: products, or a disrupted deposit's ore. */
+  readonly lostInputs: readonly EntityRecord[];
+  /** Facilities outside the disruption that make a lost input. */
   readonly alternatives: readonly EntityRecord[];
   readonly stage: string | null;
   readonly country: string | null;

@@ -4,9 +4,6 @@ import { DecodeError } from '../errors';
 import { errorMessage } from '../domain/guards';
 import {
   type DependencyRecord,
-  type ImpactCountRecord,
-  type ImpactRecord,
-  type ImpactedRecord,
   type PathRecord,
   type RelationRecord,
   type ShareBreakdownRecord,
@@ -16,7 +13,7 @@ import {
   expectKind,
   toEntityRecord,
 } from './models';
-import { ELEMENT_COMMODITY, STAGE_SHARES, impactQuery, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
+import { ELEMENT_COMMODITY, STAGE_SHARES, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
 
 export interface TraversalOptions {
   readonly maxHops: number;
@@ -76,48 +73,6 @@ export async function findPaths(
   const query = pathsQuery(direction, options.maxHops, options.first, timeMode(options.asOf, options.includeHistorical));
   const rows = await db.read(query, { from, to, ...timeParams(options) });
   return rows.map((row) => toPath(query.name, row));
-}
-
-function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) => string | null): ImpactCountRecord[] {
-  const counts = new Map<string, { count: number; fullyExposed: number }>();
-  for (const a of affected) {
-    const k = key(a);
-    if (k === null) continue;
-    const c = counts.get(k) ?? { count: 0, fullyExposed: 0 };
-    c.count++;
-    if (a.alternatives.length === 0) c.fullyExposed++;
-    counts.set(k, c);
-  }
-  return [...counts].map(([k, c]) => ({ key: k, ...c })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-}
-
-/** Everything affected if `ids` stop (the caller adds the disrupted entities themselves). */
-export async function impactOf(
-  db: Executor,
-  ids: readonly string[],
-  options: Pick<TraversalOptions, 'maxHops' | 'asOf' | 'limit' | 'withPaths'>,
-): Promise<Omit<ImpactRecord, 'disrupted'>> {
-  const query = impactQuery(options.maxHops, options.asOf != null ? 'asOf' : 'current', options.withPaths);
-  const rows = await db.read(
-    query,
-    { ids, limit: neo4j.int(options.limit), ...timeParams({ asOf: options.asOf ?? null }) },
-  );
-  const affected = rows.map(
-    (row): ImpactedRecord => ({
-      entity: row.entity,
-      hops: row.hops,
-      path: toPath(query.name, row),
-      alternatives: row.alternatives,
-      stage: row.stage,
-      country: row.country,
-    }),
-  );
-  return {
-    affected,
-    byKind: countBy(affected, (a) => a.entity.kind),
-    byStage: countBy(affected, (a) => a.stage),
-    byCountry: countBy(affected, (a) => (a.entity.kind === 'FACILITY' ? a.country : null)),
-  };
 }
 
 /** The commodity shares are recorded under for an element symbol; null when no such element exists. */

@@ -71,8 +71,14 @@ export type RelationshipType = keyof typeof RELATIONSHIP_TYPES;
 /** Every relationship type, in the order of the table above. */
 export const RELATIONSHIP_TYPE_NAMES: readonly RelationshipType[] = Object.keys(RELATIONSHIP_TYPES).filter(isRelationshipType);
 
-/** The relationship types material flows along, all stored pointing downstream. */
-export const FLOW_TYPES = ['FEEDS', 'SUPPLIES', 'PRODUCES', 'CONSUMED_BY', 'USED_IN'] as const satisfies readonly RelationshipType[];
+/**
+ * The relationship types traversals follow, all stored pointing downstream: named flows between
+ * facilities (FEEDS, SUPPLIES), production (PRODUCES) and use (USED_IN). CONSUMED_BY states what a
+ * facility takes in but not from whom: following it through a product would join every producer of
+ * the product to every consumer, claiming supply relations that do not exist, so traversals use it
+ * only where a question starts at the product or at an element it contains.
+ */
+export const FLOW_TYPES = ['FEEDS', 'SUPPLIES', 'PRODUCES', 'USED_IN'] as const satisfies readonly RelationshipType[];
 
 export function isRelationshipType(name: string): name is RelationshipType {
   return Object.prototype.hasOwnProperty.call(RELATIONSHIP_TYPES, name);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import type { NodeLabel, RelationshipType } from './graphModel';
 import { isRecord, isStringArray } from './guards';
+import { COMMODITIES } from './materials';
 
 /*
  * The seed record format: the zod schema of every record (the seed, the bulk import and the mutations
@@ -87,6 +88,12 @@ export const RELATIONSHIP_SCHEMA = z
     startYear: year.optional(),
     endYear: year.optional(),
     year: year.optional(),
+    /** The product a flow carries (a Product id; rule `flow-product`). */
+    product: ID_SCHEMA.optional(),
+    /** A production's bill of materials: one entry per required input, alternatives joined by `|`. */
+    requires: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]*(\|[a-z0-9][a-z0-9.-]*)*$/, 'ids joined by "|"')).optional(),
+    /** AT_STAGE: the commodity families the entity works on at the stage. */
+    commodities: z.array(z.enum(COMMODITIES)).min(1).optional(),
     sources,
   })
   .catchall(primitive)

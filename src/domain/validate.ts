@@ -16,6 +16,7 @@ import {
 } from './records';
 import { fieldOf, isRecord } from './guards';
 import { genericAliases, linkCertaintyProblem, nameKey, seedOnlyProblem, shareProblem, type Confidence } from './provenance';
+import { billOfMaterialsProblems, flowProductProblem, inputKey, stageCommodityProblem } from './materials';
 
 export * from './records';
 
@@ -232,6 +233,10 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
   const relationships: RelationshipData[] = [];
   const derived = new Map<string, number>();
   const keys = new Set<string>();
+  /** For the rule `bill-of-materials`: each facility's inputs, and the productions that list their inputs. */
+  const inputsOf = new Map<string, Set<string>>();
+  const addInput = (facility: string, key: string) => inputsOf.set(facility, (inputsOf.get(facility) ?? new Set()).add(key));
+  const bills: { record: SeedRecord<unknown>; facility: string; requires: readonly string[] }[] = [];
   for (const group of raw.relationships) {
     if (!isRelationshipType(group.type)) {
       findings.push(fileFinding(group.file ?? group.records[0]?.file ?? group.type, `unknown relationship type "${group.type}"`));
@@ -260,6 +265,19 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
         const sentence = `${type} may not join ${fromLabel} "${from}" to ${toLabel} "${to}"`;
         findings.push(finding(record, fromAllowed ? 'to' : 'from', sentence, sentence));
       }
+      if (props.product !== undefined) {
+        const productLabel = labelOf.get(props.product) ?? known.nodes.get(props.product);
+        if (productLabel !== 'Product') findings.push(finding(record, 'product', productLabel ? `"${props.product}" is a ${productLabel}, not a Product` : `refers to unknown product "${props.product}"`));
+      }
+      const flowProduct = fromLabel && toLabel ? flowProductProblem(type, fromLabel, toLabel, props.product) : null;
+      if (flowProduct) findings.push(finding(record, 'product', flowProduct));
+      const stageCommodity = stageCommodityProblem(type, props.commodities);
+      if (stageCommodity) findings.push(finding(record, 'commodities', stageCommodity));
+      if (toLabel === 'Facility' && (type === 'FEEDS' || type === 'SUPPLIES' || type === 'CONSUMED_BY')) addInput(to, type === 'CONSUMED_BY' ? from : inputKey({ from, product: props.product }));
+      if (props.requires !== undefined) {
+        if (type !== 'PRODUCES') findings.push(finding(record, 'requires', `only a PRODUCES link has a bill of materials`));
+        else if (labelOf.get(from) === 'Facility') bills.push({ record, facility: from, requires: props.requires });
+      }
       if (props.status !== undefined && type !== 'RESTRICTS_EXPORT' && !LINK_STATUSES.includes(props.status)) {
         findings.push(finding(record, 'status', `expected one of ${LINK_STATUSES.join(', ')} (got "${props.status}")`));
       }
@@ -276,6 +294,11 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
       keys.add(`${type}\n${key}`);
       if (findings.length === before) relationships.push({ type, from, to, key, props: { ...props }, sources: cited });
     }
+  }
+  // A bill of materials is checked when the facility is defined in the same seed or import, whose
+  // relationships then hold its inputs; one for a facility already in the database is not.
+  for (const bill of bills) {
+    for (const problem of billOfMaterialsProblems(bill.requires, inputsOf.get(bill.facility) ?? new Set())) findings.push(finding(bill.record, 'requires', problem));
   }
   return { findings, seed: { sources, nodes, relationships }, names: nameFindings(nameUses), confidences };
 }

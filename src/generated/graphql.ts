@@ -735,6 +735,8 @@ export type Facility = Entity & Node & {
   aliases: Array<Scalars['String']['output']>;
   /** Design or stated capacity. */
   capacity: Maybe<Capacity>;
+  /** The commodity families it works on, over all its stages (`rare earths`, `lithium`, …). */
+  commodities: Array<Scalars['String']['output']>;
   confidence: Confidence;
   /** Products consumed here. */
   consumes: Array<Product>;
@@ -1034,7 +1036,7 @@ export type IdFilter = {
 /** What stops, or loses a supply route, if the given entities stop. */
 export type Impact = {
   __typename?: 'Impact';
-  /** Everything downstream of them, nearest first. */
+  /** Facilities that lose an input or an output, and products no one can make any more, nearest first. */
   affected: Array<ImpactedEntity>;
   /** Affected facilities by country. */
   byCountry: Array<ImpactCount>;
@@ -1057,18 +1059,22 @@ export type ImpactCount = {
   key: Scalars['String']['output'];
 };
 
-/** An entity affected by a disruption. */
+/** An entity affected by a disruption: a facility that loses an input or an output, or a product whose every maker loses it. */
 export type ImpactedEntity = {
   __typename?: 'ImpactedEntity';
-  /** Deposits that still reach this entity without passing through the disrupted entities (up to 10, nearest first). */
+  /** Facilities outside the disruption that make a lost input: where it could be bought instead (up to 10). Empty: no known substitute. */
   alternatives: Array<Entity>;
   /** The affected entity. */
   entity: Entity;
-  /** True when every supply route to this entity passes through the disrupted entities: no deposit reaches it otherwise. */
+  /** True when it stops entirely: a facility loses every output it makes, a product every facility making it. */
   fullyExposed: Scalars['Boolean']['output'];
   /** Links between the nearest disrupted entity and this one. */
   hops: Scalars['Int']['output'];
-  /** The shortest way the disruption reaches this entity. */
+  /** Inputs this facility no longer receives: products, or a disrupted deposit's ore. */
+  lostInputs: Array<Entity>;
+  /** Products this facility can no longer make: a requirement of their bill of materials has lost every supplier. */
+  lostOutputs: Array<Product>;
+  /** The shortest chain of lost links from the disruption to this entity. */
   path: Path;
 };
 
@@ -1633,6 +1639,8 @@ export type Production = {
   note: Maybe<Scalars['String']['output']>;
   /** The product. */
   product: Product;
+  /** The bill of materials: one requirement per input, each met by any one of its entities; null when none is recorded (the output then needs every input the facility receives). */
+  requires: Maybe<Array<Requirement>>;
   /** Documents that state it. */
   sources: Array<Source>;
   /** Whether production runs or is planned. */
@@ -1682,7 +1690,7 @@ export type Query = {
   facilities: FacilityConnection;
   /** National figures (reserves, production per source and edition), filtered, sorted and paginated. Page size at most 100. */
   figures: FigureConnection;
-  /** What stops if these entities stop: everything downstream, whether each has another supply route, and summaries. */
+  /** What stops if these entities stop, material by material: facilities that lose inputs or outputs (following each output's bill of materials), products no one can make any more, where lost inputs could come from instead, and summaries. A disrupted product reaches no one; a disrupted element disrupts the products containing it. */
   impact: Impact;
   /** Any node by id (an entity or a source); null when none has that id. */
   node: Maybe<Node>;
@@ -2177,6 +2185,13 @@ export type RelationshipRecordsInput = {
   type: Scalars['String']['input'];
 };
 
+/** One required input of a product's bill of materials at a facility. */
+export type Requirement = {
+  __typename?: 'Requirement';
+  /** Any one of these suffices: products, or a deposit for its ore. */
+  anyOf: Array<Entity>;
+};
+
 /** A full-text search result. */
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -2375,7 +2390,7 @@ export type SupplyChainStage = Entity & Node & {
   description: Maybe<Scalars['String']['output']>;
   details: Array<Detail>;
   entityKind: EntityKind;
-  /** Facilities working at this stage. */
+  /** Facilities working at this stage; with `commodity`, only those working on that commodity family here (a separation question about `rare earths` leaves out lithium hydroxide plants). */
   facilities: FacilityConnection;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -2394,6 +2409,7 @@ export type SupplyChainStage = Entity & Node & {
 /** A stage of the supply chain, ordered from mining (1) to end use (6). */
 export type SupplyChainStageFacilitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  commodity?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2426,10 +2442,14 @@ export type SupplyLink = {
   from: Entity;
   /** What an inferred link was inferred from. */
   inferredFrom: Maybe<Scalars['String']['output']>;
-  /** What flows, as the sources word it. */
+  /** What flows, as the sources word it (the product's name when they give none). */
   material: Maybe<Scalars['String']['output']>;
   /** Further remarks from the sources. */
   note: Maybe<Scalars['String']['output']>;
+  /** The product the link carries: the one a flow names (FEEDS, SUPPLIES), the one made (PRODUCES), taken in (CONSUMED_BY) or used (USED_IN from a product); null for a deposit's ore and for links of other kinds. */
+  product: Maybe<Product>;
+  /** For PRODUCES: the bill of materials, one requirement per input (null when none is recorded: the output then needs every input of the facility). */
+  requires: Maybe<Array<Requirement>>;
   /** Documents that state or support the link. */
   sources: Array<Source>;
   /** Year the link started or is planned to start. */
@@ -2622,6 +2642,7 @@ export type ResolversTypes = ResolversObject<{
   RelationshipKind: RelationshipKind;
   RelationshipPayload: ResolverTypeWrapper<Omit<RelationshipPayload, 'change' | 'relationship'> & { change?: Maybe<ResolversTypes['Change']>, relationship: ResolversTypes['Relationship'] }>;
   RelationshipRecordsInput: RelationshipRecordsInput;
+  Requirement: ResolverTypeWrapper<Omit<Requirement, 'anyOf'> & { anyOf: Array<ResolversTypes['Entity']> }>;
   SearchHit: ResolverTypeWrapper<SearchHitRecord>;
   ShareBreakdown: ResolverTypeWrapper<ShareBreakdownRecord>;
   SortDirection: SortDirection;
@@ -2731,6 +2752,7 @@ export type ResolversParentTypes = ResolversObject<{
   Relationship: Omit<Relationship, 'from' | 'sources' | 'to'> & { from: ResolversParentTypes['Entity'], sources: Array<ResolversParentTypes['Source']>, to: ResolversParentTypes['Entity'] };
   RelationshipPayload: Omit<RelationshipPayload, 'change' | 'relationship'> & { change?: Maybe<ResolversParentTypes['Change']>, relationship: ResolversParentTypes['Relationship'] };
   RelationshipRecordsInput: RelationshipRecordsInput;
+  Requirement: Omit<Requirement, 'anyOf'> & { anyOf: Array<ResolversParentTypes['Entity']> };
   SearchHit: SearchHitRecord;
   ShareBreakdown: ShareBreakdownRecord;
   Source: SourceRecord;
@@ -2961,6 +2983,7 @@ export type ExportControlResolvers<ContextType = Context, ParentType extends Res
 export type FacilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Facility'] = ResolversParentTypes['Facility']> = ResolversObject<{
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   capacity?: Resolver<Maybe<ResolversTypes['Capacity']>, ParentType, ContextType>;
+  commodities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
   consumes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   dependencies?: Resolver<Array<ResolversTypes['Dependency']>, ParentType, ContextType, RequireFields<FacilityDependenciesArgs, 'maxHops'>>;
@@ -3052,6 +3075,8 @@ export type ImpactedEntityResolvers<ContextType = Context, ParentType extends Re
   entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   fullyExposed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hops?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lostInputs?: Resolver<Array<ResolversTypes['Entity']>, ParentType, ContextType>;
+  lostOutputs?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   path?: Resolver<ResolversTypes['Path'], ParentType, ContextType>;
 }>;
 
@@ -3168,6 +3193,7 @@ export type ProductionResolvers<ContextType = Context, ParentType extends Resolv
   inferredFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  requires?: Resolver<Maybe<Array<ResolversTypes['Requirement']>>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LinkStatus'], ParentType, ContextType>;
 }>;
@@ -3244,6 +3270,10 @@ export type RelationshipPayloadResolvers<ContextType = Context, ParentType exten
   relationship?: Resolver<ResolversTypes['Relationship'], ParentType, ContextType>;
 }>;
 
+export type RequirementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requirement'] = ResolversParentTypes['Requirement']> = ResolversObject<{
+  anyOf?: Resolver<Array<ResolversTypes['Entity']>, ParentType, ContextType>;
+}>;
+
 export type SearchHitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
   entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -3315,6 +3345,8 @@ export type SupplyLinkResolvers<ContextType = Context, ParentType extends Resolv
   inferredFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   material?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  requires?: Resolver<Maybe<Array<ResolversTypes['Requirement']>>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   startYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LinkStatus'], ParentType, ContextType>;
@@ -3376,6 +3408,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RegionEdge?: RegionEdgeResolvers<ContextType>;
   Relationship?: RelationshipResolvers<ContextType>;
   RelationshipPayload?: RelationshipPayloadResolvers<ContextType>;
+  Requirement?: RequirementResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   ShareBreakdown?: ShareBreakdownResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;

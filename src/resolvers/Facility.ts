@@ -3,6 +3,7 @@ import { STATUS } from './enums';
 import { entityFields } from './Entity';
 import { dependenciesField, dependentsField, impactField } from './traversal';
 import { firstRelated, relatedOfKind, relationsOf } from './helpers';
+import { stringList } from '../db/models';
 
 export const Facility: FacilityResolvers = {
   ...entityFields,
@@ -15,6 +16,7 @@ export const Facility: FacilityResolvers = {
   capacity: (p) => (p.data.capacity ? { value: p.data.capacity.value, unit: p.data.capacity.unit } : null),
   stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id, 'STAGE'),
   stages: (p, _a, ctx) => relatedOfKind(ctx, 'stages', p.id, 'STAGE'),
+  commodities: async (p, _a, ctx) => [...new Set((await relationsOf(ctx, 'stages', p.id)).flatMap((r) => stringList(r.props.commodities)))],
   operator: (p, _a, ctx) => firstRelated(ctx, 'operatedBy', p.id, 'COMPANY'),
   operators: (p, _a, ctx) => relatedOfKind(ctx, 'operatedBy', p.id, 'COMPANY'),
   participants: (p, _a, ctx) => relatedOfKind(ctx, 'participants', p.id, 'COMPANY'),

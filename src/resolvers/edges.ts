@@ -11,6 +11,9 @@ import type {
 } from '../generated/graphql';
 import { expectKind, numberProp, optionalNumber, optionalString, stringList, stringProp, type RelationRecord } from '../db/models';
 import { confidenceOf, sourcesOf } from './helpers';
+import type { Context } from '../context';
+import { parseRequirement } from '../domain/materials';
+import { ofKind, type EntityRecord, type ProductModel } from '../db/models';
 import { LINK_STATUS, LINK_TYPE } from './enums';
 
 // Relationship types resolve from a RelationRecord: its stored type, endpoints and properties. An end whose
@@ -24,12 +27,35 @@ const provenance = {
   sources: (r: RelationRecord, _a: unknown, ctx: Parameters<typeof sourcesOf>[0]) => sourcesOf(ctx, stringList(r.props.sourceIds)),
 };
 
+/** The entities of an id list, in order; ids with no entity (deleted since) are left out. */
+async function entitiesOf(ctx: Context, ids: readonly string[]): Promise<EntityRecord[]> {
+  const nodes = await ctx.loaders.node.loadMany(ids);
+  return nodes.filter((n): n is EntityRecord => !(n instanceof Error) && n !== null && n.__typename !== 'Source' && n.__typename !== 'Figure');
+}
+
+/** The product a link carries: named by a flow, or the product at one end of a production, consumption or use. */
+async function linkProduct(r: RelationRecord, ctx: Context): Promise<ProductModel | null> {
+  const isProduct = ofKind('PRODUCT');
+  if (typeof r.props.product === 'string') return (await entitiesOf(ctx, [r.props.product])).find(isProduct) ?? null;
+  if (r.type === 'PRODUCES') return isProduct(r.to) ? r.to : null;
+  if (r.type === 'CONSUMED_BY' || r.type === 'USED_IN') return isProduct(r.from) ? r.from : null;
+  return null;
+}
+
+/** A production's bill of materials as requirements of entities; null when none is recorded. */
+async function requirementsOf(r: RelationRecord, ctx: Context) {
+  if (!Array.isArray(r.props.requires)) return null;
+  return Promise.all(stringList(r.props.requires).map(async (entry) => ({ anyOf: await entitiesOf(ctx, parseRequirement(entry)) })));
+}
+
 export const SupplyLink: SupplyLinkResolvers = {
   ...provenance,
   type: (r) => LINK_TYPE.parse(r.type),
   from: (r) => r.from,
   to: (r) => r.to,
-  material: (r) => optionalString(r.props.material ?? r.props.product),
+  material: async (r, _a, ctx) => optionalString(r.props.material) ?? (await linkProduct(r, ctx))?.data.name ?? null,
+  product: (r, _a, ctx) => linkProduct(r, ctx),
+  requires: (r, _a, ctx) => requirementsOf(r, ctx),
   status: linkStatus,
   statusNote: (r) => optionalString(r.props.statusNote),
   startYear: (r) => optionalNumber(r.props.startYear),
@@ -67,6 +93,7 @@ export const Production: ProductionResolvers = {
   facility: (r) => expectKind('FACILITY', r.from),
   product: (r) => expectKind('PRODUCT', r.to),
   capacity: (r) => (typeof r.props.capacityTPerYr === 'number' ? { value: r.props.capacityTPerYr, unit: 't/yr' } : null),
+  requires: (r, _a, ctx) => requirementsOf(r, ctx),
   status: linkStatus,
 };
 

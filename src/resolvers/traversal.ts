@@ -1,9 +1,10 @@
 import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { lookupId } from '../domain/records';
-import { expectKind, numberProp, optionalString, stringList, type EntityKindName, type EntityRecord } from '../db/models';
+import { expectKind, ofKind, numberProp, optionalString, stringList, type EntityKindName, type EntityRecord } from '../db/models';
 import { MAX_HOPS, MAX_PATHS, type Direction } from '../db/queries/traversal';
-import { commodityOfElement, findPaths, impactOf, sharesAtStage, traverse } from '../db/traversal';
+import { commodityOfElement, findPaths, sharesAtStage, traverse } from '../db/traversal';
+import { impactOf } from '../db/impact';
 import type {
   CountryShareResolvers,
   DependencyResolvers,
@@ -63,7 +64,7 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
 async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined, withPaths: boolean) {
   inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
   const unique = [...new Set(ids)];
-  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS, withPaths };
+  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
   const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
   return { disrupted, ...impact };
 }
@@ -119,8 +120,10 @@ export const Path: PathResolvers = {
 export const Dependency: DependencyResolvers = {};
 
 export const ImpactedEntity: ImpactedEntityResolvers = {
-  fullyExposed: (a) => a.alternatives.length === 0,
+  fullyExposed: (a) => a.stops,
   alternatives: (a) => [...a.alternatives],
+  lostOutputs: (a) => a.lostOutputs.filter(ofKind('PRODUCT')),
+  lostInputs: (a) => [...a.lostInputs],
 };
 
 export const Impact: ImpactResolvers = {

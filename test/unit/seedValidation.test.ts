@@ -143,3 +143,56 @@ describe('provenance rules (named in every message, with file and record)', () =
     expect(seed.nodes[0]?.props.confidence).toBe('stated');
   });
 });
+
+describe('material rules (named in every message, with file and record)', () => {
+  const facility = (id: string, index: number) => ({ file: 'nodes/Facility.json', index, data: { id, name: id, kind: 'plant', status: 'operating', sources: ['s1'] } });
+  const product = (id: string, index: number) => ({ file: 'nodes/Product.json', index, data: { id, name: id, kind: 'metal', sources: ['s1'] } });
+  const link = (file: string, index: number, data: Record<string, unknown>) => ({ file, index, data: { sources: ['s1'], ...data } });
+  const base = {
+    sources: [source],
+    nodes: [
+      { label: 'Facility', records: [facility('fac-a', 1), facility('fac-b', 2)] },
+      { label: 'Product', records: [product('prod-x', 1), product('prod-y', 2)] },
+      { label: 'SupplyChainStage', records: [{ file: 'nodes/SupplyChainStage.json', index: 1, data: { id: 'stage-s', name: 'S', order: 1, sources: ['s1'] } }] },
+    ],
+  };
+
+  it('flow-product: a flow between facilities names the product it carries, and it is a Product', () => {
+    const found = problems({
+      ...base,
+      relationships: [
+        { type: 'FEEDS', records: [link('relationships/FEEDS.json', 1, { from: 'fac-a', to: 'fac-b' }), link('relationships/FEEDS.json', 2, { from: 'fac-b', to: 'fac-a', product: 'fac-a' })] },
+      ],
+    });
+    expect(found).toEqual([
+      'relationships/FEEDS.json record 1: product: a FEEDS link between facilities names the product it carries in "product" (a Product id) (rule flow-product)',
+      'relationships/FEEDS.json record 2: product: "fac-a" is a Facility, not a Product',
+    ]);
+  });
+
+  it('bill-of-materials: every required input is something the facility receives', () => {
+    const found = problems({
+      ...base,
+      relationships: [
+        { type: 'FEEDS', records: [link('relationships/FEEDS.json', 1, { from: 'fac-a', to: 'fac-b', product: 'prod-x' })] },
+        { type: 'PRODUCES', records: [link('relationships/PRODUCES.json', 1, { from: 'fac-b', to: 'prod-y', requires: ['prod-x', 'prod-y|prod-x'] }), link('relationships/PRODUCES.json', 2, { from: 'fac-a', to: 'prod-x', requires: ['prod-y'] })] },
+      ],
+    });
+    expect(found).toEqual([
+      'relationships/PRODUCES.json record 1: requires: requires "prod-y", which is not an input of the facility: no flow names it and it is not CONSUMED_BY the facility (rule bill-of-materials)',
+      'relationships/PRODUCES.json record 2: requires: requires "prod-y", which is not an input of the facility: no flow names it and it is not CONSUMED_BY the facility (rule bill-of-materials)',
+    ]);
+  });
+
+  it('stage-commodity: AT_STAGE names the commodity families, from the known list', () => {
+    const found = problems({
+      ...base,
+      relationships: [
+        { type: 'AT_STAGE', records: [link('relationships/AT_STAGE.json', 1, { from: 'fac-a', to: 'stage-s' }), link('relationships/AT_STAGE.json', 2, { from: 'fac-b', to: 'stage-s', commodities: ['rare earths', 'unobtanium'] }), link('relationships/AT_STAGE.json', 3, { from: 'prod-x', to: 'stage-s', commodities: ['lithium'] })] },
+      ],
+    });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toBe('relationships/AT_STAGE.json record 1: commodities: AT_STAGE names the commodity families the entity works on at that stage in "commodities" (rule stage-commodity)');
+    expect(found[1]).toMatch(/^relationships\/AT_STAGE.json record 2: commodities.1: Invalid option/);
+  });
+});

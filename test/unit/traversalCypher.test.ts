@@ -3,13 +3,13 @@ import {
   MAX_HOPS,
   MAX_PATHS,
   STAGE_SHARES,
-  impactQuery,
   pathsQuery,
   timeMode,
   traversalQuery,
   type Direction,
   type TimeMode,
 } from '../../src/db/queries/traversal';
+import { impactNetworkQuery, impactProductsQuery } from '../../src/db/queries/impact';
 
 /**
  * The exact Cypher of every traversal statement variant, reviewable in
@@ -41,13 +41,13 @@ describe('traversalQuery (dependents / dependencies)', () => {
     expect(seven).not.toBe(six);
   });
 
-  it('walks stored directions: downstream follows them, upstream reverses them and enters elements through deposits', () => {
+  it('walks stored directions: downstream follows them, upstream reverses them; upstream an element enters through deposits', () => {
     const down = traversalQuery({ direction: 'down', maxHops: 3, time: 'history', withPaths: false }).cypher;
     const up = traversalQuery({ direction: 'up', maxHops: 3, time: 'history', withPaths: false }).cypher;
-    expect(down).toContain('(x)-[r:FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN]->(y)');
-    expect(up).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN]-(y)');
+    expect(down).toContain('(x)-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]->(y)');
+    expect(up).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]-(y)');
     expect(up).toContain('(start)<-[:CONTAINS]-(a:Deposit)');
-    expect(down).not.toContain(':CONTAINS]');
+    expect(down).not.toContain('(start)<-[:CONTAINS]-(a:Deposit)');
   });
 
   it('only the asOf variants read $asOf; hops-only variants materialise no path', () => {
@@ -93,21 +93,39 @@ describe('pathsQuery', () => {
   });
 });
 
-describe('impactQuery', () => {
+describe('impact statements', () => {
   for (const time of ['current', 'asOf'] as const) {
-    for (const withPaths of [true, false]) {
-      it(`${time} × ${withPaths ? 'with paths' : 'hops only'} (maxHops 8)`, () => {
-        const query = impactQuery(8, time, withPaths);
-        expect(query.name).toBe('impact');
-        expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
-      });
-    }
+    it(`network, ${time} (maxHops 8)`, () => {
+      const query = impactNetworkQuery(8, time);
+      expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+    });
+    it(`products, ${time}`, () => {
+      const query = impactProductsQuery(time);
+      expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
+    });
   }
 
-  it('looks for alternatives upstream, avoiding everything disrupted', () => {
-    const cypher = impactQuery(8, 'current', false).cypher;
-    expect(cypher).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]-(y)');
-    expect(cypher).toContain('AND NOT y.id IN avoid');
+  it('follows only named flows between facilities, never a product from its makers to its consumers', () => {
+    const cypher = impactNetworkQuery(8, 'current').cypher;
+    expect(cypher).toContain('(x)-[r:FEEDS|SUPPLIES]->(y:Facility)');
+    expect(cypher).toContain('{0,8}');
+    expect(() => impactNetworkQuery(MAX_HOPS + 1, 'current')).toThrow(/maxHops out of range/);
+  });
+});
+
+describe('material-aware traversals', () => {
+  it('do not pass through a product from its makers to its consumers', () => {
+    for (const direction of DIRECTIONS) {
+      const cypher = traversalQuery({ direction, maxHops: 6, time: 'current', withPaths: true }).cypher;
+      expect(cypher).toContain('[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]');
+      expect(cypher).not.toMatch(/\[r:[A-Z_|]*CONSUMED_BY/);
+    }
+  });
+
+  it('start an element downstream at the products containing it and their makers and consumers', () => {
+    const cypher = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false }).cypher;
+    expect(cypher).toContain('(start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)');
+    expect(cypher).toContain('(start)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility)');
   });
 });
 

@@ -23,10 +23,8 @@ export const MAX_PATHS = 10;
 /** Alternatives reported per affected entity (the nearest ones). */
 export const MAX_ALTERNATIVES = 10;
 
-/** Stored relationship types along which material flows; all are stored pointing downstream. */
+/** Stored relationship types traversals follow; all are stored pointing downstream (see FLOW_TYPES). */
 const FLOW = FLOW_TYPES.join('|');
-/** Upstream types that show another supply route: contracted flows and production, not market purchases. */
-const SUPPLY_ROUTE = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
 
 export type Direction = 'down' | 'up';
 
@@ -51,7 +49,7 @@ export interface Variant {
 }
 
 /** A link counts in the time mode. */
-function linkActive(r: string, time: TimeMode): string {
+export function linkActive(r: string, time: TimeMode): string {
   switch (time) {
     case 'current':
       return `coalesce(${r}.status, '') <> 'historical'`;
@@ -68,7 +66,7 @@ function linkActive(r: string, time: TimeMode): string {
  * operation, else its full-capacity year; or it operates with neither known) and has not ended;
  * otherwise a facility that is not closed (unless history is asked).
  */
-function exists(n: string, time: TimeMode): string {
+export function exists(n: string, time: TimeMode): string {
   switch (time) {
     case 'current':
       return `(NOT ${n}:Facility OR NOT ${n}.status IN ['historical', 'suspended'])`;
@@ -93,19 +91,42 @@ function hop(direction: Direction, types: string, time: TimeMode, extra = ''): s
 
 /**
  * Where a traversal enters the flow network from `start`: a region through what lies in it (at any
- * depth), a company through what it operates or holds a licence for, an element upstream through the
- * deposits that contain it; anything else is itself the entry. Yields `a` (entry, existing in the time
- * mode) and `p0` (how it was reached); `carry` lists further variables to keep.
+ * depth), a company through what it operates or holds a licence for; anything else is itself an entry.
+ * Materials add entries: downstream, a product enters also at the facilities consuming it, and an
+ * element at the products containing it and the facilities that make or consume those; upstream, an
+ * element enters at the deposits containing it and the facilities making products that contain it.
+ * Yields `a` (entry, existing in the time mode) and `p0` (how it was reached); `carry` lists further
+ * variables to keep.
  */
 function entries(direction: Direction, time: TimeMode, carry = ''): string {
-  const elementUpstream =
+  const materials =
     direction === 'up'
       ? `
     UNION
     WITH start WHERE start:Element
     MATCH p0 = (start)<-[:CONTAINS]-(a:Deposit)
+    RETURN a, p0
+    UNION
+    WITH start WHERE start:Element
+    MATCH p0 = (start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)
     RETURN a, p0`
-      : '';
+      : `
+    UNION
+    WITH start WHERE start:Product
+    MATCH p0 = (start)-[:CONSUMED_BY]->(a:Facility)
+    RETURN a, p0
+    UNION
+    WITH start WHERE start:Element
+    MATCH p0 = (start)<-[:CONTAINS]-(a:Product)
+    RETURN a, p0
+    UNION
+    WITH start WHERE start:Element
+    MATCH p0 = (start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)
+    RETURN a, p0
+    UNION
+    WITH start WHERE start:Element
+    MATCH p0 = (start)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility)
+    RETURN a, p0`;
   return `CALL (start) {
     WITH start WHERE start:Region
     MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
@@ -117,10 +138,25 @@ function entries(direction: Direction, time: TimeMode, carry = ''): string {
     UNION
     WITH start WHERE NOT start:Region AND NOT start:Company
     MATCH p0 = (start)
-    RETURN start AS a, p0${elementUpstream}
+    RETURN start AS a, p0${materials}
   }
   WITH start, a, p0${carry} WHERE ${exists('a', time)}`;
 }
+
+/**
+ * Upstream, what a facility entry takes in and what its products are made of: the products it
+ * consumes, and the elements contained in what it consumes or makes.
+ */
+const FACILITY_MATERIALS = `
+    UNION
+    MATCH p1 = (a:Facility)<-[:CONSUMED_BY]-(b:Product)
+    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs
+    UNION
+    MATCH p1 = (a:Facility)<-[:CONSUMED_BY]-(:Product)-[:CONTAINS]->(b:Element)
+    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs
+    UNION
+    MATCH p1 = (a:Facility)-[:PRODUCES]->(:Product)-[:CONTAINS]->(b:Element)
+    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs`;
 
 /** Everything reachable from the entries within the bound, with the path to it (entry step included). */
 function reachable(v: Variant): string {
@@ -128,7 +164,7 @@ function reachable(v: Variant): string {
     RETURN a AS target, nodes(p0) AS ns, relationships(p0) AS rs
     UNION
     MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops}}(b)
-    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs
+    RETURN b AS target, nodes(p0) + tail(nodes(p1)) AS ns, relationships(p0) + relationships(p1) AS rs${v.direction === 'up' ? FACILITY_MATERIALS : ''}
   }`;
 }
 
@@ -141,7 +177,7 @@ WITH target${extra}, best, size(best.rs) AS hops`
     : `WITH target${extra}, min(size(rs)) AS hops, {ns: [], rs: []} AS best`;
 }
 
-const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
+export const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
 const PATH_COLUMNS = `[n IN best.ns | ${RAW('n')}] AS nodes,
   [r IN best.rs | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}] AS links`;
 
@@ -151,13 +187,12 @@ function checkBound(value: number, max: number, what: string): void {
 }
 
 /** The rows of every traversal: a path as its nodes and links (empty when paths were not asked for). */
-const PATH_ROW = z.object({ nodes: z.array(RAW_NODE), links: z.array(RAW_LINK) });
+export const PATH_ROW = z.object({ nodes: z.array(RAW_NODE), links: z.array(RAW_LINK) });
 export type PathRow = z.infer<typeof PATH_ROW>;
 const DEPENDENCY_ROW = PATH_ROW.extend({ entity: ENTITY, hops: INTEGER });
-const IMPACT_ROW = DEPENDENCY_ROW.extend({ alternatives: z.array(ENTITY), stage: z.string().nullable(), country: z.string().nullable() });
 
 /** Built statements by variant, so each variant's text is built (and planned by Neo4j) once. */
-class Variants<Row> {
+export class Variants<Row> {
   private readonly built = new Map<string, Query<Row>>();
   constructor(private readonly row: RowDecoder<Row>) {}
 
@@ -172,7 +207,6 @@ class Variants<Row> {
 }
 const dependencyVariants = new Variants(DEPENDENCY_ROW);
 const pathVariants = new Variants(PATH_ROW);
-const impactVariants = new Variants(IMPACT_ROW);
 const variantKey = (v: Variant) => `${v.direction}:${v.maxHops}:${v.time}:${v.withPaths}`;
 
 /** Dependents (`down`) or dependencies (`up`) of `$id`: one shortest path to each, nearest first. */
@@ -206,46 +240,6 @@ WHERE 0 < size(best.rs) <= ${maxHops}
 RETURN ${PATH_COLUMNS}
 ORDER BY size(links)
 LIMIT ${first}`);
-}
-
-/**
- * What is downstream of the disrupted entities `$ids`, and for each affected entity the deposits that
- * still reach it upstream without passing through anything disrupted (contracted flows and production).
- */
-export function impactQuery(maxHops: number, time: Exclude<TimeMode, 'history'>, withPaths: boolean): Query<z.infer<typeof IMPACT_ROW>> {
-  checkBound(maxHops, MAX_HOPS, 'maxHops');
-  const v: Variant = { direction: 'down', maxHops, time, withPaths };
-  return impactVariants.get('impact', variantKey(v), () => `
-UNWIND $ids AS sid
-MATCH (start:Entity {id: sid})
-${entries('down', time)}
-WITH collect({a: a, p0: p0}) AS entryRows, $ids + collect(DISTINCT a.id) AS avoid
-UNWIND entryRows AS entry
-WITH entry.a AS a, entry.p0 AS p0, avoid
-${reachable(v)}
-WITH target, ns, rs, avoid
-WHERE NOT target.id IN avoid AND size(rs) <= ${maxHops}
-${shortestPerTarget(v, ', avoid')}
-CALL (target, avoid) {
-  // The nearest few alternatives answer the question; the search stops once it has found them.
-  OPTIONAL MATCH p = ANY SHORTEST (target)${hop('up', SUPPLY_ROUTE, time, ' AND NOT y.id IN avoid')}{1,${maxHops}}(origin:Deposit)
-  WITH origin, length(p) AS distance WHERE origin IS NOT NULL
-  LIMIT ${MAX_ALTERNATIVES}
-  WITH origin ORDER BY distance, origin.name
-  RETURN collect(${RAW('origin')}) AS alternatives
-}
-CALL (target) {
-  OPTIONAL MATCH (target)-[:AT_STAGE]->(stage:SupplyChainStage)
-  WITH stage ORDER BY stage.order LIMIT 1
-  RETURN stage.name AS stage
-}
-CALL (target) {
-  OPTIONAL MATCH (target)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(country:Region {kind: 'country'})
-  RETURN country.name AS country LIMIT 1
-}
-RETURN ${RAW('target')} AS entity, hops, alternatives, stage, country, ${PATH_COLUMNS}
-ORDER BY hops, target.name
-LIMIT $limit`);
 }
 
 /** The stage matching `$stage` (id, or a word of its name) with every country share recorded for it. */

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Query } from '../executor';
+import { PROPS, RAW_LINK, RAW_NODE } from '../rows';
+import { MAX_HOPS, RAW, Variants, exists, linkActive, type TimeMode } from './traversal';
+
+/**
+ * Cypher of `impact`: the statements fetch the part of the graph a disruption can reach; which outputs
+ * are lost is decided in db/impact.ts from the bills of materials, where the rule reads as code.
+ *
+ * `IMPACT_NETWORK` returns one row: the disrupted entries (a region or company stands for what lies in
+ * it or what it runs, an element for the products containing it) with the path to each, and every
+ * facility reachable from them along named flows between facilities (FEEDS, SUPPLIES), within the hop
+ * bound, with what it takes in, what it makes and from what, its first stage and its country.
+ * `IMPACT_PRODUCTS` returns, for the products involved, every facility that makes each.
+ */
+
+/** A facility of the network: its inflows, consumed products, productions, first stage and country. */
+const NETWORK_FACILITY = z.object({
+  facility: RAW_NODE,
+  inflows: z.array(RAW_LINK),
+  consumes: z.array(z.object({ product: z.string(), props: PROPS })),
+  produces: z.array(z.object({ product: z.string(), props: PROPS })),
+  stage: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export type NetworkFacilityRow = z.infer<typeof NETWORK_FACILITY>;
+
+const NETWORK_ROW = z.object({
+  entries: z.array(z.object({ entity: RAW_NODE, nodes: z.array(RAW_NODE), links: z.array(RAW_LINK) })),
+  facilities: z.array(NETWORK_FACILITY),
+});
+export type NetworkRow = z.infer<typeof NETWORK_ROW>;
+
+const networkVariants = new Variants(NETWORK_ROW);
+
+/** One hop between facilities along a named flow, in the time mode. */
+function facilityHop(time: TimeMode): string {
+  return `((x)-[r:FEEDS|SUPPLIES]->(y:Facility) WHERE ${linkActive('r', time)} AND ${exists('y', time)})`;
+}
+
+export function impactNetworkQuery(maxHops: number, time: Exclude<TimeMode, 'history'>): Query<NetworkRow> {
+  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > MAX_HOPS) throw new Error(`maxHops out of range: ${maxHops}`);
+  return networkVariants.get('impact.network', `${maxHops}:${time}`, () => `
+UNWIND $ids AS sid
+MATCH (start:Entity {id: sid})
+CALL (start) {
+  WITH start WHERE start:Region
+  MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
+  RETURN a, p0
+  UNION
+  WITH start WHERE start:Company
+  MATCH p0 = (start)-[:OPERATES|HOLDS_LICENCE]->(a)
+  RETURN a, p0
+  UNION
+  WITH start WHERE start:Element
+  MATCH p0 = (start)<-[:CONTAINS]-(a:Product)
+  RETURN a, p0
+  UNION
+  WITH start WHERE NOT start:Region AND NOT start:Company AND NOT start:Element
+  MATCH p0 = (start)
+  RETURN start AS a, p0
+}
+WITH a, p0 WHERE ${exists('a', time)}
+WITH collect({entity: ${RAW('a')}, nodes: [n IN nodes(p0) | ${RAW('n')}],
+  links: [r IN relationships(p0) | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}]}) AS entries,
+  collect(DISTINCT a) AS cut
+CALL (cut) {
+  // Where the disruption enters the facility network: the disrupted facilities and deposits, the
+  // facilities consuming a disrupted product, and those receiving a flow that carries one.
+  UNWIND cut AS c
+  CALL (c) {
+    WITH c WHERE c:Facility OR c:Deposit
+    RETURN c AS s
+    UNION
+    WITH c WHERE c:Product
+    MATCH (c)-[:CONSUMED_BY]->(s:Facility)
+    RETURN s
+    UNION
+    WITH c WHERE c:Product
+    MATCH ()-[r:FEEDS|SUPPLIES]->(s:Facility) WHERE r.product = c.id
+    RETURN s
+  }
+  MATCH (s)${facilityHop(time)}{0,${maxHops}}(f:Facility)
+  WHERE ${exists('f', time)}
+  RETURN collect(DISTINCT f) AS network
+}
+UNWIND (CASE WHEN size(network) = 0 THEN [null] ELSE network END) AS f
+WITH entries, f,
+  [(src)-[r:FEEDS|SUPPLIES]->(f) WHERE NOT src:Company AND ${linkActive('r', time)} AND ${exists('src', time)}
+    | {type: type(r), props: properties(r), from: src.id, to: f.id}] AS inflows,
+  [(p:Product)-[r:CONSUMED_BY]->(f) | {product: p.id, props: properties(r)}] AS consumes,
+  [(f)-[r:PRODUCES]->(p:Product) WHERE ${linkActive('r', time)} | {product: p.id, props: properties(r)}] AS produces
+CALL (f) {
+  OPTIONAL MATCH (f)-[:AT_STAGE]->(stage:SupplyChainStage)
+  WITH stage ORDER BY stage.order LIMIT 1
+  RETURN stage.name AS stage
+}
+CALL (f) {
+  OPTIONAL MATCH (f)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(country:Region {kind: 'country'})
+  RETURN country.name AS country LIMIT 1
+}
+RETURN entries, [x IN collect(CASE WHEN f IS NULL THEN null ELSE {facility: ${RAW('f')}, inflows: inflows, consumes: consumes,
+  produces: produces, stage: stage, country: country} END) WHERE x IS NOT NULL] AS facilities`);
+}
+
+const PRODUCT_ROW = z.object({ product: RAW_NODE, makers: z.array(RAW_NODE), stage: z.string().nullable() });
+export type ProductRow = z.infer<typeof PRODUCT_ROW>;
+const productVariants = new Variants(PRODUCT_ROW);
+
+/** The products `$ids` with every facility that makes each (existing in the time mode) and the product's first stage. */
+export function impactProductsQuery(time: Exclude<TimeMode, 'history'>): Query<ProductRow> {
+  return productVariants.get('impact.products', time, () => `
+UNWIND $ids AS pid
+MATCH (p:Product {id: pid})
+WITH p, [(m:Facility)-[r:PRODUCES]->(p) WHERE ${linkActive('r', time)} AND ${exists('m', time)} | ${RAW('m')}] AS makers
+CALL (p) {
+  OPTIONAL MATCH (p)-[:AT_STAGE]->(stage:SupplyChainStage)
+  WITH stage ORDER BY stage.order LIMIT 1
+  RETURN stage.name AS stage
+}
+RETURN ${RAW('p')} AS product, makers, stage`);
+}
