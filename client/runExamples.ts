@@ -8,11 +8,13 @@ import { GraphQLClient } from 'graphql-request';
 import {
   FacilitiesDependingOnDepositDocument,
   ImpactOfStoppageDocument,
+  PlantsDependingOnElementDocument,
   SearchDocument,
   StageSharesDocument,
   SupplyPathDocument,
   type FacilitiesDependingOnDepositQueryVariables,
   type ImpactOfStoppageQueryVariables,
+  type PlantsDependingOnElementQueryVariables,
   type SearchQueryVariables,
   type StageSharesQueryVariables,
   type SupplyPathQueryVariables,
@@ -27,6 +29,7 @@ export function examplesClient(endpoint: string) {
     ImpactOfStoppage: (variables: ImpactOfStoppageQueryVariables = {}) => client.request(ImpactOfStoppageDocument, variables),
     StageShares: (variables: StageSharesQueryVariables = {}) => client.request(StageSharesDocument, variables),
     Search: (variables: SearchQueryVariables = {}) => client.request(SearchDocument, variables),
+    PlantsDependingOnElement: (variables: PlantsDependingOnElementQueryVariables = {}) => client.request(PlantsDependingOnElementDocument, variables),
   };
 }
 
@@ -39,14 +42,16 @@ export async function summariseExamples(client: ExamplesClient): Promise<string[
   const { impact } = await client.ImpactOfStoppage();
   const { supplyShares } = await client.StageShares();
   const { search } = await client.Search();
+  const { dependents: onElement } = await client.PlantsDependingOnElement();
   const [path] = paths;
   const [top] = supplyShares.shares;
   return [
     `Facilities depending on Tastyg: ${dependents.map((d) => `${d.entity.name} (${d.hops} hops)`).join('; ')}`,
     `Lovozero → NdFeB magnet: ${path ? path.nodes.map((n) => n.name).join(' → ') : 'no path'}`,
-    `If ${impact.disrupted.map((d) => d.name).join(', ')} stops: ${impact.affected.length} affected, ${impact.affected.filter((a) => a.fullyExposed).length} with no other route`,
+    `If ${impact.disrupted.map((d) => d.name).join(', ')} stops: ${impact.affected.length} affected, ${impact.affected.filter((a) => a.fullyExposed).length} stop entirely`,
     `${supplyShares.stage.name} (${supplyShares.commodity}, ${supplyShares.year}): ${top ? `${top.country.name} ${top.sharePct}%` : 'no shares'}, HHI ${supplyShares.hhi}`,
     `Search "Tastig": ${search.map((s) => s.entity.id).join(', ')}`,
+    `Plants depending on dysprosium: ${onElement.map((d) => d.entity.name).join('; ')}`,
   ];
 }
 

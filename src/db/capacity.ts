@@ -34,6 +34,8 @@ export interface CapacityReportRecord {
 
 export interface CapacityOptions {
   readonly stage: string | null;
+  /** A commodity family: only facilities working on it (at `stage`, when given). */
+  readonly commodity: string | null;
   readonly product: string | null;
   readonly groupBy: CapacityGroupBy;
   readonly asOf: number | null;
@@ -81,7 +83,7 @@ const keyOf = (row: CapacityRow, groupBy: CapacityGroupBy): EntityRecord | null 
  * facilities that do not operate in `asOf` are left out.
  */
 export async function capacityReport(db: Executor, options: CapacityOptions): Promise<CapacityReportRecord> {
-  const rows = await db.read(CAPACITY_FACILITIES, { stage: options.stage, product: options.product });
+  const rows = await db.read(CAPACITY_FACILITIES, { stage: options.stage, commodity: options.commodity, product: options.product });
   const groups = new Map<string, { key: EntityRecord | null; items: CapacityItemRecord[] }>();
   const uncounted: CapacityItemRecord[] = [];
   for (const row of rows) {

@@ -1654,8 +1654,8 @@ export type Production = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * Facility capacities summed in `t/yr` and grouped, for the facilities at a stage (`stage`) and/or
-   * making a product (`product`). For a product the production link's capacity is used where the
+   * Facility capacities summed in `t/yr` and grouped, for the facilities at a stage (`stage`, narrowed to a commodity family with
+   * `commodity`) and/or making a product (`product`). For a product the production link's capacity is used where the
    * sources give one, else the facility's. With `asOf`, only facilities that operate that year
    * (started by then, not ended, not historical) count; planned ones count from their start year.
    * Example: Russia's planned NdFeB magnet capacity by 2030 —
@@ -1727,6 +1727,7 @@ export type Query = {
  */
 export type QueryCapacityArgs = {
   asOf?: InputMaybe<Scalars['Int']['input']>;
+  commodity?: InputMaybe<Scalars['String']['input']>;
   groupBy?: InputMaybe<CapacityGroupBy>;
   product?: InputMaybe<Scalars['ID']['input']>;
   stage?: InputMaybe<Scalars['ID']['input']>;

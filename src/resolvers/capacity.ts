@@ -4,6 +4,7 @@ import { BadUserInputError, NotFoundError } from '../errors';
 import { lookupId } from '../domain/records';
 import type { CapacityItemResolvers, QueryResolvers } from '../generated/graphql';
 import { sourcesOf } from './helpers';
+import { commodityArgument } from './SupplyChainStage';
 
 /** A stage or product argument: a well-formed id of an entity of that kind, or NOT_FOUND. */
 async function entityOfKind(ctx: Context, id: string, argument: string, kind: 'STAGE' | 'PRODUCT'): Promise<string> {
@@ -14,7 +15,7 @@ async function entityOfKind(ctx: Context, id: string, argument: string, kind: 'S
 
 export const capacityQuery: Pick<QueryResolvers, 'capacity'> = {
   capacity: async (_p, args, ctx) => {
-    if (args.stage == null && args.product == null) throw new BadUserInputError('Give a "stage", a "product" or both', 'stage');
+    if (args.stage == null && args.product == null && args.commodity == null) throw new BadUserInputError('Give a "stage", a "commodity", a "product", or several', 'stage');
     if (args.asOf != null && (!Number.isInteger(args.asOf) || args.asOf < 1800 || args.asOf > 2100)) {
       throw new BadUserInputError(`"asOf" must be a calendar year between 1800 and 2100; got ${args.asOf}`, 'asOf');
     }
@@ -22,7 +23,8 @@ export const capacityQuery: Pick<QueryResolvers, 'capacity'> = {
       args.stage == null ? null : entityOfKind(ctx, args.stage, 'stage', 'STAGE'),
       args.product == null ? null : entityOfKind(ctx, args.product, 'product', 'PRODUCT'),
     ]);
-    return capacityReport(ctx.db, { stage, product, groupBy: args.groupBy ?? 'COUNTRY', asOf: args.asOf ?? null });
+    const commodity = args.commodity == null ? null : commodityArgument(args.commodity);
+    return capacityReport(ctx.db, { stage, commodity, product, groupBy: args.groupBy ?? 'COUNTRY', asOf: args.asOf ?? null });
   },
 };
 

@@ -58,5 +58,24 @@ describe('capacity', () => {
     expect(wrongKind.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const year = await run(/* GraphQL */ `{ capacity(stage: "stage-component", asOf: 3000) { total } }`);
     expect(year.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'asOf' });
+    const commodity = await run(/* GraphQL */ `{ capacity(stage: "stage-separation", commodity: "rare-earths") { total } }`);
+    expect(commodity.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'commodity' });
+  });
+
+  it('counts only the commodity asked for at a stage: lithium separation is not rare-earth separation', async () => {
+    const ids = async (commodity: string | null) => {
+      const { data, errors } = await run(/* GraphQL */ `query ($c: String) { capacity(stage: "stage-separation", commodity: $c) {
+        groups { facilities { facility { id } } } uncounted { facility { id } } } }`, { c: commodity });
+      expect(errors).toBeUndefined();
+      return [...data.capacity.groups.flatMap((g: any) => g.facilities), ...data.capacity.uncounted].map((i: any) => i.facility.id) as string[];
+    };
+    const all = await ids(null);
+    const rareEarths = await ids('rare earths');
+    const lithium = await ids('lithium');
+    expect(all).toEqual(expect.arrayContaining(['fac-elbrus-lioh', 'fac-khimmed', 'fac-smz-separation']));
+    expect(rareEarths).toContain('fac-smz-separation');
+    expect(rareEarths).not.toContain('fac-elbrus-lioh');
+    expect(rareEarths).not.toContain('fac-khimmed');
+    expect(lithium).toEqual(['fac-elbrus-lioh']);
   });
 });

@@ -35,16 +35,25 @@ describe('the typed client', () => {
     const { paths } = await client.SupplyPath();
     expect(paths).toHaveLength(1);
     expect(paths[0]!.nodes.map((n) => n.id)).toEqual(['dep-lovozero', 'fac-lovozero-gok', 'fac-smz', 'fac-smz-separation', 'fac-glazov-magnet', 'prod-ndfeb-magnet']);
-    expect(paths[0]!.links.map((l) => l.material)).toEqual(['loparite ore', 'loparite concentrate', 'mixed RE carbonate / group concentrate', 'Nd and Pr', null]);
+    expect(paths[0]!.links.map((l) => l.material)).toEqual(['loparite ore', 'loparite concentrate', 'mixed RE carbonate / group concentrate', 'Nd and Pr', 'Sintered NdFeB permanent magnet']);
+    expect(paths[0]!.links.map((l) => l.product?.id ?? null)).toEqual([null, 'prod-loparite-conc', 'prod-mixed-re-carbonate', 'prod-ndpr-metal', 'prod-ndfeb-magnet']);
     for (const link of paths[0]!.links) expect(link.sources.length).toBeGreaterThan(0);
   });
 
-  it('says what stops with the Lovozero plant, and what has another route', async () => {
+  it('says what stops with the Lovozero plant, material by material', async () => {
     const { impact } = await client.ImpactOfStoppage();
     const byId = new Map(impact.affected.map((a) => [a.entity.id, a]));
-    expect(byId.get('fac-glazov-magnet')).toMatchObject({ fullyExposed: true, alternatives: [] });
-    expect(byId.get('prod-mixed-re-carbonate')?.fullyExposed).toBe(false);
-    expect(impact.byCountry.map((c) => c.key)).toContain('Russia');
+    expect(byId.get('fac-glazov-magnet')?.lostOutputs.map((p) => p.id)).toEqual(['prod-ndfeb-magnet']);
+    expect(byId.get('fac-glazov-magnet')?.alternatives.map((a) => a.id)).toEqual(['fac-mp-independence']);
+    expect(byId.get('fac-smz')).toMatchObject({ fullyExposed: false, lostInputs: [{ id: 'prod-loparite-conc' }] });
+    expect(byId.has('prod-mixed-re-carbonate')).toBe(false); // Lynas and CNRE make it too
+    expect(impact.byCountry.map((c) => c.key)).toEqual(['Russia']);
+  });
+
+  it('lists the plants depending on dysprosium, with the product on every link', async () => {
+    const { dependents } = await client.PlantsDependingOnElement();
+    expect(dependents.map((d) => d.entity.id)).toEqual(expect.arrayContaining(['fac-glazov-magnet', 'fac-lynas-malaysia', 'fac-neo-narva']));
+    for (const d of dependents) expect(d.path.links[0]).toMatchObject({ type: 'CONTAINS', to: { id: 'el-dy' } });
   });
 
   it("gives China's 91% of rare-earth separation, sourced, with the index", async () => {
@@ -66,5 +75,6 @@ describe('the typed client', () => {
     expect(lines).toHaveLength(loadExamples().length);
     expect(lines[0]).toContain('Elbrusmetall lithium hydroxide plant');
     expect(lines[3]).toContain('China 91%');
+    expect(lines[5]).toContain('Glazov');
   });
 });

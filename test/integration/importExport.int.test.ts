@@ -65,13 +65,13 @@ function badImport(): string {
   return folder('bad', {
     'nodes/Facility.csv': fs.readFileSync(path.join(SAMPLES, 'nodes/Facility.csv'), 'utf8'),
     'relationships/FEEDS.csv': [
-      'from,to,status,material,startYear,confidence,sources',
-      'fac-lynas-malaysia,fac-lynas-hre-expansion,planned,HRE feedstock,3030,stated,processonline-lynas-hre',
+      'from,to,status,material,product,startYear,confidence,sources',
+      'fac-lynas-malaysia,fac-lynas-hre-expansion,planned,HRE feedstock,prod-middle-ree-conc,3030,stated,processonline-lynas-hre',
       '',
       'fac-lynas-malaysia,fac-nowhere,planned,"mixed',
-      'heavy rare earths",2026,stated,processonline-lynas-hre',
-      'fac-lynas-hre-expansion,fac-lynas-malaysia,planned,samarium,2026,stated,',
-      'fac-lynas-kalgoorlie,fac-lynas-hre-expansion,planned,HRE feedstock,2026,stated,seaisi-lynas-kalgoorlie-2024|processonline-lynas-hre',
+      'heavy rare earths",prod-middle-ree-conc,2026,stated,processonline-lynas-hre',
+      'fac-lynas-hre-expansion,fac-lynas-malaysia,planned,samarium,prod-middle-ree-conc,2026,stated,',
+      'fac-lynas-kalgoorlie,fac-lynas-hre-expansion,planned,HRE feedstock,prod-mixed-re-carbonate,2026,stated,seaisi-lynas-kalgoorlie-2024|processonline-lynas-hre',
       '',
     ].join('\n'),
   });
@@ -123,7 +123,7 @@ describe('export → import', () => {
     await wipe();
     expect(await hash()).toBe(emptyHash);
     const result = await importFrom(path.join(tmp, 'export'));
-    expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 168, nodes: 285 } });
+    expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 171, nodes: 287 } });
     expect(await hash()).toBe(seedHash);
 
     writeSeedFolder(path.join(tmp, 'export-again'), await exportGraph(db()));

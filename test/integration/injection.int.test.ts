@@ -110,7 +110,7 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
   {
     name: 'connect.text',
     query: `mutation ($s: String!) { connect(input: {type: SUPPLIES, from: "test-injection-fac", to: "fac-lovozero-gok", material: $s, note: $s,
-      properties: [{key: "product", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created relationship { properties { key value } } } }`,
+      properties: [{key: "volume", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created relationship { properties { key value } } } }`,
     vars: (s) => ({ s }),
   },
   { name: 'figure.id', query: 'mutation ($s: ID!) { upsertFigure(input: {id: $s, region: $s, metric: "x", value: 1, unit: "x"}, sources: [{id: $s}]) { created } }', vars: (s) => ({ s }) },
@@ -209,11 +209,11 @@ const OWED: Record<string, { writes?: true; check: (result: Result, input: strin
       if (from?.n === 0) return refused(r, 'BAD_USER_INPUT', { field: 'input.from' }); // before the first upsert.text
       expect(r.errors).toBeUndefined();
       expect(r.data?.connect.relationship.properties).toEqual(
-        expect.arrayContaining([{ key: 'material', value: input }, { key: 'note', value: input }, { key: 'product', value: input }]),
+        expect.arrayContaining([{ key: 'material', value: input }, { key: 'note', value: input }, { key: 'volume', value: input }]),
       );
       const stored = await one('MATCH (:Entity {id: "test-injection-fac"})-[l:SUPPLIES]->(:Entity {id: "fac-lovozero-gok"}) RETURN collect(properties(l)) AS links');
       expect(stored?.links).toHaveLength(1);
-      expect(stored?.links[0]).toMatchObject({ material: input, note: input, product: input });
+      expect(stored?.links[0]).toMatchObject({ material: input, note: input, volume: input });
     },
   },
   'figure.id': { check: (r) => refused(r, 'BAD_USER_INPUT', { field: 'input.id' }) },

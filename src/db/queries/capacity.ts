@@ -6,7 +6,7 @@ const CAPACITY_ROW = z.object({ facility: ENTITY, link: PROPS.nullable(), countr
 export type CapacityRow = z.infer<typeof CAPACITY_ROW>;
 
 /**
- * The facilities at a stage and/or producing a product, with what capacity needs: the facility, the
+ * The facilities at a stage (for a commodity family, when given) and/or producing a product, with what capacity needs: the facility, the
  * production link's properties (for a product), and its country, first operator and direct region.
  * Time is filtered in the caller (db/capacity.ts), which must list what it leaves out.
  */
@@ -15,7 +15,8 @@ export const CAPACITY_FACILITIES: Query<CapacityRow> = {
   row: CAPACITY_ROW,
   cypher: `
 MATCH (f:Facility)
-WHERE ($stage IS NULL OR EXISTS { (f)-[:AT_STAGE]->(:SupplyChainStage {id: $stage}) })
+WHERE (($stage IS NULL AND $commodity IS NULL)
+    OR EXISTS { (f)-[a:AT_STAGE]->(s:SupplyChainStage) WHERE ($stage IS NULL OR s.id = $stage) AND ($commodity IS NULL OR $commodity IN a.commodities) })
   AND ($product IS NULL OR EXISTS { (f)-[:PRODUCES]->(:Entity {id: $product}) })
 CALL (f) {
   OPTIONAL MATCH (f)-[p:PRODUCES]->(:Entity {id: $product})
