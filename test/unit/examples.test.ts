@@ -5,14 +5,15 @@ import { buildSchema } from '../../src/schema';
 describe('the example operations', () => {
   const examples = loadExamples();
 
-  it('are the five questions of the README, each a named operation with a leading comment', () => {
-    expect(examples.map((e) => e.operationName)).toEqual(['FacilitiesDependingOnDeposit', 'SupplyPath', 'ImpactOfStoppage', 'StageShares', 'Search']);
+  it('are the six questions the explorer and the typed client show, each a named operation with a leading comment', () => {
+    expect(examples.map((e) => e.operationName)).toEqual(['FacilitiesDependingOnDeposit', 'SupplyPath', 'ImpactOfStoppage', 'StageShares', 'Search', 'PlantsDependingOnElement']);
     for (const example of examples) {
       expect(example.document.startsWith('# ')).toBe(true);
       expect(example.description.length).toBeGreaterThan(20);
     }
     expect(examples[0]!.variables).toEqual({ deposit: 'dep-tastyg' });
     expect(examples[2]!.variables).toEqual({ plants: ['fac-lovozero-gok'] });
+    expect(examples[5]!.variables).toEqual({ element: 'el-dy', maxHops: 6 });
   });
 
   it('are valid against the schema, alone and combined into the Sandbox document', () => {
