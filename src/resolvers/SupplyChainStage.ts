@@ -1,15 +1,7 @@
 import type { SupplyChainStageResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
-import { firstRelated, relatedPage, relationsOf } from './helpers';
+import { commodityArgument, firstRelated, relatedPage, relationsOf } from './helpers';
 import { stringList } from '../db/models';
-import { COMMODITIES, isCommodity } from '../domain/materials';
-import { BadUserInputError } from '../errors';
-
-/** A `commodity` argument: one of the families the graph names (BAD_USER_INPUT listing them otherwise). */
-export function commodityArgument(value: string, argument = 'commodity'): string {
-  if (!isCommodity(value)) throw new BadUserInputError(`"${argument}" must be one of ${COMMODITIES.join(', ')} (got "${value.slice(0, 50)}")`, argument);
-  return value;
-}
 
 export const SupplyChainStage: SupplyChainStageResolvers = {
   ...entityFields,

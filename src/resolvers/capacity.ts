@@ -3,8 +3,7 @@ import { capacityReport } from '../db/capacity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { lookupId } from '../domain/records';
 import type { CapacityItemResolvers, QueryResolvers } from '../generated/graphql';
-import { sourcesOf } from './helpers';
-import { commodityArgument } from './SupplyChainStage';
+import { commodityArgument, sourcesOf } from './helpers';
 
 /** A stage or product argument: a well-formed id of an entity of that kind, or NOT_FOUND. */
 async function entityOfKind(ctx: Context, id: string, argument: string, kind: 'STAGE' | 'PRODUCT'): Promise<string> {

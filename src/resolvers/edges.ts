@@ -9,11 +9,10 @@ import type {
   StageShareResolvers,
   SupplyLinkResolvers,
 } from '../generated/graphql';
-import { expectKind, numberProp, optionalNumber, optionalString, stringList, stringProp, type RelationRecord } from '../db/models';
+import { expectKind, numberProp, ofKind, optionalNumber, optionalString, stringList, stringProp, type EntityRecord, type ProductModel, type RelationRecord } from '../db/models';
 import { confidenceOf, sourcesOf } from './helpers';
 import type { Context } from '../context';
 import { parseRequirement } from '../domain/materials';
-import { ofKind, type EntityRecord, type ProductModel } from '../db/models';
 import { LINK_STATUS, LINK_TYPE } from './enums';
 
 // Relationship types resolve from a RelationRecord: its stored type, endpoints and properties. An end whose

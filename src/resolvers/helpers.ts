@@ -21,6 +21,7 @@ import { BadUserInputError, DecodeError } from '../errors';
 import { errorMessage } from '../domain/guards';
 import type { Confidence } from '../generated/graphql';
 import { CONFIDENCE } from './enums';
+import { COMMODITIES, isCommodity } from '../domain/materials';
 
 /** A node of a relation's rows as its model; stored data that breaks the model is a DecodeError naming the relation. */
 function decodeRelated<T extends NodeRecord>(name: RelationName, raw: RawNode, decode: (raw: RawNode) => T): T {
@@ -70,6 +71,12 @@ export async function relatedFigures(ctx: Context, id: string): Promise<FigureRe
 export async function sourcesOf(ctx: Context, ids: readonly string[]): Promise<SourceRecord[]> {
   const nodes = await ctx.loaders.node.loadMany(ids);
   return nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source');
+}
+
+/** A `commodity` argument: one of the families the graph names (BAD_USER_INPUT listing them otherwise). */
+export function commodityArgument(value: string, argument = 'commodity'): string {
+  if (!isCommodity(value)) throw new BadUserInputError(`"${argument}" must be one of ${COMMODITIES.join(', ')} (got "${value.slice(0, 50)}")`, argument);
+  return value;
 }
 
 /** Stored confidence word → `Confidence` enum value (`STATED` when none is stored). */
