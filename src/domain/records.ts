@@ -47,6 +47,8 @@ const entity = z.object({
   description: z.string().optional(),
   confidence: confidence.default('stated'),
   details: z.record(z.string(), z.union([primitive, z.array(primitive)])).optional(),
+  /** Ids this entity had before it was renamed or merged: `node(id:)` and traversals still answer them. */
+  formerIds: z.array(ID_SCHEMA).min(1).optional(),
   sources,
 });
 

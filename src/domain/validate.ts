@@ -198,6 +198,8 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
   const labelOf = new Map<string, NodeLabel>();
   const nameUses: NameUse[] = [];
   const confidences = new Map<string, Confidence>();
+  /** Former ids (rule `redirect-unique`): each names one entity, and no entity has it as its id. */
+  const formerIds: { record: SeedRecord<unknown>; id: string; former: string }[] = [];
   for (const group of raw.nodes) {
     if (!isNodeLabel(group.label)) {
       const file = group.file ?? group.records[0]?.file ?? group.label;
@@ -226,8 +228,16 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
         for (const alias of genericAliases(data.aliases)) findings.push(finding(record, 'aliases', `"${alias}" is a generic word, not a name (rule alias-generic)`));
         nameUses.push({ record, id: data.id, field: 'name', text: data.name }, ...data.aliases.map((text) => ({ record, id: data.id, field: 'aliases' as const, text })));
       }
+      if ('formerIds' in data && data.formerIds) formerIds.push(...data.formerIds.map((former) => ({ record, id: data.id, former })));
       if (findings.length === before) nodes.push({ label, id: data.id, props: toStoredProps(label, data), sources: data.sources });
     }
+  }
+  const formerOwner = new Map<string, string>();
+  for (const { record, id, former } of formerIds) {
+    const owner = formerOwner.get(former);
+    if (labelOf.has(former) || known.nodes.has(former)) findings.push(finding(record, 'formerIds', `"${former}" is the id of an entity, so it cannot redirect to "${id}" (rule redirect-unique)`));
+    else if (owner !== undefined && owner !== id) findings.push(finding(record, 'formerIds', `"${former}" already redirects to "${owner}" (rule redirect-unique)`));
+    formerOwner.set(former, id);
   }
 
   const relationships: RelationshipData[] = [];

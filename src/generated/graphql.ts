@@ -1692,7 +1692,7 @@ export type Query = {
   figures: FigureConnection;
   /** What stops if these entities stop, material by material: facilities that lose inputs or outputs (following each output's bill of materials), products no one can make any more, where lost inputs could come from instead, and summaries. A disrupted product reaches no one; a disrupted element disrupts the products containing it. */
   impact: Impact;
-  /** Any node by id (an entity or a source); null when none has that id. */
+  /** Any node by id (an entity or a source); null when none has that id. A former id of a renamed entity answers the entity, under its current id. */
   node: Maybe<Node>;
   /** Several nodes by id, in the order asked; null where an id matches nothing. */
   nodes: Array<Maybe<Node>>;

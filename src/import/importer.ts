@@ -76,7 +76,8 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 
 /** Ids the records define or refer to that the database may already hold (looked up before validation). */
 export function idsToLookUp(raw: RawSeed): { nodeIds: string[]; sourceIds: string[] } {
-  const defined = new Set(raw.nodes.flatMap((g) => g.records.flatMap((r) => strings(fieldOf(r.data, 'id')))));
+  // Ids the import defines, and their former ids (rule redirect-unique checks none is a stored entity's id).
+  const defined = new Set(raw.nodes.flatMap((g) => g.records.flatMap((r) => [...strings(fieldOf(r.data, 'id')), ...strings(fieldOf(r.data, 'formerIds'))])));
   // Ends of relationships, and the products flows name (rule flow-product checks they are Products).
   const ends = raw.relationships.flatMap((g) =>
     g.records.flatMap((r) => [...strings(fieldOf(r.data, 'from')), ...strings(fieldOf(r.data, 'to')), ...strings(fieldOf(r.data, 'product'))]),

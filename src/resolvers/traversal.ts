@@ -46,7 +46,9 @@ interface TraversalArgs {
   first?: number | null;
 }
 
-// Traversals run concurrently with the check that their start exists: one round trip of latency.
+// Traversals run concurrently with the check that their start exists: one round trip of latency. A
+// former id (a renamed or merged entity) resolves to the entity; the traversal then runs again from
+// its current id, the only case that costs a second round trip.
 
 async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs, withPaths: boolean) {
   const options = {
@@ -57,8 +59,8 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
     includeHistorical: args.includeHistorical ?? false,
     limit: inRange(args.first ?? 100, 1, MAX_RESULTS, 'first', `at most ${MAX_RESULTS} results`),
   };
-  const [, dependencies] = await Promise.all([entity(ctx, id, 'of'), traverse(ctx.db, id, direction, options)]);
-  return dependencies;
+  const [start, dependencies] = await Promise.all([entity(ctx, id, 'of'), traverse(ctx.db, id, direction, options)]);
+  return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
 }
 
 async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined, withPaths: boolean) {
@@ -66,7 +68,9 @@ async function impact(ctx: Context, ids: readonly string[], asOf: number | null 
   const unique = [...new Set(ids)];
   const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
   const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
-  return { disrupted, ...impact };
+  if (disrupted.every((d, i) => d.id === unique[i])) return { disrupted, ...impact };
+  const byId = new Map(disrupted.map((d) => [d.id, d]));
+  return { disrupted: [...byId.values()], ...(await impactOf(ctx.db, [...byId.keys()], options)) };
 }
 
 export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {
@@ -79,12 +83,9 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
       asOf: year(args.asOf),
       includeHistorical: args.includeHistorical ?? false,
     };
-    const [, , paths] = await Promise.all([
-      entity(ctx, args.from, 'from'),
-      entity(ctx, args.to, 'to'),
-      findPaths(ctx.db, args.from, args.to, args.direction === 'UPSTREAM' ? 'up' : 'down', options),
-    ]);
-    return paths;
+    const direction = args.direction === 'UPSTREAM' ? 'up' : 'down';
+    const [from, to, paths] = await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to'), findPaths(ctx.db, args.from, args.to, direction, options)]);
+    return from.id === args.from && to.id === args.to ? paths : findPaths(ctx.db, from.id, to.id, direction, options);
   },
   impact: (_p, args, ctx, info) => impact(ctx, args.of, args.asOf, args.maxHops, selects(info, 'affected', 'path')),
   supplyShares: async (_p, args, ctx) => {

@@ -18,7 +18,7 @@ describe('traversals start at an element', () => {
   it('finds the facilities that depend on neodymium: makers and consumers of what contains it, not lithium or niobium plants', async () => {
     const data = await ok(/* GraphQL */ `{ dependents(of: "el-nd", kinds: [FACILITY], maxHops: 8) { hops entity { id } path { nodes { id } links { type } } } }`);
     const found = ids(data.dependents);
-    expect(found).toEqual(expect.arrayContaining(['fac-glazov-magnet', 'fac-smz-separation', 'fac-mp-independence', 'fac-neo-narva', 'fac-lynas-malaysia', 'fac-uuppo']));
+    expect(found).toEqual(expect.arrayContaining(['fac-glazov-magnet', 'fac-smz-separation', 'fac-mp-independence', 'fac-neo-narva', 'fac-lynas-malaysia', 'fac-ulan-ude-instrument-plant']));
     expect(found).not.toContain('fac-elbrus-lioh');
     expect(found).not.toContain('fac-cbmm-araxa');
     const glazov = data.dependents.find((d: any) => d.entity.id === 'fac-glazov-magnet');
@@ -49,14 +49,14 @@ describe('traversals start at an element', () => {
 describe('products are not junctions between facilities', () => {
   it('does not join every maker of a product to every consumer of it', async () => {
     const data = await ok(/* GraphQL */ `{ dependents(of: "fac-lovozero-gok", kinds: [FACILITY], maxHops: 8) { entity { id } } }`);
-    expect(ids(data.dependents)).toEqual(['fac-smz', 'fac-smz-separation', 'fac-glazov-magnet', 'fac-uuppo']);
+    expect(ids(data.dependents)).toEqual(['fac-smz', 'fac-smz-separation', 'fac-glazov-magnet', 'fac-ulan-ude-instrument-plant']);
   });
 
   it("starts at a product's consumers, not its makers", async () => {
     const data = await ok(/* GraphQL */ `{ dependents(of: "prod-ndpr-metal", kinds: [FACILITY]) { hops entity { id } } }`);
     expect(data.dependents).toEqual([
       { hops: 1, entity: { id: 'fac-glazov-magnet' } },
-      { hops: 1, entity: { id: 'fac-uuppo' } },
+      { hops: 1, entity: { id: 'fac-ulan-ude-instrument-plant' } },
     ]);
   });
 
@@ -105,8 +105,8 @@ describe('impact follows bills of materials', () => {
 
   it('treats a disrupted product as reaching no one', async () => {
     const affected = byId(await ok(IMPACT, { of: ['prod-ndpr-metal'] }));
-    expect([...affected.keys()].sort()).toEqual(['fac-glazov-magnet', 'fac-uuppo']);
-    expect(affected.get('fac-uuppo').lostInputs.map((p: any) => p.id)).toEqual(['prod-ndpr-metal']);
+    expect([...affected.keys()].sort()).toEqual(['fac-glazov-magnet', 'fac-ulan-ude-instrument-plant']);
+    expect(affected.get('fac-ulan-ude-instrument-plant').lostInputs.map((p: any) => p.id)).toEqual(['prod-ndpr-metal']);
   });
 });
 
@@ -137,5 +137,30 @@ describe('commodities at stages and bills of materials', () => {
     expect(byProduct.get('prod-ti-sponge').requires).toEqual([{ anyOf: [{ id: 'prod-loparite-conc' }] }]);
     expect(byProduct.get('prod-ti-sponge').sources.map((s: any) => s.id)).toContain('usgs-loparite-1997');
     expect(data.node.commodities).toEqual(expect.arrayContaining(['rare earths', 'magnesium', 'titanium']));
+  });
+});
+
+describe('renamed entities keep answering to their former ids', () => {
+  it('node(id:) with a former id answers the entity under its current id', async () => {
+    const data = await ok(/* GraphQL */ `{ old: node(id: "fac-ay-cluster") { id ... on Facility { name aliases } } current: node(id: "fac-angara-yenisei-cluster") { id } }`);
+    expect(data.old.id).toBe('fac-angara-yenisei-cluster');
+    expect(data.old.aliases).toContain('Angara-Yenisei cluster');
+    expect(data.current.id).toBe('fac-angara-yenisei-cluster');
+  });
+
+  it('traversals, paths and impact start from a former id as from the current one', async () => {
+    const viaOld = await ok(/* GraphQL */ `{ dependencies(of: "fac-uuppo", kinds: [FACILITY], maxHops: 8) { entity { id } hops } }`);
+    const viaNew = await ok(/* GraphQL */ `{ dependencies(of: "fac-ulan-ude-instrument-plant", kinds: [FACILITY], maxHops: 8) { entity { id } hops } }`);
+    expect(viaOld.dependencies.length).toBeGreaterThan(0);
+    expect(viaOld.dependencies).toEqual(viaNew.dependencies);
+    const paths = await ok(/* GraphQL */ `{ paths(from: "dep-lovozero", to: "fac-uuppo") { nodes { id } } }`);
+    expect(paths.paths[0].nodes.at(-1).id).toBe('fac-ulan-ude-instrument-plant');
+    const impact = await ok(/* GraphQL */ `{ impact(of: ["fac-ay-cluster"]) { disrupted { id } } }`);
+    expect(impact.impact.disrupted).toEqual([{ id: 'fac-angara-yenisei-cluster' }]);
+  });
+
+  it('keeps the macroregion and the cluster apart: the region no longer takes the cluster’s name', async () => {
+    const data = await ok(/* GraphQL */ `{ search(text: "Angara-Yenisei cluster", first: 1) { entity { id } } }`);
+    expect(data.search[0].entity.id).toBe('fac-angara-yenisei-cluster');
   });
 });

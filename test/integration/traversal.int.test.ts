@@ -43,7 +43,7 @@ describe('dependents', () => {
     const in2028 = await ids(2028);
     const in2032 = await ids(2032);
     const planned = await ids(null);
-    expect(in2028).toEqual(expect.arrayContaining(['fac-khimmed', 'fac-ay-cluster']));
+    expect(in2028).toEqual(expect.arrayContaining(['fac-khimmed', 'fac-angara-yenisei-cluster']));
     expect(in2028).not.toContain('fac-elbrus-lioh'); // lithium hydroxide from 2030
     expect(in2028).not.toContain('fac-rusal-ai'); // AI centre from 2032
     expect(in2032).toEqual(expect.arrayContaining(['fac-khimmed', 'fac-elbrus-lioh', 'fac-rusal-ai', 'fac-tastyg-mine']));
@@ -99,7 +99,7 @@ describe('impact', () => {
           byCountry { key count }
       } }`);
     const byId = new Map(data.impact.affected.map((a: any) => [a.entity.id, a]));
-    for (const stopped of ['fac-smz-separation', 'fac-uuppo', 'prod-loparite-conc']) expect(byId.get(stopped)).toMatchObject({ fullyExposed: true });
+    for (const stopped of ['fac-smz-separation', 'fac-ulan-ude-instrument-plant', 'prod-loparite-conc']) expect(byId.get(stopped)).toMatchObject({ fullyExposed: true });
     // SMZ keeps its magnesium line (carnallite), Glazov its possible samarium-cobalt line: neither stops entirely.
     expect(byId.get('fac-smz')).toMatchObject({ fullyExposed: false, hops: 1 });
     expect(byId.get('fac-glazov-magnet')).toMatchObject({ fullyExposed: false, hops: 3 });

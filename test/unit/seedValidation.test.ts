@@ -196,3 +196,18 @@ describe('material rules (named in every message, with file and record)', () => 
     expect(found[1]).toMatch(/^relationships\/AT_STAGE.json record 2: commodities.1: Invalid option/);
   });
 });
+
+describe('redirect-unique', () => {
+  const company = (data: Record<string, unknown>, index: number) => ({ file: 'nodes/Company.json', index, data: { kind: 'company', sources: ['s1'], ...data } });
+  it('a former id names one entity and is no entity’s current id', () => {
+    const found = problems({
+      sources: [source],
+      nodes: [{ label: 'Company', records: [company({ id: 'co-a', name: 'A', formerIds: ['co-old', 'co-b'] }, 1), company({ id: 'co-b', name: 'B', formerIds: ['co-old'] }, 2)] }],
+      relationships: [],
+    });
+    expect(found).toEqual([
+      'nodes/Company.json record 1 (co-a): formerIds: "co-b" is the id of an entity, so it cannot redirect to "co-a" (rule redirect-unique)',
+      'nodes/Company.json record 2 (co-b): formerIds: "co-old" already redirects to "co-a" (rule redirect-unique)',
+    ]);
+  });
+});

@@ -24,7 +24,8 @@ const NODES_BRANCH = `UNWIND $nodeIds AS id
 OPTIONAL MATCH (e:Entity {id: id})
 OPTIONAL MATCH (s:Source {id: id})
 OPTIONAL MATCH (f:Figure {id: id})
-WITH id, coalesce(e, s, f) AS n
+OPTIONAL MATCH (:Redirect {id: id})-[:REDIRECTS_TO]->(moved:Entity)
+WITH id, coalesce(e, s, f, moved) AS n
 RETURN 'node' AS part, id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node, null AS self, null AS rels`;
 
 function relationBranch(name: RelationName, param: string): string {

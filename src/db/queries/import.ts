@@ -46,7 +46,10 @@ const NODE_STATEMENTS = new Map<NodeLabel, Query<NodeRow>>(
       cypher: `
 UNWIND $rows AS row
 ${label === 'Figure' ? 'MERGE (n:Figure {id: row.id})' : `MERGE (n:Entity {id: row.id})\nSET n:${label}`}
-SET n = row.props
+SET n = row.props${label === 'Figure' ? '' : `
+WITH n
+// A renamed or merged entity keeps answering to its former ids (node(id:), traversal starts).
+FOREACH (old IN coalesce(n.formerIds, []) | MERGE (r:Redirect {id: old}) MERGE (r)-[:REDIRECTS_TO]->(n))`}
 RETURN labels(n) AS labels, properties(n) AS props`,
     },
   ]),
