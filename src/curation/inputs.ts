@@ -3,6 +3,7 @@ import { NODE_SCHEMAS, RELATIONSHIP_SCHEMA, LINK_STATUSES, ID_SCHEMA, SourceSche
 import { mayJoin, type EntityLabel, type NodeLabel, type RelationshipType } from '../domain/graphModel';
 import { storedWord } from '../domain/words';
 import { genericAliases, linkCertaintyProblem, shareProblem, type Confidence } from '../domain/provenance';
+import { billOfMaterialsProblems, flowProductProblem, productReferenceProblem, stageCommodityProblem } from '../domain/materials';
 import type { Properties } from '../db/models';
 import type {
   CompanyInput,
@@ -209,6 +210,32 @@ export function sourcesWrite(sources: readonly SourceInput[]): SourcesWrite {
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
   return { ids: [...new Set(sources.map((s) => s.id))], upserts, references };
+}
+
+/**
+ * Refuses a link that breaks a material rule: a flow between facilities naming no product, or naming
+ * something that is not a Product (`flow-product`); an AT_STAGE without commodities (`stage-commodity`);
+ * a bill of materials naming what the facility does not take in (`bill-of-materials`, against `inputs`).
+ */
+export function checkMaterials(
+  type: RelationshipType,
+  ends: { from: NodeLabel | undefined; to: NodeLabel | undefined },
+  props: Properties,
+  product: { label: NodeLabel | undefined } | null,
+  inputs: ReadonlySet<string> | null,
+): void {
+  const problems: FieldProblem[] = [];
+  const missing = ends.from && ends.to ? flowProductProblem(type, ends.from, ends.to, props.product) : null;
+  if (missing) problems.push({ field: 'input.product', message: missing });
+  const reference = typeof props.product === 'string' ? productReferenceProblem(props.product, product?.label) : null;
+  if (reference) problems.push({ field: 'input.product', message: reference });
+  const commodities = stageCommodityProblem(type, isStringArray(props.commodities) ? props.commodities : undefined);
+  if (commodities) problems.push({ field: 'input.commodities', message: commodities });
+  if (isStringArray(props.requires)) {
+    if (type !== 'PRODUCES') problems.push({ field: 'input.requires', message: 'only a PRODUCES link has a bill of materials' });
+    else for (const message of billOfMaterialsProblems(props.requires, inputs ?? new Set())) problems.push({ field: 'input.requires', message });
+  }
+  if (problems.length > 0) throw new InvalidInputError(problems);
 }
 
 /** Refuses a link more certain than its least certain end (rule `link-certainty`). */

@@ -20,6 +20,7 @@ import {
   FIGURE_STATE,
   UPSERT_FIGURE,
   ENTITY_STATE,
+  FACILITY_INPUTS,
   LOCK,
   LOCK_OR_PLACEHOLD,
   SOURCES_BY_ID,
@@ -32,7 +33,7 @@ import { InvalidInputError } from '../errors';
 import type { FigureInput, LinkInput, RelationshipKind, SourceInput } from '../generated/graphql';
 import { linkKey } from '../domain/records';
 import { storedConfidence } from '../domain/provenance';
-import { checkEndpoints, checkLinkCertainty, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type EntityInput, type SourcesWrite } from './inputs';
+import { checkEndpoints, checkLinkCertainty, checkMaterials, checkStableId, entityWrite, figureWrite, linkWrite, sourcesWrite, type EntityInput, type SourcesWrite } from './inputs';
 
 /**
  * The write operations of the API. Each runs in ONE transaction: read the current state, validate the
@@ -67,6 +68,12 @@ function labelOf(node: RawNode): EntityLabel {
   const kind = entityKindOf(node.labels);
   if (!kind) throw new Error(`Node ${node.props.id} has no entity label (labels: ${node.labels.join(',')})`);
   return ENTITY_LABELS[kind];
+}
+
+/** The entity label among a stored state's labels; undefined when no entity was found. */
+function stateLabel(labels: readonly string[] | null): EntityLabel | undefined {
+  const kind = labels ? entityKindOf(labels) : undefined;
+  return kind ? ENTITY_LABELS[kind] : undefined;
 }
 
 /**
@@ -267,6 +274,16 @@ export function connect(writer: Writer, input: LinkInput, sources: readonly Sour
     const [state] = await tx.run(relationshipState(type), { from: input.from, to: input.to, key });
     const before = state?.props ?? null;
     const write = linkWrite(input, before, cited.ids);
+    const product = write.props.product;
+    const [productState] = typeof product === 'string' ? await tx.run(ENTITY_STATE, { id: product }) : [];
+    const inputs = type === 'PRODUCES' && Array.isArray(write.props.requires) ? new Set((await tx.run(FACILITY_INPUTS, { id: input.from })).map((r) => r.input)) : null;
+    checkMaterials(
+      type,
+      { from: fromNode && labelOf(fromNode), to: toNode && labelOf(toNode) },
+      write.props,
+      productState ? { label: stateLabel(productState.labels) } : null,
+      inputs,
+    );
     checkLinkCertainty(write.confidence, [
       { id: input.from, confidence: storedConfidence(fromNode?.props.confidence) },
       { id: input.to, confidence: storedConfidence(toNode?.props.confidence) },

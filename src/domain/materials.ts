@@ -47,6 +47,12 @@ export function inputKey(flow: { readonly from: string; readonly product?: unkno
   return typeof flow.product === 'string' && flow.product.length > 0 ? flow.product : flow.from;
 }
 
+/** A flow's `product` that names something else than a Product: `label` is what it names, undefined when nothing. */
+export function productReferenceProblem(id: string, label: string | undefined): string | null {
+  if (label === 'Product') return null;
+  return label ? `"${id}" is not a Product (it is of kind ${label})` : `no product has the id "${id}"`;
+}
+
 /** A flow between facilities that does not name a product (rule `flow-product`), as a sentence; null when fine. */
 export function flowProductProblem(type: string, fromLabel: string, toLabel: string, product: unknown): string | null {
   if (!PRODUCT_FLOWS.includes(type) || fromLabel !== 'Facility' || toLabel !== 'Facility' || typeof product === 'string') return null;

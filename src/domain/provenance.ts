@@ -2,8 +2,8 @@
  * Provenance rules: what makes a fact citable, beyond its shape. The seed loader and the bulk import
  * (`npm run import` and `importRecords`) refuse records that break any of them (domain/validate.ts
  * names file, record and rule); the other mutations apply `alias-generic`, `share-number` and
- * `link-certainty` (curation/inputs.ts). They are write-time rules: reading a store written before a
- * rule existed still works.
+ * `link-certainty` (curation/inputs.ts), and `connect` the material rules of domain/materials.ts too.
+ * They are write-time rules: reading a store written before a rule existed still works.
  *
  * Each rule has a stable name, quoted in every message: `alias-generic`, `alias-unique`,
  * `link-certainty`, `seed-only`, `share-number`.

@@ -16,7 +16,7 @@ import {
 } from './records';
 import { fieldOf, isRecord } from './guards';
 import { genericAliases, linkCertaintyProblem, nameKey, seedOnlyProblem, shareProblem, type Confidence } from './provenance';
-import { billOfMaterialsProblems, flowProductProblem, inputKey, stageCommodityProblem } from './materials';
+import { billOfMaterialsProblems, flowProductProblem, inputKey, productReferenceProblem, stageCommodityProblem } from './materials';
 
 export * from './records';
 
@@ -276,8 +276,8 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
         findings.push(finding(record, fromAllowed ? 'to' : 'from', sentence, sentence));
       }
       if (props.product !== undefined) {
-        const productLabel = labelOf.get(props.product) ?? known.nodes.get(props.product);
-        if (productLabel !== 'Product') findings.push(finding(record, 'product', productLabel ? `"${props.product}" is a ${productLabel}, not a Product` : `refers to unknown product "${props.product}"`));
+        const productProblem = productReferenceProblem(props.product, labelOf.get(props.product) ?? known.nodes.get(props.product));
+        if (productProblem) findings.push(finding(record, 'product', productProblem));
       }
       const flowProduct = fromLabel && toLabel ? flowProductProblem(type, fromLabel, toLabel, props.product) : null;
       if (flowProduct) findings.push(finding(record, 'product', flowProduct));

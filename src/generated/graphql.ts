@@ -1161,6 +1161,8 @@ export type Licence = {
  * updates the relationship's properties instead of adding a second one.
  */
 export type LinkInput = {
+  /** For AT_STAGE: the commodity families the entity works on at the stage (rule stage-commodity). */
+  commodities?: InputMaybe<Array<Scalars['String']['input']>>;
   /** How well the link is supported (default STATED; INFERRED needs `inferredFrom`). */
   confidence?: InputMaybe<Confidence>;
   /** Year the link ended (1800 to 2100, not before startYear). */
@@ -1173,8 +1175,12 @@ export type LinkInput = {
   material?: InputMaybe<Scalars['String']['input']>;
   /** Further remarks. */
   note?: InputMaybe<Scalars['String']['input']>;
+  /** The product a FEEDS or SUPPLIES carries (a Product id); required between two facilities (rule flow-product). */
+  product?: InputMaybe<Scalars['ID']['input']>;
   /** Other properties (replaces the stored ones of the same names). */
   properties?: InputMaybe<Array<LinkPropertyInput>>;
+  /** For PRODUCES: the bill of materials, one entry per required input, alternatives joined by `|` (each id an input of the facility; rule bill-of-materials). */
+  requires?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Share in percent (0 to 100), for HAS_SHARE and OWNS. */
   sharePct?: InputMaybe<Scalars['Float']['input']>;
   /** Year the link starts or started (1800 to 2100). */

@@ -192,7 +192,7 @@ describe('relationships', () => {
 
   it('connects an off-take once, updates it on a second connect, and refuses dangling ids, wrong kinds and self-loops', async () => {
     await facilities('up', 'down');
-    const input = { type: 'FEEDS', from: id('up'), to: id('down'), material: 'NdPr oxide', status: 'PLANNED', startYear: 2028 };
+    const input = { type: 'FEEDS', from: id('up'), to: id('down'), material: 'NdPr oxide', product: 'prod-ndpr-oxide', status: 'PLANNED', startYear: 2028 };
     const first = await asCurator<{ connect: { created: boolean; relationship: { key: string; properties: { key: string; value: string }[] } } }>(CONNECT, { input, sources: SOURCE });
     expect(first.errors).toBeUndefined();
     expect(first.data?.connect.created).toBe(true);
@@ -212,6 +212,26 @@ describe('relationships', () => {
     expect(loop.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.to' });
   });
 
+  it('applies the material rules: a flow between facilities names a Product, AT_STAGE names commodities, a bill of materials names inputs', async () => {
+    await facilities('mat-up', 'mat-down');
+    const flow = { type: 'FEEDS', from: id('mat-up'), to: id('mat-down') };
+    const refused = async (input: Record<string, unknown>, field: string, message: RegExp) => {
+      const result = await asCurator(CONNECT, { input, sources: SOURCE });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(result.errors?.[0]?.message).toMatch(message);
+    };
+    await refused(flow, 'input.product', /rule flow-product/);
+    await refused({ ...flow, product: 'el-nd' }, 'input.product', /"el-nd" is not a Product \(it is of kind Element\)/);
+    await refused({ ...flow, product: 'prod-nowhere' }, 'input.product', /no product has the id "prod-nowhere"/);
+    await refused({ type: 'AT_STAGE', from: id('mat-up'), to: 'stage-separation' }, 'input.commodities', /rule stage-commodity/);
+    await refused({ type: 'AT_STAGE', from: id('mat-up'), to: 'stage-separation', commodities: ['unobtanium'] }, 'input.commodities.0', /.+/);
+    await connected({ ...flow, product: 'prod-ndpr-oxide' });
+    await refused({ type: 'PRODUCES', from: id('mat-down'), to: 'prod-ndpr-metal', requires: ['prod-carnallite'] }, 'input.requires', /rule bill-of-materials/);
+    await connected({ type: 'PRODUCES', from: id('mat-down'), to: 'prod-ndpr-metal', requires: ['prod-ndpr-oxide'] });
+    await connected({ type: 'AT_STAGE', from: id('mat-down'), to: 'stage-metal-alloy', commodities: ['rare earths'] });
+    expect(await count('MATCH (:Entity {id: $a})-[r:PRODUCES {requires: ["prod-ndpr-oxide"]}]->(:Product)', { a: id('mat-down') })).toBe(1);
+  });
+
   it('clears the request loaders after a write, so later fields read the committed state', async () => {
     await facilities('loaded');
     const result = await asCurator<{ first: { entity: { operators: { id: string }[] } }; second: { relationship: { to: { operators: { id: string }[] } } } }>(`
@@ -228,7 +248,7 @@ describe('relationships', () => {
 
   it('refuses to delete an entity with relationships unless cascade says so, then deletes it with them', async () => {
     await facilities('del-up', 'del-down');
-    await connected({ type: 'FEEDS', from: id('del-up'), to: id('del-down') });
+    await connected({ type: 'FEEDS', from: id('del-up'), to: id('del-down'), product: 'prod-ndpr-oxide' });
     await connected({ type: 'OPERATES', from: 'co-rosatom', to: id('del-down') });
     const DELETE = `mutation($cascade: Boolean) { deleteEntity(id: "${id('del-down')}", cascade: $cascade, sources: [{id: "seed-topcor-magnets"}]) { deleted removedRelationships change { action before } } }`;
     const refused = await asCurator(DELETE, { cascade: false });
@@ -247,7 +267,7 @@ describe('relationships', () => {
 
   it('disconnects', async () => {
     await facilities('disc-up', 'disc-down');
-    await connected({ type: 'SUPPLIES', from: id('disc-up'), to: id('disc-down') });
+    await connected({ type: 'SUPPLIES', from: id('disc-up'), to: id('disc-down'), product: 'prod-ndpr-oxide' });
     expect(await count('MATCH (:Entity {id: $a})-[:SUPPLIES]->(:Entity {id: $b})', { a: id('disc-up'), b: id('disc-down') })).toBe(1);
     const DISCONNECT = `mutation { disconnect(type: SUPPLIES, from: "${id('disc-up')}", to: "${id('disc-down')}", sources: [{id: "seed-topcor-magnets"}]) { key removed change { action } } }`;
     const first = await asCurator<{ disconnect: { removed: boolean; change: { action: string } | null } }>(DISCONNECT);
@@ -357,7 +377,7 @@ describe('concurrent writes', () => {
   it('serialises racing connects of a new link: one relationship, one CONNECT', async () => {
     for (const name of ['race-from', 'race-to']) expect((await asCurator(UPSERT_FACILITY, { input: facility(name), sources: SOURCE })).errors).toBeUndefined();
     const requestId = `race-connect-${run}`;
-    const input = { type: 'FEEDS', from: id('race-from'), to: id('race-to'), material: 'NdPr oxide' };
+    const input = { type: 'FEEDS', from: id('race-from'), to: id('race-to'), material: 'NdPr oxide', product: 'prod-ndpr-oxide' };
     const results = await raceOnHeldLock(
       handle.driver,
       { cypher: LOCK_ENTITIES, params: { ids: [id('race-from'), id('race-to')] } },

@@ -109,7 +109,7 @@ const OPERATIONS: { name: string; query: string; vars: (s: string) => Record<str
   { name: 'connect.ids', query: 'mutation ($s: ID!) { connect(input: {type: FEEDS, from: $s, to: $s}, sources: [{id: "seed-topcor-magnets"}]) { created } }', vars: (s) => ({ s }) },
   {
     name: 'connect.text',
-    query: `mutation ($s: String!) { connect(input: {type: SUPPLIES, from: "test-injection-fac", to: "fac-lovozero-gok", material: $s, note: $s,
+    query: `mutation ($s: String!) { connect(input: {type: SUPPLIES, from: "test-injection-fac", to: "fac-lovozero-gok", product: "prod-loparite-conc", material: $s, note: $s,
       properties: [{key: "volume", text: $s}]}, sources: [{id: "seed-topcor-magnets"}]) { created relationship { properties { key value } } } }`,
     vars: (s) => ({ s }),
   },

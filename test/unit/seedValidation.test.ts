@@ -166,7 +166,7 @@ describe('material rules (named in every message, with file and record)', () => 
     });
     expect(found).toEqual([
       'relationships/FEEDS.json record 1: product: a FEEDS link between facilities names the product it carries in "product" (a Product id) (rule flow-product)',
-      'relationships/FEEDS.json record 2: product: "fac-a" is a Facility, not a Product',
+      'relationships/FEEDS.json record 2: product: "fac-a" is not a Product (it is of kind Facility)',
     ]);
   });
 

@@ -86,6 +86,22 @@ OPTIONAL MATCH (n:Entity {id: $id})
 RETURN labels(n) AS labels, properties(n) AS props`,
 };
 
+/** What a facility takes in, as rule bill-of-materials counts inputs: named flows' products (else their source's id) and consumed products. */
+export const FACILITY_INPUTS = {
+  name: 'curation.facilityInputs',
+  row: z.object({ input: z.string() }),
+  cypher: `
+MATCH (f:Facility {id: $id})
+CALL (f) {
+  MATCH (src)-[r:FEEDS|SUPPLIES]->(f)
+  RETURN coalesce(r.product, src.id) AS input
+  UNION
+  MATCH (p:Product)-[:CONSUMED_BY]->(f)
+  RETURN p.id AS input
+}
+RETURN input`,
+};
+
 /** The stored sources among the given ids. */
 export const SOURCES_BY_ID = {
   name: 'curation.sourcesById',
