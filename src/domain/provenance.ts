@@ -6,7 +6,7 @@
  * They are write-time rules: reading a store written before a rule existed still works.
  *
  * Each rule has a stable name, quoted in every message: `alias-generic`, `alias-unique`,
- * `link-certainty`, `seed-only`, `share-number`.
+ * `figure-citation`, `link-certainty`, `seed-only`, `share-number`.
  */
 
 export type Confidence = 'stated' | 'inferred' | 'unconfirmed';
@@ -43,6 +43,25 @@ export function linkCertaintyProblem(link: Confidence, ends: readonly { readonly
 export function seedOnlyProblem(confidence: Confidence, sources: readonly string[]): string | null {
   if (confidence === 'unconfirmed' || sources.length === 0 || !sources.every((s) => s.startsWith(SEED_TEXT_PREFIX))) return null;
   return `only the project's seed texts state this, so it is unconfirmed, not ${confidence} (rule seed-only)`;
+}
+
+/** Most sources a Figure may cite: the publication and edition that give the value, and a few reports of it. */
+export const MAX_FIGURE_SOURCES = 4;
+
+/**
+ * A Figure citing more than the publication that gives its value (rule `figure-citation`): more than
+ * MAX_FIGURE_SOURCES sources, or a seed text next to publications — the marks of a country's whole
+ * source list copied onto each of its figures. Null when fine.
+ */
+export function figureCitationProblem(sources: readonly string[]): string | null {
+  if (sources.length > MAX_FIGURE_SOURCES) {
+    return `a figure cites the publication and edition that give its value and at most ${MAX_FIGURE_SOURCES - 1} reports of it, not ${sources.length} sources (rule figure-citation)`;
+  }
+  const seedText = sources.find((s) => s.startsWith(SEED_TEXT_PREFIX));
+  if (seedText && sources.some((s) => !s.startsWith(SEED_TEXT_PREFIX))) {
+    return `a figure cites the publications that give its value; the seed text "${seedText}" next to them does not (rule figure-citation)`;
+  }
+  return null;
 }
 
 /** A share that is not a number from 0 to 100 (rule `share-number`; put the wording in `note`); null when fine. */

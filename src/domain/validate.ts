@@ -15,7 +15,7 @@ import {
   type ValidSeed,
 } from './records';
 import { fieldOf, isRecord } from './guards';
-import { genericAliases, linkCertaintyProblem, nameKey, seedOnlyProblem, shareProblem, type Confidence } from './provenance';
+import { figureCitationProblem, genericAliases, linkCertaintyProblem, nameKey, seedOnlyProblem, shareProblem, type Confidence } from './provenance';
 import { billOfMaterialsProblems, flowProductProblem, inputKey, productReferenceProblem, stageCommodityProblem } from './materials';
 
 export * from './records';
@@ -224,6 +224,8 @@ function checkShapes(raw: RawSeed, known: KnownIds): { findings: Finding[]; seed
       confidences.set(data.id, confidence);
       const seedOnly = seedOnlyProblem(confidence, data.sources);
       if (seedOnly) findings.push(finding(record, 'confidence', seedOnly));
+      const figureCitation = label === 'Figure' ? figureCitationProblem(data.sources) : null;
+      if (figureCitation) findings.push(finding(record, 'sources', figureCitation));
       if ('aliases' in data) {
         for (const alias of genericAliases(data.aliases)) findings.push(finding(record, 'aliases', `"${alias}" is a generic word, not a name (rule alias-generic)`));
         nameUses.push({ record, id: data.id, field: 'name', text: data.name }, ...data.aliases.map((text) => ({ record, id: data.id, field: 'aliases' as const, text })));

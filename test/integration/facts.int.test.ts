@@ -137,4 +137,15 @@ describe('corrected facts, each with its source', () => {
     expect(data.node.description).not.toMatch(/40%/);
     expect(data.node.description).toContain('not confirmed');
   });
+
+  it("Russia's figures cite the publication and edition that give each value, not the country's whole source list", async () => {
+    const { data, errors } = await run(/* GraphQL */ `{ node(id: "country-russia") { ... on Region { figures { id value year basis sources { id } } } } }`);
+    expect(errors).toBeUndefined();
+    const byId = new Map<string, any>(data.node.figures.map((f: any) => [f.id, f]));
+    expect(ids(byId.get('fig-russia-remineproduction2024').sources).sort()).toEqual(['upstox-usgs-2025', 'usgs-mcs2025-re-data']);
+    expect(ids(byId.get('fig-russia-rereserves').sources).sort()).toEqual(['usgs-mcs2025-re-data', 'wionews-reserves-2025']);
+    expect(byId.get('fig-russia-rereservespreviousedition')).toMatchObject({ value: 10000000, basis: expect.stringContaining('Mineral Commodity Summaries 2024') });
+    expect(ids(byId.get('fig-russia-rereservesnationalclaim').sources).sort()).toEqual(['moscowtimes-roadmap-2025', 'tass-en-2034455']);
+    for (const figure of data.node.figures) expect(figure.sources.length).toBeLessThanOrEqual(4);
+  });
 });

@@ -134,6 +134,20 @@ describe('provenance rules (named in every message, with file and record)', () =
     expect(found).toEqual(['relationships/OWNS.json record 2: sharePct: a percentage from 0 to 100, with any wording in "note" (got "75% minus one share") (rule share-number)']);
   });
 
+  it("figure-citation: a figure cites the publications that give its value, not its country's whole list", () => {
+    const figure = (index: number, sources: string[]) => ({ file: 'nodes/Figure.json', index, data: { id: `fig-${index}`, metric: 'reserves', value: 1, unit: 't', sources } });
+    const many = ['s1', 's2', 's3', 's4', 's5'];
+    const found = problems({
+      sources: [source, seedText, ...many.slice(1).map((id, i) => ({ file: 'sources.json', index: i + 3, data: { id, title: id } }))],
+      nodes: [{ label: 'Figure', records: [figure(1, many), figure(2, ['s1', 'seed-text-1']), figure(3, ['s1', 's2', 's3', 's4'])] }],
+      relationships: [],
+    });
+    expect(found).toEqual([
+      'nodes/Figure.json record 1 (fig-1): sources: a figure cites the publication and edition that give its value and at most 3 reports of it, not 5 sources (rule figure-citation)',
+      'nodes/Figure.json record 2 (fig-2): sources: a figure cites the publications that give its value; the seed text "seed-text-1" next to them does not (rule figure-citation)',
+    ]);
+  });
+
   it('every record has a confidence: figures too (stated unless said)', () => {
     const seed = validateSeed({
       sources: [source],
