@@ -28,7 +28,7 @@ import { InvalidInputError, type FieldProblem } from '../errors';
  */
 
 /** Input fields whose GraphQL enum values are stored as lower-case words (`UNDER_CONSTRUCTION` → `under-construction`). */
-const ENUM_FIELDS = new Set(['confidence', 'status', 'reeClass']);
+const ENUM_FIELDS = new Set(['confidence', 'regimeConfidence', 'status', 'reeClass']);
 const PROPERTY_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,40}$/;
 /** Names a relationship property may not take: they have a meaning of their own. */
 const RESERVED_LINK_KEYS = new Set(['from', 'to', 'key', 'sources', 'sourceIds', 'type']);

@@ -62,7 +62,12 @@ export const NODE_SCHEMAS = {
     magnetInput: z.boolean().default(false),
   }),
   Deposit: entity.extend({ commodity: z.string().min(1), status, statusNote: z.string().optional() }),
-  Region: entity.extend({ kind: z.string().min(1), regime: z.string().optional() }),
+  Region: entity.extend({
+    kind: z.string().min(1),
+    regime: z.string().optional(),
+    /** How well the regime is supported, apart from the region itself: the seed text alone maps regimes to sites. */
+    regimeConfidence: confidence.optional(),
+  }),
   Company: entity.extend({ kind: z.string().min(1) }),
   Facility: entity.extend({
     kind: z.string().min(1),

@@ -2012,6 +2012,8 @@ export type Region = Entity & Node & {
   parents: Array<Region>;
   /** Preferential regime that applies here (for cluster sites). */
   regime: Maybe<Scalars['String']['output']>;
+  /** How well `regime` is supported, apart from the region itself: UNCONFIRMED when only the project's seed text maps the regime to this site; null when there is no regime. */
+  regimeConfidence: Maybe<Confidence>;
   /** Shares of supply-chain stages held by this country. */
   shares: Array<StageShare>;
   sources: Array<Source>;
@@ -2076,6 +2078,8 @@ export type RegionInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Preferential regime that applies here. */
   regime?: InputMaybe<Scalars['String']['input']>;
+  /** How well the regime is supported (UNCONFIRMED when only a seed text maps it to this place). */
+  regimeConfidence?: InputMaybe<Confidence>;
 };
 
 /** Sort order of regions; `id` breaks ties. */
@@ -3246,6 +3250,7 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   parent?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   parents?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
   regime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  regimeConfidence?: Resolver<Maybe<ResolversTypes['Confidence']>, ParentType, ContextType>;
   shares?: Resolver<Array<ResolversTypes['StageShare']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -1,11 +1,12 @@
 import type { RegionResolvers } from '../generated/graphql';
 import { entityFields } from './Entity';
-import { firstRelated, relatedFigures, relatedOfKind, relatedPage, relationsOf } from './helpers';
+import { confidenceOf, firstRelated, relatedFigures, relatedOfKind, relatedPage, relationsOf } from './helpers';
 
 export const Region: RegionResolvers = {
   ...entityFields,
   kind: (p) => p.data.kind,
   regime: (p) => p.data.regime ?? null,
+  regimeConfidence: (p) => (p.data.regime ? confidenceOf(p.data.regimeConfidence ?? 'stated') : null),
   parent: (p, _a, ctx) => firstRelated(ctx, 'regionParents', p.id, 'REGION'),
   parents: (p, _a, ctx) => relatedOfKind(ctx, 'regionParents', p.id, 'REGION'),
   children: (p, a, ctx) => relatedPage(ctx, 'regionChildren', p.id, a),

@@ -148,4 +148,13 @@ describe('corrected facts, each with its source', () => {
     expect(ids(byId.get('fig-russia-rereservesnationalclaim').sources).sort()).toEqual(['moscowtimes-roadmap-2025', 'tass-en-2034455']);
     for (const figure of data.node.figures) expect(figure.sources.length).toBeLessThanOrEqual(4);
   });
+
+  it('regimes mapped to sites only by the seed text are unconfirmed; zirconium at Zashikhinskoye is now stated, with its sources', async () => {
+    const { data } = await run(/* GraphQL */ `{ nodes(ids: ["reg-minusinsk", "reg-sayanogorsk", "reg-krasnoyarsk-city"]) { ... on Region { regime regimeConfidence } } }`);
+    for (const region of data.nodes) expect(region).toMatchObject({ regime: expect.any(String), regimeConfidence: 'UNCONFIRMED' });
+    const zr = await run(/* GraphQL */ `{ node(id: "dep-zashikhinskoye") { ... on Deposit { elements { element { id } confidence sources { id } } } } }`);
+    const zirconium = zr.data.node.elements.find((e: any) => e.element.id === 'el-zr');
+    expect(zirconium).toMatchObject({ confidence: 'STATED' });
+    expect(ids(zirconium.sources)).toEqual(expect.arrayContaining(['zrmo-alymova-zashikhinsky-2021']));
+  });
 });
