@@ -531,7 +531,7 @@ export type Element = Entity & Node & {
   /** Role in this graph: `rare earth element`, `critical metal`, `magnet input`, `co-product …`. */
   group: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  /** True for the NdFeB magnet inputs Nd, Pr, Dy and Tb. */
+  /** True for the elements of NdFeB magnets: Nd, Pr, Dy and Tb, and the iron and boron the magnets are named for. */
   magnetInput: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   /** Light or heavy rare earth (USGS convention: La–Gd light; Tb–Lu and Y heavy; Sc neither); null for other elements. */

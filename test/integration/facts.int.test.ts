@@ -157,4 +157,16 @@ describe('corrected facts, each with its source', () => {
     expect(zirconium).toMatchObject({ confidence: 'STATED' });
     expect(ids(zirconium.sources)).toEqual(expect.arrayContaining(['zrmo-alymova-zashikhinsky-2021']));
   });
+
+  it('iron and boron are NdFeB magnet inputs; CNRE Baotou has no first year from its 2024 upgrade; Tatarskoye and Klyuchevsky are not claimed to operate today', async () => {
+    const { data } = await run(/* GraphQL */ `{
+      fe: element(symbol: "Fe") { magnetInput } b: element(symbol: "B") { magnetInput } ti: element(symbol: "Ti") { magnetInput }
+      cnre: node(id: "fac-cnre-baotou") { ... on Facility { status startYear statusNote } }
+      plant: node(id: "fac-klyuchevsky") { ... on Facility { status statusNote sources { id } } }
+      deposit: node(id: "dep-tatarskoye") { ... on Deposit { status statusNote } } }`);
+    expect([data.fe.magnetInput, data.b.magnetInput, data.ti.magnetInput]).toEqual([true, true, false]);
+    expect(data.cnre).toMatchObject({ status: 'OPERATING', startYear: null, statusNote: expect.stringContaining('2024-10-15') });
+    expect(data.plant).toMatchObject({ status: 'HISTORICAL', statusNote: expect.stringContaining('not confirmed'), sources: [{ id: 'cyberleninka-niobium' }] });
+    expect(data.deposit).toMatchObject({ status: 'HISTORICAL', statusNote: expect.stringContaining('not confirmed') });
+  });
 });
