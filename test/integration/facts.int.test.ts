@@ -169,4 +169,13 @@ describe('corrected facts, each with its source', () => {
     expect(data.plant).toMatchObject({ status: 'HISTORICAL', statusNote: expect.stringContaining('not confirmed'), sources: [{ id: 'cyberleninka-niobium' }] });
     expect(data.deposit).toMatchObject({ status: 'HISTORICAL', statusNote: expect.stringContaining('not confirmed') });
   });
+
+  it('erbium is used in optical communications (fibre amplifiers), as its note says, not in consumer electronics', async () => {
+    const { data } = await run(/* GraphQL */ `{ dependents(of: "el-er", maxHops: 1) { entity { id } path { links { note sources { id } } } } }`);
+    const ids1 = data.dependents.map((d: any) => d.entity.id);
+    expect(ids1).toContain('use-optical-communications');
+    expect(ids1).not.toContain('use-consumer-electronics');
+    const link = data.dependents.find((d: any) => d.entity.id === 'use-optical-communications').path.links[0];
+    expect(link).toMatchObject({ note: expect.stringContaining('fibre amplifiers'), sources: [{ id: 'wsgs-ree-uses' }] });
+  });
 });

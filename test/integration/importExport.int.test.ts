@@ -123,7 +123,7 @@ describe('export → import', () => {
     await wipe();
     expect(await hash()).toBe(emptyHash);
     const result = await importFrom(path.join(tmp, 'export'));
-    expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 175, nodes: 287 } });
+    expect(result).toMatchObject({ mode: 'atomic', batches: 1, written: { sources: 175, nodes: 288 } });
     expect(await hash()).toBe(seedHash);
 
     writeSeedFolder(path.join(tmp, 'export-again'), await exportGraph(db()));
