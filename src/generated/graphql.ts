@@ -158,6 +158,7 @@ export type Company = Entity & Node & {
   entityKind: EntityKind;
   /** Facilities this company operates. */
   facilities: FacilityConnection;
+  formerIds: Array<Scalars['ID']['output']>;
   /** Companies and deposits this one owns or controls, with shares where known. */
   holdings: Array<Ownership>;
   id: Scalars['ID']['output'];
@@ -378,6 +379,7 @@ export type Deposit = Entity & Node & {
   entityKind: EntityKind;
   /** Facilities this deposit feeds (material flows out of the deposit). */
   feeds: Array<SupplyLink>;
+  formerIds: Array<Scalars['ID']['output']>;
   /** Current licence holder (the most recent stated licence). */
   holder: Maybe<Company>;
   id: Scalars['ID']['output'];
@@ -528,6 +530,7 @@ export type Element = Entity & Node & {
   entityKind: EntityKind;
   /** Export controls that name this element. */
   exportControls: Array<ExportControl>;
+  formerIds: Array<Scalars['ID']['output']>;
   /** Role in this graph: `rare earth element`, `critical metal`, `magnet input`, `co-product …`. */
   group: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -674,6 +677,8 @@ export type Entity = {
   details: Array<Detail>;
   /** What sort of entity this is. */
   entityKind: EntityKind;
+  /** Ids this entity had before it was renamed: `node(id:)` and the traversals still answer them with this entity. */
+  formerIds: Array<Scalars['ID']['output']>;
   /** Stable id, for example `dep-tastyg`. */
   id: Scalars['ID']['output'];
   /** Common name. */
@@ -749,6 +754,7 @@ export type Facility = Entity & Node & {
   /** Year it stopped, when it did. */
   endYear: Maybe<Scalars['Int']['output']>;
   entityKind: EntityKind;
+  formerIds: Array<Scalars['ID']['output']>;
   /** Year it reaches (or reached) full capacity, when the sources give it apart from the first operation. */
   fullCapacityYear: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
@@ -1512,6 +1518,7 @@ export type Product = Entity & Node & {
   /** Elements it contains. */
   elements: Array<Element>;
   entityKind: EntityKind;
+  formerIds: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   /** `concentrate`, `oxide`, `metal`, `alloy`, `magnet`, `component`, `chemical`, `intermediate` or `end use`. */
   kind: Scalars['String']['output'];
@@ -2002,6 +2009,7 @@ export type Region = Entity & Node & {
   facilities: FacilityConnection;
   /** National figures (reserves, production) reported for this region, each with its source and year; conflicting figures are all kept. */
   figures: Array<Figure>;
+  formerIds: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   /** Kind of place: `country`, `federal-subject`, `macroregion`, `district`, `city`, `state`, … */
   kind: Scalars['String']['output'];
@@ -2403,6 +2411,7 @@ export type SupplyChainStage = Entity & Node & {
   entityKind: EntityKind;
   /** Facilities working at this stage; with `commodity`, only those working on that commodity family here (a separation question about `rare earths` leaves out lithium hydroxide plants). */
   facilities: FacilityConnection;
+  formerIds: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   /** The next stage downstream. */
@@ -2839,6 +2848,7 @@ export type CompanyResolvers<ContextType = Context, ParentType extends Resolvers
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<CompanyFacilitiesArgs>>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   holdings?: Resolver<Array<ResolversTypes['Ownership']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2904,6 +2914,7 @@ export type DepositResolvers<ContextType = Context, ParentType extends Resolvers
   elements?: Resolver<Array<ResolversTypes['ContainedElement']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   feeds?: Resolver<Array<ResolversTypes['SupplyLink']>, ParentType, ContextType>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   holder?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   licences?: Resolver<Array<ResolversTypes['Licence']>, ParentType, ContextType>;
@@ -2949,6 +2960,7 @@ export type ElementResolvers<ContextType = Context, ParentType extends Resolvers
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   exportControls?: Resolver<Array<ResolversTypes['ExportControl']>, ParentType, ContextType>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   magnetInput?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3003,6 +3015,7 @@ export type FacilityResolvers<ContextType = Context, ParentType extends Resolver
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   endYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   fullCapacityYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   impact?: Resolver<ResolversTypes['Impact'], ParentType, ContextType, Partial<FacilityImpactArgs>>;
@@ -3175,6 +3188,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   elements?: Resolver<Array<ResolversTypes['Element']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   madeFrom?: Resolver<Array<ResolversTypes['Entity']>, ParentType, ContextType>;
@@ -3244,6 +3258,7 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   exportControls?: Resolver<Array<ResolversTypes['ExportControl']>, ParentType, ContextType>;
   facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<RegionFacilitiesArgs>>;
   figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3340,6 +3355,7 @@ export type SupplyChainStageResolvers<ContextType = Context, ParentType extends 
   details?: Resolver<Array<ResolversTypes['Detail']>, ParentType, ContextType>;
   entityKind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
   facilities?: Resolver<ResolversTypes['FacilityConnection'], ParentType, ContextType, Partial<SupplyChainStageFacilitiesArgs>>;
+  formerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   next?: Resolver<Maybe<ResolversTypes['SupplyChainStage']>, ParentType, ContextType>;

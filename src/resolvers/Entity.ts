@@ -18,6 +18,7 @@ export const entityFields = {
   entityKind: (parent: EntityRecord): EntityKind => parent.kind,
   name: (parent: EntityRecord): string => parent.data.name,
   aliases: (parent: EntityRecord): string[] => [...parent.data.aliases],
+  formerIds: (parent: EntityRecord): string[] => [...(parent.data.formerIds ?? [])],
   description: (parent: EntityRecord): string | null => parent.data.description ?? null,
   confidence: (parent: EntityRecord) => confidenceOf(parent.data.confidence),
   details: (parent: EntityRecord): { key: string; value: string }[] =>

@@ -142,8 +142,9 @@ describe('commodities at stages and bills of materials', () => {
 
 describe('renamed entities keep answering to their former ids', () => {
   it('node(id:) with a former id answers the entity under its current id', async () => {
-    const data = await ok(/* GraphQL */ `{ old: node(id: "fac-ay-cluster") { id ... on Facility { name aliases } } current: node(id: "fac-angara-yenisei-cluster") { id } }`);
+    const data = await ok(/* GraphQL */ `{ old: node(id: "fac-ay-cluster") { id ... on Facility { name aliases formerIds } } current: node(id: "fac-angara-yenisei-cluster") { id } }`);
     expect(data.old.id).toBe('fac-angara-yenisei-cluster');
+    expect(data.old.formerIds).toEqual(['fac-ay-cluster']);
     expect(data.old.aliases).toContain('Angara-Yenisei cluster');
     expect(data.current.id).toBe('fac-angara-yenisei-cluster');
   });
