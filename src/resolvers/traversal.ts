@@ -63,7 +63,8 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
   return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
 }
 
-async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined, withPaths: boolean) {
+/** Impact always builds its paths: they come from the rule's breadth-first search, not from a heavier statement. */
+async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
   inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
   const unique = [...new Set(ids)];
   const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
@@ -87,7 +88,7 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
     const [from, to, paths] = await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to'), findPaths(ctx.db, args.from, args.to, direction, options)]);
     return from.id === args.from && to.id === args.to ? paths : findPaths(ctx.db, from.id, to.id, direction, options);
   },
-  impact: (_p, args, ctx, info) => impact(ctx, args.of, args.asOf, args.maxHops, selects(info, 'affected', 'path')),
+  impact: (_p, args, ctx) => impact(ctx, args.of, args.asOf, args.maxHops),
   supplyShares: async (_p, args, ctx) => {
     if (args.stage.length === 0 || args.stage.length > 100) throw new BadUserInputError('"stage" must be 1 to 100 characters', 'stage');
     let commodity = 'rare earths';
@@ -109,8 +110,8 @@ export const dependentsField = (parent: EntityRecord, args: FieldArgs, ctx: Cont
   dependencyList(ctx, parent.id, 'down', args, selects(info, 'path'));
 export const dependenciesField = (parent: EntityRecord, args: FieldArgs, ctx: Context, info: GraphQLResolveInfo) =>
   dependencyList(ctx, parent.id, 'up', args, selects(info, 'path'));
-export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context, info: GraphQLResolveInfo) =>
-  impact(ctx, [parent.id], args.asOf, null, selects(info, 'affected', 'path'));
+export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context) =>
+  impact(ctx, [parent.id], args.asOf, null);
 
 export const Path: PathResolvers = {
   length: (p) => p.links.length,
