@@ -14,6 +14,8 @@ export interface BenchIds {
   readonly pathFrom: string;
   readonly pathTo: string;
   readonly impactOf: string;
+  /** An element whose dependent facilities the `element` operation asks for. */
+  readonly element: string;
 }
 
 export const SEED_IDS: BenchIds = {
@@ -24,13 +26,20 @@ export const SEED_IDS: BenchIds = {
   pathFrom: 'dep-lovozero',
   pathTo: 'fac-glazov-magnet',
   impactOf: 'fac-lovozero-gok',
+  element: 'el-nd',
 };
 
 type Body = { data?: Record<string, unknown> | null; errors?: unknown[] };
 
+/** The operations every column answers. */
+export type OperationName = 'lookup' | 'page' | 'search' | 'dependents' | 'paths' | 'impact' | 'frontend' | 'element';
+
+/** The facilities depending on an element: one hop bound, facilities only (the floor's labels filter). */
+const ELEMENT_HOPS = 6;
+
 /** One benchmark question: our GraphQL document, and the floor's hand-written Cypher for the same data. */
 export interface Operation {
-  readonly name: 'lookup' | 'page' | 'search' | 'dependents' | 'paths' | 'impact';
+  readonly name: OperationName;
   readonly query: string;
   readonly variables: Record<string, unknown>;
   /** Null when the body is a correct, non-empty answer; else what is wrong. */
@@ -127,6 +136,35 @@ RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT 10`,
       variables: { of: ids.impactOf },
       check: nonEmpty((d) => d.impact?.affected),
       floor: { statement: impactNetworkQuery(8, 'current'), params: { ids: [ids.impactOf], ...time } },
+    },
+    {
+      // A frontend's three-level list: 20 companies, up to 10 facilities each, their region and its parent.
+      name: 'frontend',
+      query: /* GraphQL */ `query Frontend { companies(first: 20, sort: { field: NAME }) { edges { node { id name
+        facilities(first: 10) { edges { node { id name region { name parent { name } } } } } } } } }`,
+      variables: {},
+      check: nonEmpty((d) => d.companies?.edges),
+      floor: {
+        statement: {
+          name: 'floor.frontend',
+          cypher: `MATCH (c:Company) WITH c ORDER BY c.name, c.id LIMIT 20
+RETURN c.id AS id, c.name AS name, COLLECT {
+  MATCH (c)-[:OPERATES]->(f:Facility) WITH f ORDER BY f.name, f.id LIMIT 10
+  RETURN {id: f.id, name: f.name, region: [(f)-[:LOCATED_IN]->(r:Region) | {name: r.name, parent: [(r)-[:PART_OF]->(p:Region) | p.name][0]}][0]}
+} AS facilities`,
+        },
+        params: {},
+      },
+    },
+    {
+      name: 'element',
+      query: /* GraphQL */ `query ElementDependents($of: ID!) { dependents(of: $of, kinds: [FACILITY], maxHops: ${ELEMENT_HOPS}) { hops entity { id name } } }`,
+      variables: { of: ids.element },
+      check: nonEmpty((d) => d.dependents),
+      floor: {
+        statement: traversalQuery({ direction: 'down', maxHops: ELEMENT_HOPS, time: 'current', withPaths: false }),
+        params: { id: ids.element, labels: ['Facility'], limit: neo4j.int(100), ...time },
+      },
     },
   ];
 }

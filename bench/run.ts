@@ -283,7 +283,7 @@ async function main(): Promise<void> {
         const generated = await generateGraph(driver, database, { nodes: args.nodes, seed: 42, log });
         loadNodesPerSec = Math.round(generated.nodesPerSec);
         const s = generated.samples;
-        ids = { lookupFacility: s.facility, pageStatus: 'operating', searchText: s.searchText, dependentsOf: s.hubDeposit, pathFrom: s.pathFrom, pathTo: s.pathTo, impactOf: s.facility };
+        ids = { lookupFacility: s.facility, pageStatus: 'operating', searchText: s.searchText, dependentsOf: s.hubDeposit, pathFrom: s.pathFrom, pathTo: s.pathTo, impactOf: s.facility, element: s.element };
         label = `synthetic-${args.nodes}`;
       }
       const { nodes, relationships } = await counts(driver, database);

@@ -16,6 +16,8 @@ export interface Samples {
   pathTo: string;
   searchText: string;
   region: string;
+  /** The element contained in the most products that some facility makes (the `element` operation). */
+  element: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +101,16 @@ RETURN f.id AS id, country.id AS country, dependents ORDER BY dependents, f.id L
     { from: hubDeposit },
   );
   if (!facility) throw new Error(`choosing samples failed: no mid-chain facility downstream of ${hubDeposit}`);
+
+  const [element] = await read<{ id: string }>(
+    driver,
+    database,
+    `MATCH (e:Element)
+RETURN e.id AS id, COUNT { (e)<-[:CONTAINS]-(p:Product) WHERE EXISTS { (:Facility)-[:PRODUCES]->(p) } } AS products
+ORDER BY products DESC, id LIMIT 1`,
+    {},
+  );
+  if (!element) throw new Error('choosing samples failed: no element in a product some facility makes');
   return {
     hubDeposit,
     facility: facility.id,
@@ -107,5 +119,6 @@ RETURN f.id AS id, country.id AS country, dependents ORDER BY dependents, f.id L
     pathTo: pathTo.id,
     searchText: facilityPlace(plan, Number(facility.id.slice('syn-fac-'.length))),
     region: facility.country,
+    element: element.id,
   };
 }

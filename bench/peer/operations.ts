@@ -5,12 +5,12 @@
  * `@cypher` Query fields of typeDefs.ts).
  */
 import { toLuceneQuery } from '../../src/db/search';
-import type { BenchIds } from '../operations';
+import type { BenchIds, OperationName } from '../operations';
 
 export type { BenchIds };
 
 export interface PeerOperation {
-  readonly name: 'lookup' | 'page' | 'search' | 'dependents' | 'paths' | 'impact';
+  readonly name: OperationName;
   readonly query: string;
   readonly variables: Record<string, unknown>;
   /** An error text when `body` (the parsed JSON response, or its text) is not a correct answer; null when it is. */
@@ -198,6 +198,40 @@ query PeerImpact($of: ID!) {
           if (!isInt(a.hops) || a.hops < 1) return `hops ${String(a.hops)}`;
           return typeof a.fullyExposed === 'boolean' ? null : 'no fullyExposed flag';
         });
+      },
+    },
+    {
+      name: 'frontend',
+      query: /* GraphQL */ `
+query PeerFrontend {
+  companies(sort: [{ name: ASC }, { id: ASC }], limit: 20) {
+    id
+    name
+    facilities(sort: [{ name: ASC }, { id: ASC }], limit: 10) { id name region { name parent { name } } }
+  }
+}`,
+      variables: {},
+      check: (body) => {
+        const items = rows(body, 'companies');
+        if (typeof items === 'string') return items;
+        if (items.length > 20) return `more than 20 companies (${items.length})`;
+        return firstProblem(items, (c) => {
+          if (!isString(c.name) || !Array.isArray(c.facilities)) return 'no name or facilities';
+          return c.facilities.length > 10 ? 'more than 10 facilities' : null;
+        });
+      },
+    },
+    {
+      name: 'element',
+      query: /* GraphQL */ `
+query PeerElementDependents($of: ID!) {
+  elementDependents(of: $of, maxHops: 6) { id name kind hops }
+}`,
+      variables: { of: ids.element },
+      check: (body) => {
+        const items = rows(body, 'elementDependents');
+        if (typeof items === 'string') return items;
+        return firstProblem(items, (d) => (isString(d.id) && d.kind === 'Facility' && isInt(d.hops) && d.hops >= 1 && d.hops <= 6 ? null : 'not a facility within 6 hops'));
       },
     },
   ];

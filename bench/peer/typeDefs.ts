@@ -11,14 +11,18 @@
  * - Full-text search uses the library's `@fulltext` on an `Entity` node type bound to our existing
  *   index `entity_search` (name, aliasesText on `:Entity`); nothing is created by the library.
  * - Traversals are `@cypher` Query fields with the same semantics as src/db/queries/traversal.ts for
- *   a deposit or facility as start (directed flow types, companies are not part of the flow, historical
- *   links and historical or suspended facilities are skipped), returning plain object types. A
+ *   a deposit or facility as start (directed flow types without CONSUMED_BY, companies are not part of
+ *   the flow, historical links and historical or suspended facilities are skipped), and for an element
+ *   (`elementDependents`: the facilities making or consuming a product that contains it, and what they
+ *   feed), returning plain object types. `impact` is the earlier reachability answer (what is downstream
+ *   and whether another deposit reaches it); ours applies bills of materials in TypeScript, so that
+ *   column compares the cost of answering, not the same answer. A
  *   variable-length bound cannot be a Cypher parameter and a `@cypher` statement is static, so the
  *   patterns are bounded by the API maximum (12) and `$maxHops` filters the path length.
  */
 
-/** Flow relationship types, all stored pointing downstream. */
-const FLOW = 'FEEDS|SUPPLIES|PRODUCES|CONSUMED_BY|USED_IN';
+/** Flow relationship types traversals follow, all stored pointing downstream (src/domain/graphModel FLOW_TYPES). */
+const FLOW = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
 /** Upstream types that count as another supply route (contracted flows and production, not purchases). */
 const SUPPLY_ROUTE = 'FEEDS|SUPPLIES|PRODUCES|USED_IN';
 /** Longest chain the API accepts; the static upper bound of every quantified pattern. */
@@ -36,6 +40,19 @@ MATCH p = ANY SHORTEST (a)((x)-[r:${FLOW}]->(y) WHERE ${STEP}){1,${MAX_HOPS}}(b)
 WHERE b <> a AND length(p) <= $maxHops
 WITH b, p ORDER BY length(p), b.name LIMIT $first
 RETURN {id: b.id, name: b.name, kind: ${KIND('b')}, hops: length(p), path: [n IN nodes(p) | n.id]} AS dependent`;
+
+const ELEMENT_DEPENDENTS = `
+MATCH (e:Element {id: $of})
+CALL (e) {
+  MATCH (e)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility) RETURN a
+  UNION
+  MATCH (e)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility) RETURN a
+}
+WITH DISTINCT a WHERE NOT a.status IN ['historical', 'suspended']
+MATCH p = ANY SHORTEST (a)((x)-[r:${FLOW}]->(y) WHERE ${STEP}){0,${MAX_HOPS}}(b:Facility)
+WHERE 2 + length(p) <= $maxHops
+WITH b, min(2 + length(p)) AS hops ORDER BY hops, b.name LIMIT $first
+RETURN {id: b.id, name: b.name, kind: ${KIND('b')}, hops: hops, path: []} AS dependent`;
 
 const PATHS = `
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
@@ -209,6 +226,9 @@ type Query {
   "Everything downstream of \`of\` along material flows, nearest first."
   dependents(of: ID!, maxHops: Int = 6, first: Int = 100): [Dependent!]!
     @cypher(statement: """${DEPENDENTS}""", columnName: "dependent")
+  "Facilities depending on the element \`of\`: makers and consumers of products containing it, and what they feed."
+  elementDependents(of: ID!, maxHops: Int = 6, first: Int = 100): [Dependent!]!
+    @cypher(statement: """${ELEMENT_DEPENDENTS}""", columnName: "dependent")
   "The (up to 5) shortest downstream paths from \`from\` to \`to\`, shortest first."
   paths(from: ID!, to: ID!, maxHops: Int = 8): [SupplyPath!]!
     @cypher(statement: """${PATHS}""", columnName: "path")
