@@ -148,16 +148,32 @@ export function computeImpact({ network, products }: ImpactNetwork): ComputedImp
     best.set(id, { nodes: e.nodes.map((n) => n.props.id), links: e.links });
     frontier.push(id);
   }
-  const outgoing = new Map<string, Link[]>();
-  for (const edge of edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+  // A step of a chain: from `at` over `link` to `next` (the link keeps its stored direction).
+  const outgoing = new Map<string, { link: Link; next: string }[]>();
+  const step = (at: string, link: Link, next: string) => outgoing.set(at, [...(outgoing.get(at) ?? []), { link, next }]);
+  for (const edge of edges) step(edge.from, edge, edge.to);
+  // A flow carrying a disrupted product starts at its source: reached from the product over the
+  // source's PRODUCES link when one is recorded, else a chain of its own from the source.
+  for (const f of facilities.values()) {
+    for (const flow of f.inflows) {
+      const product = keyOf(flow);
+      if (!cutProducts.has(product)) continue;
+      const made = facilities.get(flow.from)?.produces.get(product);
+      if (made) step(product, made, flow.from);
+      else if (raws.has(flow.from) && !best.has(flow.from)) {
+        best.set(flow.from, { nodes: [flow.from], links: [] });
+        frontier.push(flow.from);
+      }
+    }
+  }
   while (frontier.length > 0) {
     const next: string[] = [];
     for (const id of frontier) {
       const here = best.get(id)!;
-      for (const edge of outgoing.get(id) ?? []) {
-        if (best.has(edge.to)) continue;
-        best.set(edge.to, { nodes: [...here.nodes, edge.to], links: [...here.links, edge] });
-        next.push(edge.to);
+      for (const { link, next: to } of outgoing.get(id) ?? []) {
+        if (best.has(to)) continue;
+        best.set(to, { nodes: [...here.nodes, to], links: [...here.links, link] });
+        next.push(to);
       }
     }
     frontier = next;

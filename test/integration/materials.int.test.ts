@@ -107,6 +107,11 @@ describe('impact follows bills of materials', () => {
     const affected = byId(await ok(IMPACT, { of: ['prod-ndpr-metal'] }));
     expect([...affected.keys()].sort()).toEqual(['fac-glazov-magnet', 'fac-ulan-ude-instrument-plant']);
     expect(affected.get('fac-ulan-ude-instrument-plant').lostInputs.map((p: any) => p.id)).toEqual(['prod-ndpr-metal']);
+
+    // Areal's plant takes Tastyg concentrate by a named flow, with no CONSUMED_BY: found through the flow's product.
+    const spodumene = byId(await ok(IMPACT, { of: ['prod-spodumene-conc'] }));
+    expect(spodumene.get('fac-areal-tastyg-lithium-salts')).toMatchObject({ fullyExposed: true, lostInputs: [{ id: 'prod-spodumene-conc' }] });
+    expect(spodumene.get('fac-elbrus-lioh')?.lostOutputs.map((p: any) => p.id)).toEqual(['prod-lioh']);
   });
 });
 

@@ -95,4 +95,18 @@ describe('computeImpact', () => {
     });
     expect(summary(result).works).toEqual({ stops: true, lost: ['metal'], missing: ['salt'], alternatives: [], hops: 1 });
   });
+
+  it('reaches a plant fed a disrupted product by a named flow, through its sender', () => {
+    const result = computeImpact({
+      network: network([{ label: 'Product', id: 'conc' }], [
+        { id: 'mine', produces: [['conc']] },
+        { id: 'plant', inflows: [flow('mine', 'plant', 'conc')], produces: [['salt']] },
+      ]),
+      products: products({ conc: ['mine'], salt: ['plant'] }),
+    });
+    expect(summary(result).plant).toEqual({ stops: true, lost: ['salt'], missing: ['conc'], alternatives: [], hops: 2 });
+    expect(summary(result).mine).toBeUndefined(); // it still makes the product; only what it sends is cut
+    expect(result.affected.find((a) => a.entity.id === 'plant')!.path.links.map((l) => l.type)).toEqual(['PRODUCES', 'FEEDS']);
+  });
 });
+

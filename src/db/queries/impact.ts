@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Query } from '../executor';
 import { PROPS, RAW_LINK, RAW_NODE } from '../rows';
-import { MAX_HOPS, RAW, Variants, exists, linkActive, type TimeMode } from './traversal';
+import { MAX_HOPS, RAW, RAW_LINKS, Variants, entries, exists, hop, linkActive, type TimeMode } from './traversal';
 
 /**
  * Cypher of `impact`: the statements fetch the part of the graph a disruption can reach; which outputs
@@ -33,40 +33,18 @@ export type NetworkRow = z.infer<typeof NETWORK_ROW>;
 
 const networkVariants = new Variants(NETWORK_ROW);
 
-/** One hop between facilities along a named flow, in the time mode. */
-function facilityHop(time: TimeMode): string {
-  return `((x)-[r:FEEDS|SUPPLIES]->(y:Facility) WHERE ${linkActive('r', time)} AND ${exists('y', time)})`;
-}
-
 export function impactNetworkQuery(maxHops: number, time: Exclude<TimeMode, 'history'>): Query<NetworkRow> {
   if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > MAX_HOPS) throw new Error(`maxHops out of range: ${maxHops}`);
   return networkVariants.get('impact.network', `${maxHops}:${time}`, () => `
 UNWIND $ids AS sid
 MATCH (start:Entity {id: sid})
-CALL (start) {
-  WITH start WHERE start:Region
-  MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
-  RETURN a, p0
-  UNION
-  WITH start WHERE start:Company
-  MATCH p0 = (start)-[:OPERATES|HOLDS_LICENCE]->(a)
-  RETURN a, p0
-  UNION
-  WITH start WHERE start:Element
-  MATCH p0 = (start)<-[:CONTAINS]-(a:Product)
-  RETURN a, p0
-  UNION
-  WITH start WHERE NOT start:Region AND NOT start:Company AND NOT start:Element
-  MATCH p0 = (start)
-  RETURN start AS a, p0
-}
-WITH a, p0 WHERE ${exists('a', time)}
-WITH collect({entity: ${RAW('a')}, nodes: [n IN nodes(p0) | ${RAW('n')}],
-  links: [r IN relationships(p0) | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}]}) AS entries,
+${entries('disruption', time)}
+WITH collect({entity: ${RAW('a')}, nodes: [n IN nodes(p0) | ${RAW('n')}], links: ${RAW_LINKS('relationships(p0)')}}) AS entries,
   collect(DISTINCT a) AS cut
 CALL (cut) {
   // Where the disruption enters the facility network: the disrupted facilities and deposits, the
-  // facilities consuming a disrupted product, and those receiving a flow that carries one.
+  // facilities consuming a disrupted product, and those sending a flow that carries one (their
+  // receivers are one hop on).
   UNWIND cut AS c
   CALL (c) {
     WITH c WHERE c:Facility OR c:Deposit
@@ -77,10 +55,15 @@ CALL (cut) {
     RETURN s
     UNION
     WITH c WHERE c:Product
-    MATCH ()-[r:FEEDS|SUPPLIES]->(s:Facility) WHERE r.product = c.id
+    MATCH (s:Facility)-[:FEEDS {product: c.id}]->(:Facility)
+    RETURN s
+    UNION
+    WITH c WHERE c:Product
+    MATCH (s:Facility)-[:SUPPLIES {product: c.id}]->(:Facility)
     RETURN s
   }
-  MATCH (s)${facilityHop(time)}{0,${maxHops}}(f:Facility)
+  // Along named flows only: FEEDS and SUPPLIES end at facilities (or companies, which hop leaves out).
+  MATCH (s)${hop('down', 'FEEDS|SUPPLIES', time)}{0,${maxHops}}(f:Facility)
   WHERE ${exists('f', time)}
   RETURN collect(DISTINCT f) AS network
 }

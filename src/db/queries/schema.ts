@@ -14,6 +14,9 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   'CREATE INDEX element_symbol IF NOT EXISTS FOR (n:Element) ON (n.symbolUpper)',
   'CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)',
   'CREATE INDEX facility_start_year IF NOT EXISTS FOR (n:Facility) ON (n.startYear)',
+  // impact of a product: the flows that carry it, by index seek rather than a scan of every flow.
+  'CREATE INDEX feeds_product IF NOT EXISTS FOR ()-[r:FEEDS]-() ON (r.product)',
+  'CREATE INDEX supplies_product IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.product)',
   "CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasesText] OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } }",
 ].map((cypher) => ({ name: `schema.${/(?:CONSTRAINT|INDEX) (\w+)/.exec(cypher)?.[1] ?? 'statement'}`, cypher }));
 

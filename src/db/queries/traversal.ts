@@ -84,49 +84,45 @@ export function exists(n: string, time: TimeMode): string {
  * stored direction): the link is active and `y` exists. Companies are not part of the flow: SUPPLIES
  * between companies is an agreement (money, off-take), not material.
  */
-function hop(direction: Direction, types: string, time: TimeMode, extra = ''): string {
+export function hop(direction: Direction, types: string, time: TimeMode, extra = ''): string {
   const rel = direction === 'down' ? `-[r:${types}]->` : `<-[r:${types}]-`;
   return `((x)${rel}(y) WHERE NOT y:Company AND ${linkActive('r', time)} AND ${exists('y', time)}${extra})`;
 }
 
+/** How a start enters: downstream or upstream for the traversals; `disruption` for impact. */
+export type EntryMode = Direction | 'disruption';
+
+/** An entry through materials: a start with `label` enters at the `a` of `match` (which binds `p0`). */
+interface MaterialEntry {
+  readonly label: 'Element' | 'Product';
+  readonly match: string;
+}
+
+const MATERIAL_ENTRIES: Readonly<Record<EntryMode, readonly MaterialEntry[]>> = {
+  up: [
+    { label: 'Element', match: '(start)<-[:CONTAINS]-(a:Deposit)' },
+    { label: 'Element', match: '(start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)' },
+  ],
+  down: [
+    { label: 'Product', match: '(start)-[:CONSUMED_BY]->(a:Facility)' },
+    { label: 'Element', match: '(start)<-[:CONTAINS]-(a:Product)' },
+    { label: 'Element', match: '(start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)' },
+    { label: 'Element', match: '(start)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility)' },
+  ],
+  disruption: [{ label: 'Element', match: '(start)<-[:CONTAINS]-(a:Product)' }],
+};
+
 /**
  * Where a traversal enters the flow network from `start`: a region through what lies in it (at any
- * depth), a company through what it operates or holds a licence for; anything else is itself an entry.
- * Materials add entries: downstream, a product enters also at the facilities consuming it, and an
- * element at the products containing it and the facilities that make or consume those; upstream, an
- * element enters at the deposits containing it and the facilities making products that contain it.
- * Yields `a` (entry, existing in the time mode) and `p0` (how it was reached); `carry` lists further
- * variables to keep.
+ * depth), a company through what it operates or holds a licence for; anything else is itself an entry
+ * (except, for a disruption, an element: it disrupts the products containing it). Materials add
+ * entries: downstream, a product enters also at the facilities consuming it, and an element at the
+ * products containing it and the facilities that make or consume those; upstream, an element enters at
+ * the deposits containing it and the facilities making products that contain it. Yields `a` (entry,
+ * existing in the time mode) and `p0` (how it was reached); `carry` lists further variables to keep.
  */
-function entries(direction: Direction, time: TimeMode, carry = ''): string {
-  const materials =
-    direction === 'up'
-      ? `
-    UNION
-    WITH start WHERE start:Element
-    MATCH p0 = (start)<-[:CONTAINS]-(a:Deposit)
-    RETURN a, p0
-    UNION
-    WITH start WHERE start:Element
-    MATCH p0 = (start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)
-    RETURN a, p0`
-      : `
-    UNION
-    WITH start WHERE start:Product
-    MATCH p0 = (start)-[:CONSUMED_BY]->(a:Facility)
-    RETURN a, p0
-    UNION
-    WITH start WHERE start:Element
-    MATCH p0 = (start)<-[:CONTAINS]-(a:Product)
-    RETURN a, p0
-    UNION
-    WITH start WHERE start:Element
-    MATCH p0 = (start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)
-    RETURN a, p0
-    UNION
-    WITH start WHERE start:Element
-    MATCH p0 = (start)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility)
-    RETURN a, p0`;
+export function entries(mode: EntryMode, time: TimeMode, carry = ''): string {
+  const self = mode === 'disruption' ? 'NOT start:Region AND NOT start:Company AND NOT start:Element' : 'NOT start:Region AND NOT start:Company';
   return `CALL (start) {
     WITH start WHERE start:Region
     MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
@@ -136,9 +132,13 @@ function entries(direction: Direction, time: TimeMode, carry = ''): string {
     MATCH p0 = (start)-[:OPERATES|HOLDS_LICENCE]->(a)
     RETURN a, p0
     UNION
-    WITH start WHERE NOT start:Region AND NOT start:Company
+    WITH start WHERE ${self}
     MATCH p0 = (start)
-    RETURN start AS a, p0${materials}
+    RETURN start AS a, p0${MATERIAL_ENTRIES[mode].map((e) => `
+    UNION
+    WITH start WHERE start:${e.label}
+    MATCH p0 = ${e.match}
+    RETURN a, p0`).join('')}
   }
   WITH start, a, p0${carry} WHERE ${exists('a', time)}`;
 }
@@ -178,8 +178,10 @@ WITH target${extra}, best, size(best.rs) AS hops`
 }
 
 export const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
+/** The relationships of a list as `{type, props, from, to}` (the RAW_LINK row shape). */
+export const RAW_LINKS = (rels: string) => `[r IN ${rels} | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}]`;
 const PATH_COLUMNS = `[n IN best.ns | ${RAW('n')}] AS nodes,
-  [r IN best.rs | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}] AS links`;
+  ${RAW_LINKS('best.rs')} AS links`;
 
 function checkBound(value: number, max: number, what: string): void {
   // Invariant: resolvers validate these before building a query; a violation is a programming error.
