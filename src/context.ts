@@ -15,6 +15,8 @@ export interface Context {
   readonly loaders: Loaders;
   /** Largest number of records one `importRecords` accepts. */
   readonly maxImportRecords: number;
+  /** Root fields fold their selection into one statement (src/compiler); false loads every level through the loaders. */
+  readonly fold: boolean;
 }
 
 export interface ContextDeps {
@@ -28,6 +30,8 @@ export interface ContextDeps {
   readonly requestTimeoutMs?: number;
   /** Largest number of records one `importRecords` accepts (default 5,000). */
   readonly maxImportRecords?: number;
+  /** Use the request compiler (default true; tests compare answers without it). */
+  readonly fold?: boolean;
 }
 
 export interface RequestInfo {
@@ -51,5 +55,5 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
   };
   const db = deps.profile ? new ProfilingExecutor(options) : new Executor(options);
-  return { requestId, caller, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS };
+  return { requestId, caller, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS, fold: deps.fold ?? true };
 }

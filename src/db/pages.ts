@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Executor } from './executor';
-import { expectKind, type ConnectionRecord, type FigureRecord, type SourceRecord, type SupplyChainStageModel } from './models';
+import { readFolded, type Fold } from './fold';
+import { expectKind, type NodeRecord, type ConnectionRecord, type FigureRecord, type SourceRecord, type SupplyChainStageModel } from './models';
 import { ENTITY, FIGURE, INTEGER, SOURCE } from './rows';
 import { ALL_STAGES, LIST_SPECS, MAX_STAGES, buildListQuery, type EntityListName, type ListName } from './queries/lists';
 
@@ -50,8 +51,8 @@ export function pageSize(value: number | null | undefined, argument: string): nu
 }
 
 /** One page of a root list of entities (`elements`, `facilities`, …); see fetchPageOf. */
-export function fetchPage(executor: Executor, list: EntityListName, args: PageArgs): Promise<ConnectionRecord> {
-  return fetchPageOf(executor, list, ENTITY_PAGE_ROW, args);
+export function fetchPage(executor: Executor, list: EntityListName, args: PageArgs, fold?: Fold): Promise<ConnectionRecord> {
+  return fetchPageOf(executor, list, ENTITY_PAGE_ROW, args, fold);
 }
 
 /** One page of `sources`; see fetchPageOf. */
@@ -60,13 +61,13 @@ export function fetchSourcePage(executor: Executor, args: PageArgs): Promise<Sou
 }
 
 /** One page of `figures`; see fetchPageOf. */
-export function fetchFigurePage(executor: Executor, args: PageArgs): Promise<FigureConnectionRecord> {
-  return fetchPageOf(executor, 'Figure', FIGURE_PAGE_ROW, args);
+export function fetchFigurePage(executor: Executor, args: PageArgs, fold?: Fold): Promise<FigureConnectionRecord> {
+  return fetchPageOf(executor, 'Figure', FIGURE_PAGE_ROW, args, fold);
 }
 
 /** Every supply-chain stage in chain order (at most MAX_STAGES). */
-export async function listStages(executor: Executor): Promise<SupplyChainStageModel[]> {
-  const rows = await executor.read(ALL_STAGES, { limit: neo4j.int(MAX_STAGES) });
+export async function listStages(executor: Executor, fold?: Fold): Promise<SupplyChainStageModel[]> {
+  const rows = await readFolded(executor, ALL_STAGES, 'n', { limit: neo4j.int(MAX_STAGES) }, fold);
   return rows.map(({ node }) => expectKind('STAGE', node));
 }
 
@@ -76,11 +77,12 @@ export async function listStages(executor: Executor): Promise<SupplyChainStageMo
  * One extra item is fetched to tell whether more follow; `totalCount` is a separate, lazy query.
  * `row` decodes the list's nodes (entities, sources or figures).
  */
-async function fetchPageOf<N extends { readonly id: string }>(
+async function fetchPageOf<N extends NodeRecord>(
   executor: Executor,
   list: ListName,
   row: z.ZodType<{ node: N; sortKey: string | number }>,
   args: PageArgs,
+  fold?: Fold,
 ): Promise<PageRecord<N>> {
   const spec = LIST_SPECS[list];
   if ((args.first != null || args.after != null) && (args.last != null || args.before != null)) {
@@ -95,10 +97,8 @@ async function fetchPageOf<N extends { readonly id: string }>(
   const position = cursor ? decodeCursor(cursor, `${list}:${field}`, cursorArg) : null;
 
   const query = buildListQuery(spec, args.where, { field, descending: backward ? !descending : descending }, position);
-  const rows = await executor.read(
-    { name: `list.${list}`, cypher: query.pageCypher, row },
-    { ...query.params, limit: neo4j.int(size + 1) },
-  );
+  const page = { name: `list.${list}`, cypher: query.pageCypher, row };
+  const rows = await readFolded(executor, page, 'n', { ...query.params, limit: neo4j.int(size + 1) }, fold);
   const more = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();

@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { ENTITY_LABELS, type EntityKindName } from '../domain/graphModel';
 import type { Executor } from './executor';
+import { readFolded, type Fold } from './fold';
 import type { EntityRecord, SearchHitRecord } from './models';
 import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from './queries/nodes';
 
@@ -24,16 +25,16 @@ export function toLuceneQuery(text: string): string | null {
 }
 
 /** Entities whose names or aliases match `text` (full-text, typo-tolerant), best first; none when nothing searchable is left. */
-export async function searchEntities(db: Executor, text: string, kinds: readonly EntityKindName[], limit: number): Promise<SearchHitRecord[]> {
+export async function searchEntities(db: Executor, text: string, kinds: readonly EntityKindName[], limit: number, fold?: Fold): Promise<SearchHitRecord[]> {
   const query = toLuceneQuery(text);
   if (query === null) return [];
   const labels = kinds.map((kind) => ENTITY_LABELS[kind]);
-  const rows = await db.read(SEARCH_ENTITIES, { query, labels, limit: neo4j.int(limit) });
+  const rows = await readFolded(db, SEARCH_ENTITIES, 'node', { query, labels, limit: neo4j.int(limit) }, fold);
   return rows.map((row) => ({ entity: row.node, score: row.score }));
 }
 
 /** The element with a chemical symbol, whatever its case (index `element_symbol`). */
-export async function elementBySymbol(db: Executor, symbol: string): Promise<EntityRecord | null> {
-  const [row] = await db.read(ELEMENT_BY_SYMBOL, { symbol: symbol.toUpperCase() });
+export async function elementBySymbol(db: Executor, symbol: string, fold?: Fold): Promise<EntityRecord | null> {
+  const [row] = await readFolded(db, ELEMENT_BY_SYMBOL, 'n', { symbol: symbol.toUpperCase() }, fold);
   return row?.node ?? null;
 }

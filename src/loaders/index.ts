@@ -31,6 +31,10 @@ export interface Loader<K, V> {
 export interface Loaders {
   readonly node: Loader<string, NodeRecord | null>;
   relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
+  /** Records a node loaded elsewhere (the request compiler's statement), so loading it costs no round trip. */
+  primeNode(id: string, node: NodeRecord | null): void;
+  /** Records a relation's rows loaded elsewhere (the request compiler's statement). */
+  primeRelation(name: RelationName, id: string, rows: readonly RelatedRow[]): void;
   /** Forgets everything loaded so far: a mutation calls it after its write, so later fields read the new state. */
   clearAll(): void;
 }
@@ -86,6 +90,12 @@ export function createLoaders(executor: Executor): Loaders {
   return {
     node,
     relation,
+    primeNode: (id, value) => {
+      graph.prime({ part: 'node', id }, { part: 'node', node: value });
+    },
+    primeRelation: (name, id, rows) => {
+      graph.prime({ part: name, id }, { part: 'relation', rows });
+    },
     clearAll: () => {
       graph.clearAll();
     },

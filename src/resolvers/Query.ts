@@ -6,6 +6,8 @@ import { fetchFigurePage, fetchPage, fetchSourcePage, listStages, type PageArgs 
 import { elementBySymbol, searchEntities } from '../db/search';
 import type { EntityListName } from '../db/queries/lists';
 import type { Context } from '../context';
+import type { GraphQLResolveInfo } from 'graphql';
+import { foldFor, prefetchNodes } from '../compiler';
 import { traversalQueries } from './traversal';
 import { capacityQuery } from './capacity';
 import { listChanges } from '../db/audit';
@@ -17,15 +19,22 @@ const MAX_CHANGES = 500;
 
 const checkId = lookupId;
 
-const list = (name: EntityListName) => (_parent: unknown, args: PageArgs, ctx: Context) => fetchPage(ctx.db, name, args);
+const list = (name: EntityListName) => (_parent: unknown, args: PageArgs, ctx: Context, info: GraphQLResolveInfo) =>
+  fetchPage(ctx.db, name, args, foldFor(ctx, info, ['edges', 'node']));
 
 export const Query: QueryResolvers = {
   ...traversalQueries,
   ...capacityQuery,
-  node: (_p, { id }, ctx) => ctx.loaders.node.load(checkId(id, 'id')),
-  nodes: async (_p, { ids }, ctx) => {
+  node: async (_p, { id }, ctx, info) => {
+    const key = checkId(id, 'id');
+    await prefetchNodes(ctx, [key], foldFor(ctx, info));
+    return ctx.loaders.node.load(key);
+  },
+  nodes: async (_p, { ids }, ctx, info) => {
     if (ids.length > MAX_IDS) throw new BadUserInputError(`"ids" takes at most ${MAX_IDS} ids (got ${ids.length})`, 'ids');
-    const nodes = await ctx.loaders.node.loadMany(ids.map((id) => checkId(id, 'ids')));
+    const keys = ids.map((id) => checkId(id, 'ids'));
+    await prefetchNodes(ctx, keys, foldFor(ctx, info));
+    const nodes = await ctx.loaders.node.loadMany(keys);
     return nodes.map((n) => {
       if (n instanceof Error) throw n;
       return n;
@@ -35,17 +44,17 @@ export const Query: QueryResolvers = {
     const node = await ctx.loaders.node.load(checkId(id, 'id'));
     return node?.__typename === 'Source' ? node : null;
   },
-  search: async (_p, { text, kinds, first }, ctx) => {
+  search: async (_p, { text, kinds, first }, ctx, info) => {
     if (text.length === 0 || text.length > 200) throw new BadUserInputError('"text" must be 1 to 200 characters', 'text');
     const limit = first ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_HITS) {
       throw new BadUserInputError(`"first" must be between 1 and ${MAX_SEARCH_HITS}`, 'first');
     }
-    return searchEntities(ctx.db, text, kinds ?? [], limit);
+    return searchEntities(ctx.db, text, kinds ?? [], limit, foldFor(ctx, info, ['entity']));
   },
-  element: async (_p, { symbol }, ctx) => {
+  element: async (_p, { symbol }, ctx, info) => {
     if (!/^[A-Za-z]{1,3}$/.test(symbol)) throw new BadUserInputError(`"symbol" must be a chemical symbol such as Nd (got "${symbol}")`, 'symbol');
-    const found = await elementBySymbol(ctx.db, symbol);
+    const found = await elementBySymbol(ctx.db, symbol, foldFor(ctx, info));
     return found && expectKind('ELEMENT', found);
   },
   changes: async (_p, { since, entity, first, after }, ctx) => {
@@ -62,7 +71,7 @@ export const Query: QueryResolvers = {
   companies: list('Company'),
   facilities: list('Facility'),
   products: list('Product'),
-  stages: (_p, _a, ctx) => listStages(ctx.db),
+  stages: (_p, _a, ctx, info) => listStages(ctx.db, foldFor(ctx, info)),
   sources: (_p, args, ctx) => fetchSourcePage(ctx.db, args),
-  figures: (_p, args, ctx) => fetchFigurePage(ctx.db, args),
+  figures: (_p, args, ctx, info) => fetchFigurePage(ctx.db, args, foldFor(ctx, info, ['edges', 'node'])),
 };

@@ -1,4 +1,5 @@
-import { execute, setupInProcessApp, testContext } from '../support/testServer';
+import { createContext } from '../../src/context';
+import { database, execute, setupInProcessApp, silentLog } from '../support/testServer';
 
 const t = setupInProcessApp();
 
@@ -19,11 +20,23 @@ const NESTED = /* GraphQL */ `
 // regions and inputs (one batch); the sources of those (one batch).
 const LEVELS = 3;
 
-describe('DataLoader batching', () => {
-  it('costs one round trip per level of the query, not per item or field', async () => {
+const context = (fold: boolean) => createContext({ driver: t.driver, database, queryTimeoutMs: 15_000, log: silentLog, fold }, 'round-trips');
+
+describe('round trips', () => {
+  it('with the request compiler: one statement for the page and every level below it', async () => {
+    for (const first of [2, 37]) {
+      const ctx = context(true);
+      const { data, errors } = await execute<any>(t.app, ctx, NESTED, { first });
+      expect(errors).toBeUndefined();
+      expect(data.facilities.edges).toHaveLength(first);
+      expect(ctx.db.roundTrips).toBe(1);
+    }
+  });
+
+  it('through the DataLoaders alone: one round trip per level of the query, not per item or field', async () => {
     const trips: number[] = [];
     for (const first of [2, 20, 37]) {
-      const ctx = testContext(t.driver);
+      const ctx = context(false);
       const { data, errors } = await execute<any>(t.app, ctx, NESTED, { first });
       expect(errors).toBeUndefined();
       expect(data.facilities.edges).toHaveLength(first);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Query } from '../executor';
 import { NODE, PROPS, RAW_NODE } from '../rows';
-import { MAX_RELATED, RELATIONS, type RelationName, type RelationSpec } from './relations';
+import { relationMatch, type RelationName } from './relations';
 
 /**
  * One statement for everything the resolvers of one level asked for: nodes by id and the related
@@ -20,26 +20,22 @@ const BATCH_ROW = z.object({
 });
 export type BatchRow = z.infer<typeof BATCH_ROW>;
 
-const NODES_BRANCH = `UNWIND $nodeIds AS id
-OPTIONAL MATCH (e:Entity {id: id})
+/** The node `n` an `id` names: an entity, a source, a figure, or the entity a former id redirects to. */
+export const NODE_BY_ID = `OPTIONAL MATCH (e:Entity {id: id})
 OPTIONAL MATCH (s:Source {id: id})
 OPTIONAL MATCH (f:Figure {id: id})
 OPTIONAL MATCH (:Redirect {id: id})-[:REDIRECTS_TO]->(moved:Entity)
-WITH id, coalesce(e, s, f, moved) AS n
+WITH id, coalesce(e, s, f, moved) AS n`;
+
+const NODES_BRANCH = `UNWIND $nodeIds AS id
+${NODE_BY_ID}
 RETURN 'node' AS part, id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node, null AS self, null AS rels`;
 
 function relationBranch(name: RelationName, param: string): string {
-  const spec: RelationSpec = RELATIONS[name];
-  const types = spec.types.join('|');
-  const arrow = spec.direction === 'out' ? `-[r:${types}]->` : `<-[r:${types}]-`;
-  const target = spec.target ? `:${spec.target}` : '';
-  const order = spec.orderBy ? `m.${spec.orderBy}, ` : '';
   return `UNWIND $${param} AS id
 MATCH (n:Entity {id: id})
 CALL (n) {
-  MATCH (n)${arrow}(m${target})
-  WITH r, m ORDER BY ${order}m.name, r.key
-  LIMIT ${MAX_RELATED}
+  ${relationMatch(name, 'n', 'r', 'm').replace(/\n/g, '\n  ')}
   RETURN collect({type: type(r), props: properties(r), outgoing: startNode(r) = n, other: {labels: labels(m), props: properties(m)}}) AS rels
 }
 RETURN '${name}' AS part, id, null AS node, {labels: labels(n), props: properties(n)} AS self, rels`;

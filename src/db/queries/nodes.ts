@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ENTITY, INTEGER } from '../rows';
+import { ENTITY, INTEGER, RAW_NODE } from '../rows';
+import { NODE_BY_ID } from './batch';
 
 /** Element by upper-cased symbol (index `element_symbol`). */
 export const ELEMENT_BY_SYMBOL = {
@@ -25,4 +26,13 @@ export const READINESS = {
   name: 'readiness',
   row: z.object({ ok: INTEGER }),
   cypher: 'RETURN 1 AS ok',
+};
+
+/** Nodes by id (or former id), raw: the root of `node`/`nodes` when the request compiler folds their selection. */
+export const NODES_BY_ID = {
+  name: 'nodesById',
+  row: z.object({ id: z.string(), node: RAW_NODE.nullable() }),
+  cypher: `UNWIND $ids AS id
+${NODE_BY_ID}
+RETURN id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node`,
 };

@@ -64,3 +64,19 @@ export function isRelationName(name: string): name is RelationName {
 
 /** Upper bound on the items of one relationship list; the seed's largest has under 40. */
 export const MAX_RELATED = 500;
+
+/**
+ * The ordered, capped match of one relation from the node `n`, binding the relationship `r` and the node
+ * `m` at the other end. The per-level batch (batch.ts) and the request compiler (src/compiler) both use
+ * it, so a relation answers the same rows in the same order whichever of them loads it.
+ */
+export function relationMatch(name: RelationName, n: string, r: string, m: string): string {
+  const spec: RelationSpec = RELATIONS[name];
+  const types = spec.types.join('|');
+  const arrow = spec.direction === 'out' ? `-[${r}:${types}]->` : `<-[${r}:${types}]-`;
+  const target = spec.target ? `:${spec.target}` : '';
+  const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
+  return `MATCH (${n})${arrow}(${m}${target})
+WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${r}.key
+LIMIT ${MAX_RELATED}`;
+}

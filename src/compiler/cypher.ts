@@ -1,0 +1,49 @@
+import { relationMatch } from '../db/queries/relations';
+import type { Plan } from './plan';
+
+/**
+ * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
+ * relation, its rows (`rels`), each row with the node at the other end and what that node needs in
+ * turn, as nested COLLECT subqueries. Relations are matched, ordered and capped by `relationMatch`, the
+ * clause the per-level batch uses. The text comes from the plan's relation names and fixed labels only;
+ * nothing of a request's values reaches it (those are parameters of the root statement).
+ *
+ *   {src: [source], rels: {<relation>: [{type, props, outgoing, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
+ *
+ * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
+ * `null` for the others, and the loaders are not primed for it.
+ */
+export function fetchedExpression(variable: string, plan: Plan): string {
+  let counter = 0;
+  const fresh = (prefix: string) => `${prefix}${++counter}`;
+
+  const sources = (holder: string): string => {
+    const s = fresh('s');
+    return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
+  };
+  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v}), fetched: ${fetched(v, p)}}`;
+  const fetched = (v: string, p: Plan): string => {
+    const parts: string[] = [];
+    if (p.sources) parts.push(`src: ${sources(v)}`);
+    const rels: string[] = [];
+    for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
+      const r = fresh('r');
+      const m = fresh('m');
+      const row = [`type: type(${r})`, `props: properties(${r})`, `outgoing: startNode(${r}) = ${v}`, `other: ${node(m, entry.other)}`];
+      if (entry.sources) row.push(`src: ${sources(r)}`);
+      if (entry.product) {
+        const x = fresh('p');
+        row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${node(x, entry.product)} }`);
+      }
+      if (entry.requires) {
+        const [e, id, x] = [fresh('e'), fresh('i'), fresh('q')];
+        row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${node(x, entry.requires)} }`);
+      }
+      const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
+      rels.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationMatch(name, v, r, m).replace(/\n/g, ' ')} RETURN {${row.join(', ')}} } END`);
+    }
+    if (rels.length > 0) parts.push(`rels: {${rels.join(', ')}}`);
+    return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
+  };
+  return fetched(variable, plan);
+}

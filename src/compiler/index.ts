@@ -1,0 +1,109 @@
+import { Kind, getNamedType, visit, type DirectiveNode, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
+import type { Context } from '../context';
+import { withFetched, type Fold } from '../db/fold';
+import { toNodeRecord } from '../db/models';
+import { NODES_BY_ID } from '../db/queries/nodes';
+import { fetchedExpression } from './cypher';
+import { isEmptyPlan, planKey, Planner, type Plan } from './plan';
+import { primeFetched } from './prime';
+
+/**
+ * The request compiler. A root field (node, nodes, element, search, the lists) hands its selection set
+ * to `foldFor`, which plans what the nodes it returns need below them (plan.ts) and compiles that into
+ * a `fetched` column of the root's own statement (cypher.ts): one statement answers the root and every
+ * folded level below it. The rows prime the request's DataLoaders (prime.ts), so the resolvers run
+ * unchanged and find their data loaded; what is not folded they load per level as before.
+ */
+
+interface Compiled {
+  readonly key: string;
+  readonly plan: Plan;
+  readonly expressions: Map<string, string>;
+}
+
+/** Compiled selections by root field node and path: a document Apollo has cached is planned once. */
+const compiledByField = new WeakMap<FieldNode, Map<string, Compiled | null>>();
+
+/**
+ * The fold of the root field being resolved, for the nodes under `path` (for example `['edges', 'node']`
+ * of a list, `['entity']` of search hits); undefined when nothing below them can be folded, or when the
+ * request runs without the compiler (`ctx.fold` false).
+ */
+export function foldFor(ctx: Context, info: GraphQLResolveInfo, path: readonly string[] = []): Fold | undefined {
+  if (!ctx.fold) return undefined;
+  const compiled = compile(info, path);
+  if (!compiled) return undefined;
+  return {
+    key: compiled.key,
+    expression: (variable) => {
+      let text = compiled.expressions.get(variable);
+      if (text === undefined) compiled.expressions.set(variable, (text = fetchedExpression(variable, compiled.plan)));
+      return text;
+    },
+    take: (node, fetched) => primeFetched(ctx.loaders, node, fetched),
+  };
+}
+
+/**
+ * `node`/`nodes` with a fold: one statement loads the nodes and everything folded below them, and primes
+ * the node loader with each (under the id asked for, a former id included); the resolver then loads
+ * them from the loader at no cost. Without a fold it does nothing: the loader batches the lookups.
+ */
+export async function prefetchNodes(ctx: Context, ids: readonly string[], fold: Fold | undefined): Promise<void> {
+  if (!fold) return;
+  const rows = await ctx.db.read(withFetched(NODES_BY_ID, 'n', fold), { ids: [...new Set(ids)] });
+  for (const row of rows) {
+    if (row.node === null) {
+      ctx.loaders.primeNode(row.id, null);
+      continue;
+    }
+    let node;
+    try {
+      node = toNodeRecord(row.node);
+    } catch {
+      continue; // the loader loads it again and reports the broken record on the field
+    }
+    ctx.loaders.primeNode(row.id, node);
+    fold.take(node, row.fetched);
+  }
+}
+
+function compile(info: GraphQLResolveInfo, path: readonly string[]): Compiled | null {
+  const field = info.fieldNodes[0]!;
+  // @skip/@include with variables make the plan depend on the request's variables.
+  const cacheable = !usesVariableDirectives(info);
+  const cacheKey = path.join('.');
+  const cached = cacheable ? compiledByField.get(field)?.get(cacheKey) : undefined;
+  if (cached !== undefined) return cached;
+
+  const planner = new Planner(info);
+  const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  const below = planner.descend(sets, getNamedType(info.returnType), path);
+  const plan = below ? planner.plan(below.sets, below.type) : null;
+  const compiled = plan && !isEmptyPlan(plan) ? { key: planKey(plan), plan, expressions: new Map<string, string>() } : null;
+  if (cacheable) {
+    const byPath = compiledByField.get(field) ?? new Map<string, Compiled | null>();
+    byPath.set(cacheKey, compiled);
+    compiledByField.set(field, byPath);
+  }
+  return compiled;
+}
+
+const variableDirectives = new WeakMap<OperationDefinitionNode, boolean>();
+
+/** True when the operation (or a fragment) has an @skip or @include whose condition is a variable. */
+function usesVariableDirectives(info: GraphQLResolveInfo): boolean {
+  let uses = variableDirectives.get(info.operation);
+  if (uses === undefined) {
+    let found = false;
+    const visitor = {
+      Directive(node: DirectiveNode) {
+        if ((node.name.value === 'skip' || node.name.value === 'include') && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) found = true;
+      },
+    };
+    for (const node of [info.operation, ...Object.values(info.fragments)]) visit(node, visitor);
+    uses = found;
+    variableDirectives.set(info.operation, uses);
+  }
+  return uses;
+}

@@ -1,0 +1,202 @@
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getDirectiveValues,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { RELATIONS, type RelationName } from '../db/queries/relations';
+import { FOLDS, LINK_ENDS } from './folds';
+
+/**
+ * What one node of a request needs from the database beyond its own properties: the relations its
+ * selected fields load, each with what the nodes at their other end need in turn. A plan is built from
+ * the selection set of a root field (fragments, type conditions, @skip/@include and aliases included)
+ * and compiled into Cypher by cypher.ts.
+ */
+export interface Plan {
+  /** The node's `sources`. */
+  sources: boolean;
+  readonly relations: Map<RelationName, RelationPlan>;
+}
+
+export interface RelationPlan {
+  /** Labels (GraphQL type names) of the nodes whose fields load this relation: the statement asks only those. */
+  readonly labels: Set<string>;
+  /** What the nodes at the other end need. */
+  readonly other: Plan;
+  /** The relationships' `sources`. */
+  sources: boolean;
+  /** A flow's product (`SupplyLink.product`, `material`): the node its `product` property names. */
+  product: Plan | null;
+  /** A bill of materials (`requires { anyOf }`): the nodes its entries name. */
+  requires: Plan | null;
+}
+
+/** How many relation levels one statement folds; deeper fields are loaded per level by the loaders. */
+export const MAX_FOLD_DEPTH = 6;
+
+export const emptyPlan = (): Plan => ({ sources: false, relations: new Map() });
+export const isEmptyPlan = (plan: Plan): boolean => !plan.sources && plan.relations.size === 0;
+
+/** What a planner needs of the GraphQL request (a subset of GraphQLResolveInfo). */
+export interface PlanInput {
+  readonly schema: GraphQLSchema;
+  readonly fragments: Record<string, FragmentDefinitionNode>;
+  readonly variableValues: Record<string, unknown>;
+}
+
+interface Selected {
+  readonly type: GraphQLObjectType;
+  readonly field: FieldNode;
+}
+
+export class Planner {
+  constructor(private readonly input: PlanInput) {}
+
+  /** The plan of nodes of `type` (an object type or an interface) selected by `sets`. */
+  plan(sets: readonly SelectionSetNode[], type: GraphQLNamedType, depth = 0): Plan {
+    const plan = emptyPlan();
+    this.addTo(plan, sets, this.possible(type), depth);
+    return plan;
+  }
+
+  /** The selection sets under the fields named `path` (through fragments), with the type they select on. */
+  descend(sets: readonly SelectionSetNode[], type: GraphQLNamedType, path: readonly string[]): { sets: SelectionSetNode[]; type: GraphQLNamedType } | null {
+    let level: { sets: SelectionSetNode[]; type: GraphQLNamedType } = { sets: [...sets], type };
+    for (const name of path) {
+      const fields = this.collect(level.sets, this.possible(level.type)).filter((s) => s.field.name.value === name);
+      const first = fields[0];
+      if (!first) return null;
+      const definition = first.type.getFields()[name];
+      if (!definition) return null;
+      level = { sets: fields.flatMap((s) => (s.field.selectionSet ? [s.field.selectionSet] : [])), type: getNamedType(definition.type) };
+    }
+    return level;
+  }
+
+  private addTo(plan: Plan, sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[], depth: number): void {
+    for (const { type, field } of this.collect(sets, types)) {
+      const name = field.name.value;
+      if (name === 'sources') {
+        plan.sources = true;
+        continue;
+      }
+      const fold = FOLDS[type.name]?.[name];
+      const definition = type.getFields()[name];
+      if (!fold || !definition || depth >= MAX_FOLD_DEPTH) continue;
+      const fieldType = getNamedType(definition.type);
+      const subSets = field.selectionSet ? [field.selectionSet] : [];
+      for (const relation of fold.relations) {
+        const entry = relationPlan(plan, relation, type.name);
+        if (fold.kind === 'nodes') {
+          this.addTo(entry.other, subSets, this.possible(fieldType), depth + 1);
+        } else if (fold.kind === 'page') {
+          const nodes = this.descend(subSets, fieldType, ['edges', 'node']);
+          if (nodes) this.addTo(entry.other, nodes.sets, this.possible(nodes.type), depth + 1);
+        } else {
+          this.addLink(plan, entry, relation, type, subSets, fieldType, depth);
+        }
+      }
+    }
+  }
+
+  /** The fields of a relationship record: its other end, its own end (the parent), sources, product, bill of materials. */
+  private addLink(plan: Plan, entry: RelationPlan, relation: RelationName, parent: GraphQLObjectType, sets: readonly SelectionSetNode[], linkType: GraphQLNamedType, depth: number): void {
+    const ends = LINK_ENDS[linkType.name];
+    if (!ends || !isObjectType(linkType)) return;
+    const outgoing = RELATIONS[relation].direction === 'out';
+    const [selfField, otherField] = outgoing ? [ends.start, ends.end] : [ends.end, ends.start];
+    for (const { field } of this.collect(sets, [linkType])) {
+      const name = field.name.value;
+      const subSets = field.selectionSet ? [field.selectionSet] : [];
+      const definition = linkType.getFields()[name];
+      if (!definition) continue;
+      if (name === otherField) this.addTo(entry.other, subSets, this.possible(getNamedType(definition.type)), depth + 1);
+      else if (name === selfField) this.addTo(plan, subSets, [parent], depth);
+      else if (name === 'sources') entry.sources = true;
+      else if (name === 'product' || name === 'material') {
+        entry.product ??= emptyPlan();
+        if (name === 'product') this.addTo(entry.product, subSets, this.possible(getNamedType(definition.type)), depth + 1);
+      } else if (name === 'requires') {
+        const anyOf = this.descend(subSets, getNamedType(definition.type), ['anyOf']);
+        entry.requires ??= emptyPlan();
+        if (anyOf) this.addTo(entry.requires, anyOf.sets, this.possible(anyOf.type), depth + 1);
+      }
+    }
+  }
+
+  /** The object types a value of `type` can have. */
+  private possible(type: GraphQLNamedType): readonly GraphQLObjectType[] {
+    if (isObjectType(type)) return [type];
+    if (isAbstractType(type)) return this.input.schema.getPossibleTypes(type);
+    return [];
+  }
+
+  /** The fields selected on each of `types`, through inline fragments and spreads whose condition matches, minus skipped ones. */
+  private collect(sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[]): Selected[] {
+    const out: Selected[] = [];
+    const visit = (set: SelectionSetNode, among: readonly GraphQLObjectType[]): void => {
+      for (const selection of set.selections) {
+        if (!this.included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          for (const type of among) out.push({ type, field: selection });
+        } else {
+          const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : this.input.fragments[selection.name.value];
+          if (!fragment) continue;
+          visit(fragment.selectionSet, this.narrow(among, fragment.typeCondition?.name.value));
+        }
+      }
+    };
+    for (const set of sets) visit(set, types);
+    return out;
+  }
+
+  private narrow(types: readonly GraphQLObjectType[], condition: string | undefined): readonly GraphQLObjectType[] {
+    if (condition === undefined) return types;
+    const target = this.input.schema.getType(condition);
+    if (!target) return [];
+    if (isObjectType(target)) return types.filter((t) => t === target);
+    if (isAbstractType(target)) return types.filter((t) => this.input.schema.isSubType(target, t));
+    return [];
+  }
+
+  private included(node: Parameters<typeof getDirectiveValues>[1]): boolean {
+    const variables = this.input.variableValues;
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  }
+}
+
+function relationPlan(plan: Plan, relation: RelationName, label: string): RelationPlan {
+  let entry = plan.relations.get(relation);
+  if (!entry) {
+    entry = { labels: new Set(), other: emptyPlan(), sources: false, product: null, requires: null };
+    plan.relations.set(relation, entry);
+  }
+  entry.labels.add(label);
+  return entry;
+}
+
+/** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
+export function planKey(plan: Plan): string {
+  const parts: string[] = plan.sources ? ['src'] : [];
+  for (const name of [...plan.relations.keys()].sort()) {
+    const entry = plan.relations.get(name)!;
+    const extras = [
+      entry.sources ? 'src' : '',
+      entry.product ? `prod(${planKey(entry.product)})` : '',
+      entry.requires ? `req(${planKey(entry.requires)})` : '',
+    ].filter(Boolean);
+    parts.push(`${name}[${[...entry.labels].sort().join('|')}](${planKey(entry.other)})${extras.length ? `{${extras.join(',')}}` : ''}`);
+  }
+  return parts.join(',');
+}

@@ -1,0 +1,53 @@
+import type { Executor, Query } from './executor';
+import type { NodeRecord } from './models';
+
+/**
+ * What a root statement returns beside its nodes when the request compiler (src/compiler) folds the
+ * selection below them into it: a `fetched` column, an expression over the statement's node variable.
+ * The db layer only runs it and hands each row's node and value back; the compiler primes the
+ * request's loaders with them.
+ */
+export interface Fold {
+  /** Identifies the expression: equal keys, equal expressions (statements are cached by it). */
+  readonly key: string;
+  /** The `fetched` column as a Cypher expression over the node variable. */
+  expression(variable: string): string;
+  /** Takes one row's node and its `fetched` value. */
+  take(node: NodeRecord, fetched: unknown): void;
+}
+
+const MAX_CACHED = 1_000;
+const cache = new Map<string, Query<unknown>>();
+
+/**
+ * `query` with the fold's `fetched` column appended to its final RETURN (whose node variable is
+ * `variable`). Statements are cached by query text and fold key (bounded: the oldest goes first).
+ */
+export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold): Query<Row & { fetched: unknown }> {
+  const key = `${query.cypher}\u0000${variable}\u0000${fold.key}`;
+  let folded = cache.get(key) as Query<Row & { fetched: unknown }> | undefined;
+  if (!folded) {
+    folded = {
+      name: `${query.name}+fold`,
+      cypher: `${query.cypher},\n  ${fold.expression(variable)} AS fetched`,
+      row: { parse: (row: unknown) => ({ ...query.row.parse(row), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
+    };
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, folded as Query<unknown>);
+  }
+  return folded;
+}
+
+/** Reads `query` (whose rows carry a `node`), with the fold's column when there is one, handing each row to it. */
+export async function readFolded<Row extends { readonly node: NodeRecord }>(
+  executor: Executor,
+  query: Query<Row>,
+  variable: string,
+  params: Record<string, unknown>,
+  fold: Fold | undefined,
+): Promise<Row[]> {
+  if (!fold) return executor.read(query, params);
+  const rows = await executor.read(withFetched(query, variable, fold), params);
+  for (const row of rows) fold.take(row.node, row.fetched);
+  return rows;
+}

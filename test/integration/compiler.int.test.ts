@@ -1,0 +1,127 @@
+import { getNamedType, isLeafType, isObjectType, type GraphQLNamedType } from 'graphql';
+import { FOLDS, LINK_ENDS } from '../../src/compiler/folds';
+import { buildSchema } from '../../src/schema';
+import { createContext } from '../../src/context';
+import { database, execute, setupInProcessApp, silentLog } from '../support/testServer';
+
+/**
+ * The request compiler (src/compiler) against the real database: a root field and every folded level
+ * below it cost ONE statement, and every answer is the answer the per-level loaders give without it.
+ */
+const t = setupInProcessApp();
+const schema = buildSchema();
+
+async function run(query: string, variables: Record<string, unknown>, fold: boolean) {
+  const ctx = createContext({ driver: t.driver, database, queryTimeoutMs: 15_000, log: silentLog, fold }, 'compiler-test');
+  const result = await execute<any>(t.app, ctx, query, variables);
+  return { ...result, trips: ctx.db.roundTrips };
+}
+
+/** Runs `query` with and without the compiler: the same answer, and the round trips of each. */
+async function compare(query: string, variables: Record<string, unknown> = {}) {
+  const [loaders, compiled] = [await run(query, variables, false), await run(query, variables, true)];
+  expect(compiled.errors).toBeUndefined();
+  expect(loaders.errors).toBeUndefined();
+  expect(compiled.data).toEqual(loaders.data);
+  return { data: compiled.data, trips: compiled.trips, tripsWithoutCompiler: loaders.trips };
+}
+
+/** A selection of a field that returns `type`: ids of nodes, every field of a relationship record. */
+function selectionOf(name: string, type: GraphQLNamedType | undefined, kind: string): string {
+  if (!type) return name;
+  if (kind === 'page') return `${name}(first: 100) { edges { node { id } } }`;
+  if (!LINK_ENDS[type.name] || !isObjectType(type)) return `${name} { id }`;
+  const fields = Object.values(type.getFields()).map((f) => {
+    const named = getNamedType(f.type);
+    if (isLeafType(named)) return f.name;
+    return f.name === 'requires' ? 'requires { anyOf { id } }' : f.name === 'capacity' ? 'capacity { value unit }' : `${f.name} { id }`;
+  });
+  return `${name} { ${fields.join(' ')} }`;
+}
+
+async function idsOf(label: string): Promise<string[]> {
+  const { records } = await t.driver.executeQuery(`MATCH (n:${label}) RETURN n.id AS id ORDER BY id LIMIT 100`, {}, { database });
+  return records.map((r) => r.get('id') as string);
+}
+
+describe('every folded field', () => {
+  it.each(Object.keys(FOLDS))('%s: answers as the loaders do, in one statement for up to 100 of them', async (typeName) => {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+    const fields = Object.entries(FOLDS[typeName]!).map(([name, fold]) => {
+      const named = getNamedType(type.getFields()[name]!.type);
+      return selectionOf(name, isLeafType(named) ? undefined : named, fold.kind);
+    });
+    const ids = await idsOf(typeName);
+    expect(ids.length).toBeGreaterThan(0);
+    const query = `query Folded($ids: [ID!]!) { nodes(ids: $ids) { id ... on ${typeName} { ${fields.join('\n')} } } }`;
+    const { data, trips, tripsWithoutCompiler } = await compare(query, { ids });
+    expect(data.nodes).toHaveLength(ids.length);
+    expect(trips).toBe(1);
+    expect(tripsWithoutCompiler).toBeGreaterThan(1);
+  });
+});
+
+describe('documents as clients write them', () => {
+  const FRONTEND = /* GraphQL */ `query Frontend { companies(first: 20, sort: { field: NAME }) { edges { node { id name
+    facilities(first: 10) { edges { node { id name region { name parent { name } } } } } } } } }`;
+
+  it('a three-level list is one statement', async () => {
+    const { data, trips, tripsWithoutCompiler } = await compare(FRONTEND);
+    expect(data.companies.edges.length).toBeGreaterThan(5);
+    expect(trips).toBe(1);
+    expect(tripsWithoutCompiler).toBe(4);
+  });
+
+  it('folds through interfaces, named and inline fragments, aliases and @include', async () => {
+    const query = /* GraphQL */ `
+      fragment Place on Facility { region { name parent { ...Named } } }
+      fragment Named on Entity { name sources { id title } }
+      query Mixed($id: ID!, $deep: Boolean!) {
+        node(id: $id) {
+          id
+          ... on Entity { sources { id } }
+          ... on Facility {
+            ...Place
+            upstream: inputs { material product { name stage { name } } from { id ... on Deposit { region { name } } } sources { id } }
+            downstream: outputs @include(if: $deep) { to { id ... on Facility { operator { name } } } }
+            products { product { id } requires { anyOf { id name } } }
+          }
+        }
+      }`;
+    const deep = await compare(query, { id: 'fac-smz', deep: true });
+    expect(deep.data.node.upstream.length).toBeGreaterThan(0);
+    expect(deep.data.node.downstream.length).toBeGreaterThan(0);
+    expect(deep.trips).toBe(1);
+    const shallow = await compare(query, { id: 'fac-smz', deep: false });
+    expect(shallow.data.node.downstream).toBeUndefined();
+    expect(shallow.trips).toBe(1);
+  });
+
+  it('search hits, an element and the stages fold their entities', async () => {
+    const search = await compare(/* GraphQL */ `{ search(text: "Lovozero", first: 5) { score entity { id ... on Deposit { region { name } elements { element { symbol } } } ... on Facility { operator { name } } } } }`);
+    expect(search.data.search.length).toBeGreaterThan(0);
+    expect(search.trips).toBe(1);
+    const element = await compare(/* GraphQL */ `{ element(symbol: "Nd") { name deposits { deposit { name region { name } } sources { id } } usedIn(first: 5) { edges { node { name } } } } }`);
+    expect(element.data.element.deposits.length).toBeGreaterThan(0);
+    expect(element.trips).toBe(1);
+    const stages = await compare(/* GraphQL */ `{ stages { name next { name } facilities(first: 5) { edges { node { name region { name } } } } } }`);
+    expect(stages.trips).toBe(1);
+  });
+
+  it('a former id folds like the current one, and a missing id is null', async () => {
+    const query = /* GraphQL */ `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Facility { region { name } } } }`;
+    const { data, trips } = await compare(query, { ids: ['fac-uuppo', 'fac-glazov-magnet'] });
+    expect(data.nodes.map((n: { id: string }) => n.id)).toEqual(['fac-ulan-ude-instrument-plant', 'fac-glazov-magnet']);
+    expect(trips).toBe(1);
+    const missing = await compare(/* GraphQL */ `{ node(id: "fac-no-such-plant") { id ... on Facility { region { name } } } }`);
+    expect(missing.data.node).toBeNull();
+  });
+
+  it('what it does not fold still answers, through the loaders', async () => {
+    // A traversal's entities are loaded by the loaders, one batch per level.
+    const { data, trips } = await compare(/* GraphQL */ `{ node(id: "dep-lovozero") { ... on Deposit { dependents(maxHops: 3) { entity { id ... on Facility { region { name } } } } } } }`);
+    expect(data.node.dependents.length).toBeGreaterThan(0);
+    expect(trips).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,56 @@
+import { Kind, getNamedType, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { buildSchema } from '../../src/schema';
+import { Planner, planKey } from '../../src/compiler/plan';
+import { fetchedExpression } from '../../src/compiler/cypher';
+
+/** The request compiler's output for representative documents: its plan key and its Cypher, reviewed as snapshots. */
+const schema = buildSchema();
+
+function compileRoot(document: string, path: string[] = [], variableValues: Record<string, unknown> = {}) {
+  const ast = parse(document);
+  const operation = ast.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments = Object.fromEntries(
+    ast.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const root = operation.selectionSet.selections[0] as FieldNode;
+  const planner = new Planner({ schema, fragments, variableValues });
+  const rootType = getNamedType(schema.getQueryType()!.getFields()[root.name.value]!.type);
+  const below = planner.descend([root.selectionSet!], rootType, path)!;
+  const plan = planner.plan(below.sets, below.type);
+  return { key: planKey(plan), cypher: fetchedExpression('n', plan) };
+}
+
+describe('request compiler', () => {
+  it('a lookup with nested fields (the benchmark lookup)', () => {
+    expect(
+      compileRoot(`query Lookup($id: ID!) { node(id: $id) { ... on Facility {
+        id name status startYear operator { name } region { name parent { name } }
+        inputs { material from { name } } products { product { name } } sources { title } } } }`),
+    ).toMatchSnapshot();
+  });
+
+  it('a three-level list (the benchmark frontend query)', () => {
+    expect(
+      compileRoot(`{ companies(first: 20) { edges { node { id name facilities(first: 10) { edges { node { id name region { name parent { name } } } } } } } } }`, ['edges', 'node']),
+    ).toMatchSnapshot();
+  });
+
+  it('links with their sources, product and bill of materials; the parent end merges into the parent', () => {
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { products { facility { region { name } } product { id } requires { anyOf { name } } sources { id } } inputs { product { stage { name } } } } } }`)).toMatchSnapshot();
+  });
+
+  it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
+    const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
+    expect(key).toBe('src,locatedIn[Deposit|Facility]()');
+  });
+
+  it('@skip and @include follow the variables', () => {
+    const document = `query($deep: Boolean!) { node(id: "x") { ... on Facility { region @include(if: $deep) { name } operator @skip(if: $deep) { name } } } }`;
+    expect(compileRoot(document, [], { deep: true }).key).toBe('locatedIn[Facility]()');
+    expect(compileRoot(document, [], { deep: false }).key).toBe('operatedBy[Facility]()');
+  });
+
+  it('fields it does not fold leave nothing to compile', () => {
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { name capacity { value } dependents { hops } } } }`)).toEqual({ key: '', cypher: 'null' });
+  });
+});
