@@ -1,5 +1,6 @@
 import { relationMatch } from '../db/queries/relations';
 import type { Plan } from './plan';
+import { REQUIRED_PROPERTIES } from './properties';
 
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
@@ -9,6 +10,8 @@ import type { Plan } from './plan';
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
  *   {src: [source], rels: {<relation>: [{type, props, outgoing, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
+ *
+ * A node's `props` are the stored properties its selected fields read (propertiesExpression).
  *
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and the loaders are not primed for it.
@@ -21,7 +24,9 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
-  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v}), fetched: ${fetched(v, p)}}`;
+  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${propertiesExpression(v, p)}, fetched: ${fetched(v, p)}}`;
+  // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
+  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v}), fetched: ${fetched(v, p)}}`;
   const fetched = (v: string, p: Plan): string => {
     const parts: string[] = [];
     if (p.sources) parts.push(`src: ${sources(v)}`);
@@ -33,11 +38,11 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       if (entry.sources) row.push(`src: ${sources(r)}`);
       if (entry.product) {
         const x = fresh('p');
-        row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${node(x, entry.product)} }`);
+        row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${wholeNode(x, entry.product)} }`);
       }
       if (entry.requires) {
         const [e, id, x] = [fresh('e'), fresh('i'), fresh('q')];
-        row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${node(x, entry.requires)} }`);
+        row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${wholeNode(x, entry.requires)} }`);
       }
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
       rels.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationMatch(name, v, r, m).replace(/\n/g, ' ')} RETURN {${row.join(', ')}} } END`);
@@ -46,4 +51,11 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
   };
   return fetched(variable, plan);
+}
+
+/** The stored properties a plan's node needs, as a map projection; every property when the plan says so. */
+export function propertiesExpression(variable: string, plan: Plan): string {
+  if (plan.props === null) return `properties(${variable})`;
+  const keys = [...new Set([...REQUIRED_PROPERTIES, ...plan.props])].sort();
+  return `${variable} {${keys.map((key) => `.${key}`).join(', ')}}`;
 }

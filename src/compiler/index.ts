@@ -1,9 +1,11 @@
 import { Kind, getNamedType, visit, type DirectiveNode, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context';
 import { withFetched, type Fold } from '../db/fold';
-import { toNodeRecord } from '../db/models';
+import { toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
+import { DecodeError } from '../errors';
+import { errorMessage } from '../domain/guards';
 import { NODES_BY_ID } from '../db/queries/nodes';
-import { fetchedExpression } from './cypher';
+import { fetchedExpression, propertiesExpression } from './cypher';
 import { isEmptyPlan, planKey, Planner, type Plan } from './plan';
 import { primeFetched } from './prime';
 
@@ -40,31 +42,32 @@ export function foldFor(ctx: Context, info: GraphQLResolveInfo, path: readonly s
       if (text === undefined) compiled.expressions.set(variable, (text = fetchedExpression(variable, compiled.plan)));
       return text;
     },
+    properties: (variable) => propertiesExpression(variable, compiled.plan),
     take: (node, fetched) => primeFetched(ctx.loaders, node, fetched),
   };
 }
 
 /**
- * `node`/`nodes` with a fold: one statement loads the nodes and everything folded below them, and primes
- * the node loader with each (under the id asked for, a former id included); the resolver then loads
- * them from the loader at no cost. Without a fold it does nothing: the loader batches the lookups.
+ * `node`/`nodes` with a fold: one statement loads the nodes (by id or former id) and everything folded
+ * below them; the records, in the order of `ids` (null for an id with no node), go straight to the
+ * resolvers. They are not primed into the node loader: they hold only the properties this selection reads.
  */
-export async function prefetchNodes(ctx: Context, ids: readonly string[], fold: Fold | undefined): Promise<void> {
-  if (!fold) return;
+export async function nodesWithFold(ctx: Context, ids: readonly string[], fold: Fold): Promise<(NodeRecord | null)[]> {
   const rows = await ctx.db.read(withFetched(NODES_BY_ID, 'n', fold), { ids: [...new Set(ids)] });
+  const byId = new Map<string, NodeRecord | null>();
   for (const row of rows) {
-    if (row.node === null) {
-      ctx.loaders.primeNode(row.id, null);
-      continue;
-    }
-    let node;
-    try {
-      node = toNodeRecord(row.node);
-    } catch {
-      continue; // the loader loads it again and reports the broken record on the field
-    }
-    ctx.loaders.primeNode(row.id, node);
-    fold.take(node, row.fetched);
+    const node = row.node === null ? null : decodeNode(row.node);
+    if (node) fold.take(node, row.fetched);
+    byId.set(row.id, node);
+  }
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+function decodeNode(raw: RawNode): NodeRecord {
+  try {
+    return toNodeRecord(raw);
+  } catch (error) {
+    throw new DecodeError(NODES_BY_ID.name, errorMessage(error));
   }
 }
 

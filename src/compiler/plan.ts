@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { RELATIONS, type RelationName } from '../db/queries/relations';
 import { FOLDS, LINK_ENDS } from './folds';
+import { propertiesOfField } from './properties';
 
 /**
  * What one node of a request needs from the database beyond its own properties: the relations its
@@ -25,6 +26,8 @@ import { FOLDS, LINK_ENDS } from './folds';
 export interface Plan {
   /** The node's `sources`. */
   sources: boolean;
+  /** Stored properties its fields read (beside those always projected); null for all of them. */
+  props: Set<string> | null;
   readonly relations: Map<RelationName, RelationPlan>;
 }
 
@@ -44,8 +47,9 @@ export interface RelationPlan {
 /** How many relation levels one statement folds; deeper fields are loaded per level by the loaders. */
 export const MAX_FOLD_DEPTH = 6;
 
-export const emptyPlan = (): Plan => ({ sources: false, relations: new Map() });
-export const isEmptyPlan = (plan: Plan): boolean => !plan.sources && plan.relations.size === 0;
+export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), relations: new Map() });
+/** A plan that reads every property and nothing beyond the node: its root statement needs no fold. */
+export const isEmptyPlan = (plan: Plan): boolean => plan.props === null && !plan.sources && plan.relations.size === 0;
 
 /** What a planner needs of the GraphQL request (a subset of GraphQLResolveInfo). */
 export interface PlanInput {
@@ -86,11 +90,9 @@ export class Planner {
   private addTo(plan: Plan, sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[], depth: number): void {
     for (const { type, field } of this.collect(sets, types)) {
       const name = field.name.value;
-      if (name === 'sources') {
-        plan.sources = true;
-        continue;
-      }
+      if (name === 'sources') plan.sources = true;
       const fold = FOLDS[type.name]?.[name];
+      if (!fold) addProperties(plan, propertiesOfField(type.name, name));
       const definition = type.getFields()[name];
       if (!fold || !definition || depth >= MAX_FOLD_DEPTH) continue;
       const fieldType = getNamedType(definition.type);
@@ -176,6 +178,11 @@ export class Planner {
   }
 }
 
+function addProperties(plan: Plan, props: readonly string[] | null): void {
+  if (props === null) plan.props = null;
+  else for (const prop of props) plan.props?.add(prop);
+}
+
 function relationPlan(plan: Plan, relation: RelationName, label: string): RelationPlan {
   let entry = plan.relations.get(relation);
   if (!entry) {
@@ -188,7 +195,8 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
 
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
 export function planKey(plan: Plan): string {
-  const parts: string[] = plan.sources ? ['src'] : [];
+  const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.')];
+  if (plan.sources) parts.push('src');
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;
     const extras = [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
-import { toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
+import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { isRelationName } from '../db/queries/relations';
 import { PROPS, RAW_NODE } from '../db/rows';
 import type { Loaders } from '../loaders';
@@ -41,54 +41,61 @@ const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
   z.object({ src: z.array(RAW_NODE).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
 );
 
-/** The raw form of a node record, as relation rows hold their own end (entities only have relations). */
-function rawOf(node: NodeRecord): RawNode | null {
-  return node.__typename === 'Entity' ? { labels: [ENTITY_LABELS[node.kind]], props: node.props as RawNode['props'] } : null;
-}
-
 /**
- * Primes the request's loaders with what a compiled statement fetched for `node`: the rows of each
- * relation (keyed by relation and node id, as the loaders key them) and every node loaded by id
- * (sources, a flow's product, a bill of materials' entries), down the whole tree. A node whose stored
- * data breaks the model is not primed: its resolver loads it and reports the error where it belongs.
+ * Hands what a compiled statement fetched for `node` to the resolvers below it: the rows of each
+ * relation are attached to the record of the node they belong to (`loaders.attach`), down the whole
+ * tree; nodes loaded by id elsewhere too (sources, a flow's product, a bill of materials' entries) come
+ * with all their properties and prime the node loader. A node whose stored data breaks the model gets
+ * nothing attached: its resolver loads it and reports the error on the field that asks.
  */
 export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown): void {
   if (value === null || value === undefined) return;
   const parsed = FETCHED.safeParse(value);
   if (!parsed.success) throw new DecodeError('compiled selection', parsed.error.message);
-  const self = rawOf(node);
-  primeTree(loaders, self, node.id, parsed.data);
+  attachTree(loaders, node, selfOf(node), parsed.data);
 }
 
-function primeTree(loaders: Loaders, self: RawNode | null, id: string, fetched: Fetched): void {
+/** A raw node that decodes to `node`: the parent's own end of its relation rows (a self-end field such as `inputs { to }`). */
+function selfOf(node: NodeRecord): RawNode | null {
+  if (node.__typename !== 'Entity') return null;
+  const self = { labels: [ENTITY_LABELS[node.kind]], props: node.props as RawNode['props'] };
+  rememberDecoded(self, node);
+  return self;
+}
+
+function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
   for (const source of fetched.src ?? []) primeNode(loaders, source);
   if (!self) return;
   for (const [name, links] of Object.entries(fetched.rels ?? {})) {
     if (links === null || !isRelationName(name)) continue;
-    loaders.primeRelation(
-      name,
-      id,
-      links.map((link) => ({ type: link.type, props: link.props, outgoing: link.outgoing, self, other: { labels: link.other.labels, props: link.other.props } })),
-    );
-    for (const link of links) {
-      primeChild(loaders, link.other);
+    const rows = links.map((link) => ({ type: link.type, props: link.props, outgoing: link.outgoing, self, other: { labels: link.other.labels, props: link.other.props } }));
+    loaders.attach(node, name, rows);
+    links.forEach((link, i) => {
+      const other = rows[i]!.other;
+      if (link.other.fetched) {
+        const record = decode(other);
+        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link.other.fetched);
+      }
       for (const source of link.src ?? []) primeNode(loaders, source);
       for (const entity of [...(link.prod ?? []), ...(link.req ?? [])]) {
-        primeNode(loaders, entity);
-        primeChild(loaders, entity);
+        // Loaded by id: the loader answers with the first record primed for the id, so attach to that one.
+        const record = primeNode(loaders, { labels: entity.labels, props: entity.props });
+        if (record && entity.fetched) attachTree(loaders, record, selfOf(record), entity.fetched);
       }
-    }
+    });
   }
 }
 
-function primeChild(loaders: Loaders, node: FetchedNode): void {
-  if (node.fetched) primeTree(loaders, { labels: node.labels, props: node.props }, node.props.id, node.fetched);
-}
-
-function primeNode(loaders: Loaders, raw: RawNode): void {
+function decode(raw: RawNode): NodeRecord | null {
   try {
-    loaders.primeNode(raw.props.id, toNodeRecord(raw));
+    return toNodeRecord(raw);
   } catch {
-    // Not primed: the loader loads it and reports the broken record on the field that asks for it.
+    return null; // left to the resolver, which reports the broken record on the field that asks
   }
+}
+
+/** Primes the node loader with a node that has all its properties; the record the loader keeps for its id. */
+function primeNode(loaders: Loaders, raw: RawNode): NodeRecord | null {
+  const record = decode(raw);
+  return record && loaders.primeNode(raw.props.id, record);
 }

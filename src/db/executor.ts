@@ -78,7 +78,19 @@ export class Executor {
   /** Sends one statement; a subclass may observe or rewrite it (see `ProfilingExecutor`). */
   protected send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
     const { driver, database } = this.options;
+    if (routing === 'READ' && process.env.AUTOCOMMIT === '1') return this.autoCommit(query, params, timeoutMs);
     return driver.executeQuery(query.cypher, params, { database, routing, transactionConfig: { timeout: timeoutMs, metadata: this.metadata(query.name) } });
+  }
+
+  private async autoCommit(query: NamedQuery, params: Record<string, unknown>, timeoutMs: number): Promise<EagerResult> {
+    const { driver, database } = this.options;
+    const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager: driver.executeQueryBookmarkManager });
+    try {
+      const result = await session.run(query.cypher, params, { timeout: timeoutMs, metadata: this.metadata(query.name) });
+      return result as unknown as EagerResult;
+    } finally {
+      await session.close();
+    }
   }
 
   /** What is left of the request's deadline for the next transaction, at most `timeoutMs`. */

@@ -12,6 +12,8 @@ export interface Fold {
   readonly key: string;
   /** The `fetched` column as a Cypher expression over the node variable. */
   expression(variable: string): string;
+  /** The node's own properties as the selection needs them (a map projection), replacing `properties(variable)`. */
+  properties(variable: string): string;
   /** Takes one row's node and its `fetched` value. */
   take(node: NodeRecord, fetched: unknown): void;
 }
@@ -21,15 +23,19 @@ const cache = new Map<string, Query<unknown>>();
 
 /**
  * `query` with the fold's `fetched` column appended to its final RETURN (whose node variable is
- * `variable`). Statements are cached by query text and fold key (bounded: the oldest goes first).
+ * `variable`), and the node's properties in that RETURN cut to what the fold's selection reads. Statements are cached by query text and fold key (bounded: the oldest goes first).
  */
 export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold): Query<Row & { fetched: unknown }> {
   const key = `${query.cypher}\u0000${variable}\u0000${fold.key}`;
   let folded = cache.get(key) as Query<Row & { fetched: unknown }> | undefined;
   if (!folded) {
+    const whole = `props: properties(${variable})}`;
+    const at = query.cypher.lastIndexOf(whole);
+    if (at < 0) throw new Error(`Statement ${query.name} returns no {labels: labels(${variable}), props: properties(${variable})}`);
+    const cypher = `${query.cypher.slice(0, at)}props: ${fold.properties(variable)}}${query.cypher.slice(at + whole.length)}`;
     folded = {
       name: `${query.name}+fold`,
-      cypher: `${query.cypher},\n  ${fold.expression(variable)} AS fetched`,
+      cypher: `${cypher},\n  ${fold.expression(variable)} AS fetched`,
       row: { parse: (row: unknown) => ({ ...query.row.parse(row), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
     };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);

@@ -145,6 +145,11 @@ const ENTITY_DECODERS: { readonly [K in EntityKindName]: (id: string, props: Pro
 /** Raw nodes decoded already: a relation's parent node is one object shared by all its rows. */
 const decoded = new WeakMap<RawNode, EntityRecord>();
 
+/** Records that `raw` decodes to `entity` (a node whose model was built first, such as a page's node). */
+export function rememberDecoded(raw: RawNode, entity: EntityRecord): void {
+  decoded.set(raw, entity);
+}
+
 /**
  * An entity's model: its kind from its labels, its record parsed with the kind's schema. Stored data
  * that breaks the model throws (a DecodeError naming the statement when it runs in a row decoder).

@@ -165,7 +165,9 @@ export function toStoredProps(label: NodeLabel, data: ParsedNodeRecord): Record<
 /** The inverse of `toStoredProps`: a node's stored properties back as a record in the seed format. */
 export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> & { sources: string[] } {
   const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;
-  const record: Record<string, unknown> & { sources: string[] } = { ...rest, sources: isStringArray(sourceIds) ? [...sourceIds] : [] };
+  // Neo4j stores no nulls: a null is a property a map projection (`n {.statusNote}`) asked for and the node does not have.
+  const present = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
+  const record: Record<string, unknown> & { sources: string[] } = { ...present, sources: isStringArray(sourceIds) ? [...sourceIds] : [] };
   if (label !== 'Figure' && typeof detailsJson === 'string') {
     const details: unknown = JSON.parse(detailsJson);
     if (isRecord(details) && Object.keys(details).length > 0) record.details = details;

@@ -31,10 +31,22 @@ export interface Loader<K, V> {
 export interface Loaders {
   readonly node: Loader<string, NodeRecord | null>;
   relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
-  /** Records a node loaded elsewhere (the request compiler's statement), so loading it costs no round trip. */
-  primeNode(id: string, node: NodeRecord | null): void;
-  /** Records a relation's rows loaded elsewhere (the request compiler's statement). */
-  primeRelation(name: RelationName, id: string, rows: readonly RelatedRow[]): void;
+  /**
+   * Records a node loaded elsewhere with all its properties (the request compiler's statement), so
+   * loading it costs no round trip; returns the record loads of `id` get (the first one primed).
+   */
+  primeNode(id: string, node: NodeRecord): NodeRecord;
+  /**
+   * The rows of a relation of `parent`: those the request compiler's statement fetched with the parent
+   * (see `attach`), else loaded by id through the batch.
+   */
+  related(name: RelationName, parent: NodeRecord): Promise<readonly RelatedRow[]>;
+  /**
+   * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
+   * travel with that record, not through the shared cache: their nodes hold only the properties the
+   * statement's selection reads, which another field asking for the same relation may not.
+   */
+  attach(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
   /** Forgets everything loaded so far: a mutation calls it after its write, so later fields read the new state. */
   clearAll(): void;
 }
@@ -79,6 +91,8 @@ export function createLoaders(executor: Executor): Loaders {
     { cacheKeyFn: keyString },
   );
 
+  const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[]>>();
+  const primed = new Map<string, NodeRecord>();
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
     loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: 'node' as const, id })))).map((v) => orError(v, nodeOf)),
@@ -91,13 +105,21 @@ export function createLoaders(executor: Executor): Loaders {
     node,
     relation,
     primeNode: (id, value) => {
+      const known = primed.get(id);
+      if (known) return known;
+      primed.set(id, value);
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
+      return value;
     },
-    primeRelation: (name, id, rows) => {
-      graph.prime({ part: name, id }, { part: 'relation', rows });
+    related: async (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
+    attach: (parent, name, rows) => {
+      const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[]>();
+      byRelation.set(name, rows);
+      fetched.set(parent, byRelation);
     },
     clearAll: () => {
       graph.clearAll();
+      primed.clear();
     },
   };
 }

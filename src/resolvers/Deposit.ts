@@ -15,14 +15,14 @@ export const Deposit: DepositResolvers = {
   commodity: (p) => p.data.commodity,
   holder: async (p, _a, ctx) => {
     // The current holder: the most recent stated licence, else the most recent of any.
-    const licences = await relationsOf(ctx, 'licencesOfDeposit', p.id);
+    const licences = await relationsOf(ctx, 'licencesOfDeposit', p);
     const ranked = [...licences].sort((a, b) => stated(b) - stated(a) || startYear(b) - startYear(a));
     const holder = ranked[0]?.from;
     return holder ? expectKind('COMPANY', holder) : null;
   },
-  licences: (p, _a, ctx) => relationsOf(ctx, 'licencesOfDeposit', p.id),
-  region: (p, _a, ctx) => firstRelated(ctx, 'locatedIn', p.id, 'REGION'),
-  elements: (p, _a, ctx) => relationsOf(ctx, 'depositElements', p.id),
-  feeds: (p, _a, ctx) => relationsOf(ctx, 'feedsOut', p.id),
+  licences: (p, _a, ctx) => relationsOf(ctx, 'licencesOfDeposit', p),
+  region: (p, _a, ctx) => firstRelated(ctx, 'locatedIn', p, 'REGION'),
+  elements: (p, _a, ctx) => relationsOf(ctx, 'depositElements', p),
+  feeds: (p, _a, ctx) => relationsOf(ctx, 'feedsOut', p),
   dependents: dependentsField,
 };

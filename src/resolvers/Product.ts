@@ -6,12 +6,12 @@ import { firstRelated, relatedEntities, relatedOfKind, relatedPage, relationsOf 
 export const Product: ProductResolvers = {
   ...entityFields,
   kind: (p) => p.data.kind,
-  stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p.id, 'STAGE'),
-  madeFrom: (p, _a, ctx) => relatedEntities(ctx, 'madeFrom', p.id),
-  usedIn: (p, a, ctx) => relatedPage(ctx, 'usedIn', p.id, a),
-  elements: (p, _a, ctx) => relatedOfKind(ctx, 'productElements', p.id, 'ELEMENT'),
-  producedBy: (p, _a, ctx) => relationsOf(ctx, 'producedBy', p.id),
-  consumedBy: (p, a, ctx) => relatedPage(ctx, 'consumedBy', p.id, a),
+  stage: (p, _a, ctx) => firstRelated(ctx, 'stages', p, 'STAGE'),
+  madeFrom: (p, _a, ctx) => relatedEntities(ctx, 'madeFrom', p),
+  usedIn: (p, a, ctx) => relatedPage(ctx, 'usedIn', p, a),
+  elements: (p, _a, ctx) => relatedOfKind(ctx, 'productElements', p, 'ELEMENT'),
+  producedBy: (p, _a, ctx) => relationsOf(ctx, 'producedBy', p),
+  consumedBy: (p, a, ctx) => relatedPage(ctx, 'consumedBy', p, a),
   dependents: dependentsField,
   dependencies: dependenciesField,
 };

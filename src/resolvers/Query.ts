@@ -7,7 +7,7 @@ import { elementBySymbol, searchEntities } from '../db/search';
 import type { EntityListName } from '../db/queries/lists';
 import type { Context } from '../context';
 import type { GraphQLResolveInfo } from 'graphql';
-import { foldFor, prefetchNodes } from '../compiler';
+import { foldFor, nodesWithFold } from '../compiler';
 import { traversalQueries } from './traversal';
 import { capacityQuery } from './capacity';
 import { listChanges } from '../db/audit';
@@ -27,13 +27,14 @@ export const Query: QueryResolvers = {
   ...capacityQuery,
   node: async (_p, { id }, ctx, info) => {
     const key = checkId(id, 'id');
-    await prefetchNodes(ctx, [key], foldFor(ctx, info));
-    return ctx.loaders.node.load(key);
+    const fold = foldFor(ctx, info);
+    return fold ? ((await nodesWithFold(ctx, [key], fold))[0] ?? null) : ctx.loaders.node.load(key);
   },
   nodes: async (_p, { ids }, ctx, info) => {
     if (ids.length > MAX_IDS) throw new BadUserInputError(`"ids" takes at most ${MAX_IDS} ids (got ${ids.length})`, 'ids');
     const keys = ids.map((id) => checkId(id, 'ids'));
-    await prefetchNodes(ctx, keys, foldFor(ctx, info));
+    const fold = foldFor(ctx, info);
+    if (fold) return nodesWithFold(ctx, keys, fold);
     const nodes = await ctx.loaders.node.loadMany(keys);
     return nodes.map((n) => {
       if (n instanceof Error) throw n;

@@ -33,8 +33,8 @@ function decodeRelated<T extends NodeRecord>(name: RelationName, raw: RawNode, d
 }
 
 /** The relationships of one relation field, oriented as stored (`from` is the start node). */
-export async function relationsOf(ctx: Context, name: RelationName, id: string): Promise<RelationRecord[]> {
-  const rows = await ctx.loaders.relation(name).load(id);
+export async function relationsOf(ctx: Context, name: RelationName, parent: EntityRecord): Promise<RelationRecord[]> {
+  const rows = await ctx.loaders.related(name, parent);
   return rows.map((row) => toRelation(name, row));
 }
 
@@ -45,8 +45,8 @@ function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
 }
 
 /** The entities at the other end of one relation field. */
-export async function relatedEntities(ctx: Context, name: RelationName, id: string): Promise<EntityRecord[]> {
-  const rows = await ctx.loaders.relation(name).load(id);
+export async function relatedEntities(ctx: Context, name: RelationName, parent: EntityRecord): Promise<EntityRecord[]> {
+  const rows = await ctx.loaders.related(name, parent);
   return rows.map((row) => decodeRelated(name, row.other, toEntityRecord));
 }
 
@@ -54,16 +54,16 @@ export async function relatedEntities(ctx: Context, name: RelationName, id: stri
  * The entities of kind `kind` at the other end of one relation field: the type of the field. The
  * relation's spec already targets that kind's label, so this narrows the type and drops nothing.
  */
-export async function relatedOfKind<K extends EntityKindName>(ctx: Context, name: RelationName, id: string, kind: K): Promise<ModelOf<K>[]> {
-  return (await relatedEntities(ctx, name, id)).filter(ofKind(kind));
+export async function relatedOfKind<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): Promise<ModelOf<K>[]> {
+  return (await relatedEntities(ctx, name, parent)).filter(ofKind(kind));
 }
 
-export async function firstRelated<K extends EntityKindName>(ctx: Context, name: RelationName, id: string, kind: K): Promise<ModelOf<K> | null> {
-  return (await relatedOfKind(ctx, name, id, kind))[0] ?? null;
+export async function firstRelated<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): Promise<ModelOf<K> | null> {
+  return (await relatedOfKind(ctx, name, parent, kind))[0] ?? null;
 }
 
-export async function relatedFigures(ctx: Context, id: string): Promise<FigureRecord[]> {
-  const rows = await ctx.loaders.relation('figures').load(id);
+export async function relatedFigures(ctx: Context, parent: EntityRecord): Promise<FigureRecord[]> {
+  const rows = await ctx.loaders.related('figures', parent);
   return rows.map((row) => decodeRelated('figures', row.other, toNodeRecord)).filter((n): n is FigureRecord => n.__typename === 'Figure');
 }
 
@@ -92,11 +92,11 @@ export function confidenceOf(stored: unknown): Confidence {
 export async function relatedPage(
   ctx: Context,
   name: RelationName,
-  id: string,
+  parent: EntityRecord,
   args: { first?: number | null; after?: string | null },
   keep: (entity: EntityRecord) => boolean = () => true,
 ): Promise<ConnectionRecord> {
-  const all = (await relatedEntities(ctx, name, id)).filter(keep);
+  const all = (await relatedEntities(ctx, name, parent)).filter(keep);
   const size = pageSize(args.first, 'first');
   const sort = `relation:${name}`;
   let start = 0;

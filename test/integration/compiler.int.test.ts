@@ -8,7 +8,8 @@ import { database, execute, setupInProcessApp, silentLog } from '../support/test
  * The request compiler (src/compiler) against the real database: a root field and every folded level
  * below it cost ONE statement, and every answer is the answer the per-level loaders give without it.
  */
-const t = setupInProcessApp();
+// Documents that select every field of up to 100 nodes cost more than a client's default budget.
+const t = setupInProcessApp({ COST_LIMIT_ANONYMOUS: '100000000' });
 const schema = buildSchema();
 
 async function run(query: string, variables: Record<string, unknown>, fold: boolean) {
@@ -26,15 +27,36 @@ async function compare(query: string, variables: Record<string, unknown> = {}) {
   return { data: compiled.data, trips: compiled.trips, tripsWithoutCompiler: loaders.trips };
 }
 
-/** A selection of a field that returns `type`: ids of nodes, every field of a relationship record. */
+const ENTITY_TYPES = ['Element', 'Deposit', 'Region', 'Company', 'Facility', 'Product', 'SupplyChainStage'];
+
+/** Every field of a node type that reads its own stored properties (leaves, capacity, details). */
+function ownFields(typeName: string): string {
+  const type = schema.getType(typeName);
+  if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+  return Object.values(type.getFields())
+    .filter((f) => f.args.every((a) => a.type.toString().endsWith('!') === false))
+    .flatMap((f) => {
+      const named = getNamedType(f.type);
+      if (isLeafType(named)) return [f.name];
+      if (f.name === 'capacity') return ['capacity { value unit }'];
+      if (f.name === 'details') return ['details { key value }'];
+      return [];
+    })
+    .join(' ');
+}
+
+/** A fragment selecting every own field of every entity type (and of figures): what projections must not lose. */
+const ALL_FIELDS = `fragment AllFields on Node { id ${[...ENTITY_TYPES, 'Figure'].map((t) => `... on ${t} { ${ownFields(t)} }`).join(' ')} }`;
+
+/** A selection of a field that returns `type`: every own field of nodes, every field of a relationship record. */
 function selectionOf(name: string, type: GraphQLNamedType | undefined, kind: string): string {
   if (!type) return name;
-  if (kind === 'page') return `${name}(first: 100) { edges { node { id } } }`;
-  if (!LINK_ENDS[type.name] || !isObjectType(type)) return `${name} { id }`;
+  if (kind === 'page') return `${name}(first: 100) { edges { node { ...AllFields } } }`;
+  if (!LINK_ENDS[type.name] || !isObjectType(type)) return `${name} { ...AllFields }`;
   const fields = Object.values(type.getFields()).map((f) => {
     const named = getNamedType(f.type);
     if (isLeafType(named)) return f.name;
-    return f.name === 'requires' ? 'requires { anyOf { id } }' : f.name === 'capacity' ? 'capacity { value unit }' : `${f.name} { id }`;
+    return f.name === 'requires' ? 'requires { anyOf { ...AllFields } }' : f.name === 'capacity' ? 'capacity { value unit }' : `${f.name} { ...AllFields }`;
   });
   return `${name} { ${fields.join(' ')} }`;
 }
@@ -54,7 +76,7 @@ describe('every folded field', () => {
     });
     const ids = await idsOf(typeName);
     expect(ids.length).toBeGreaterThan(0);
-    const query = `query Folded($ids: [ID!]!) { nodes(ids: $ids) { id ... on ${typeName} { ${fields.join('\n')} } } }`;
+    const query = `${ALL_FIELDS}\nquery Folded($ids: [ID!]!) { nodes(ids: $ids) { ...AllFields ... on ${typeName} { ${fields.join('\n')} } } }`;
     const { data, trips, tripsWithoutCompiler } = await compare(query, { ids });
     expect(data.nodes).toHaveLength(ids.length);
     expect(trips).toBe(1);
@@ -116,6 +138,18 @@ describe('documents as clients write them', () => {
     expect(trips).toBe(1);
     const missing = await compare(/* GraphQL */ `{ node(id: "fac-no-such-plant") { id ... on Facility { region { name } } } }`);
     expect(missing.data.node).toBeNull();
+  });
+
+  it('two selections of the same node each get the properties they read', async () => {
+    const { data, trips } = await compare(/* GraphQL */ `{
+      a: node(id: "fac-elbrus-lioh") { ... on Facility { name region { name } } }
+      b: node(id: "fac-elbrus-lioh") { ... on Facility { kind region { description aliases } } }
+      c: dependents(of: "dep-lovozero", maxHops: 4) { entity { ... on Facility { kind region { kind } } } }
+    }`);
+    // The region was fetched for `a` with its name only; `b` reads more of it.
+    expect(data.b.region).toEqual({ description: expect.stringContaining('Macroregion'), aliases: ['Angara–Yenisei macroregion'] });
+    expect(data.c.some((d: any) => d.entity.region?.kind)).toBe(true);
+    expect(trips).toBeGreaterThanOrEqual(3);
   });
 
   it('what it does not fold still answers, through the loaders', async () => {

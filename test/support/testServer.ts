@@ -52,11 +52,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
  * The app (in-process, no HTTP listener) and a driver for one test file: built before its tests,
  * closed after them. Read `app` and `driver` inside tests, not at module level.
  */
-export function setupInProcessApp(): { readonly app: App; readonly driver: Driver } {
+export function setupInProcessApp(env: Record<string, string> = {}): { readonly app: App; readonly driver: Driver } {
   const handle = {} as { app: App; driver: Driver };
   beforeAll(async () => {
     handle.driver = testDriver();
-    handle.app = await createApp({ config: appConfig(), driver: handle.driver, log: silentLog });
+    handle.app = await createApp({ config: appConfig(env), driver: handle.driver, log: silentLog });
   });
   afterAll(async () => {
     await handle.app.stop();

@@ -1,7 +1,8 @@
 import { Kind, getNamedType, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { buildSchema } from '../../src/schema';
 import { Planner, planKey } from '../../src/compiler/plan';
-import { fetchedExpression } from '../../src/compiler/cypher';
+import { fetchedExpression, propertiesExpression } from '../../src/compiler/cypher';
+import { REQUIRED_PROPERTIES } from '../../src/compiler/properties';
 
 /** The request compiler's output for representative documents: its plan key and its Cypher, reviewed as snapshots. */
 const schema = buildSchema();
@@ -41,16 +42,22 @@ describe('request compiler', () => {
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
     const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
-    expect(key).toBe('src,locatedIn[Deposit|Facility]()');
+    expect(key).toBe('sourceIds,src,locatedIn[Deposit|Facility](name)');
   });
 
   it('@skip and @include follow the variables', () => {
     const document = `query($deep: Boolean!) { node(id: "x") { ... on Facility { region @include(if: $deep) { name } operator @skip(if: $deep) { name } } } }`;
-    expect(compileRoot(document, [], { deep: true }).key).toBe('locatedIn[Facility]()');
-    expect(compileRoot(document, [], { deep: false }).key).toBe('operatedBy[Facility]()');
+    expect(compileRoot(document, [], { deep: true }).key).toBe(',locatedIn[Facility](name)');
+    expect(compileRoot(document, [], { deep: false }).key).toBe(',operatedBy[Facility](name)');
   });
 
-  it('fields it does not fold leave nothing to compile', () => {
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { name capacity { value } dependents { hops } } } }`)).toEqual({ key: '', cypher: 'null' });
+  it('a node projects the stored properties its fields read, beside those the model requires', () => {
+    const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { name statusNote capacity { value } dependents { hops } } } }`);
+    expect(key).toBe('capacityUnit.capacityValue.name.statusNote');
+    expect(cypher).toBe('null');
+    expect(propertiesExpression('n', { sources: false, props: new Set(['statusNote']), relations: new Map() })).toBe(
+      `n {${[...REQUIRED_PROPERTIES, 'statusNote'].sort().map((k) => `.${k}`).join(', ')}}`,
+    );
+    expect(propertiesExpression('n', { sources: false, props: null, relations: new Map() })).toBe('properties(n)');
   });
 });

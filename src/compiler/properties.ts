@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { NODE_SCHEMAS } from '../domain/records';
+
+/**
+ * Which stored properties a node's selected fields read, so a compiled statement projects those
+ * (`n {.id, .name}`) instead of every property. The domain model still decodes what comes back, so
+ * the properties its schemas require are always projected (REQUIRED_PROPERTIES); a field the table
+ * does not know projects everything (`null`), which is always correct.
+ */
+
+/** A record's field as its stored properties (see toStoredProps), where they differ. */
+const STORED_AS: Readonly<Record<string, readonly string[]>> = {
+  sources: ['sourceIds'],
+  details: ['detailsJson'],
+  capacity: ['capacityValue', 'capacityUnit'],
+  regimeConfidence: ['regime', 'regimeConfidence'],
+};
+
+/** GraphQL fields whose resolvers read no stored property: the id, the labels, or their own statement. */
+const NO_PROPERTIES = new Set(['__typename', 'id', 'entityKind', 'dependents', 'dependencies', 'impact']);
+
+const isRequired = (schema: z.ZodType) => !schema.safeParse(undefined).success;
+
+/** Stored properties every projection includes: those some node schema requires, as stored. */
+export const REQUIRED_PROPERTIES: readonly string[] = [
+  ...new Set(
+    Object.values(NODE_SCHEMAS).flatMap((schema) =>
+      Object.entries(schema.shape)
+        .filter(([, field]) => isRequired(field as z.ZodType))
+        .flatMap(([name]) => STORED_AS[name] ?? [name]),
+    ),
+  ),
+].sort();
+
+/**
+ * The stored properties the field `field` of the node type `label` reads: `[]` for none, `null` when
+ * the table cannot tell (then the node's every property is projected).
+ */
+export function propertiesOfField(label: string, field: string): readonly string[] | null {
+  if (NO_PROPERTIES.has(field)) return [];
+  const stored = STORED_AS[field];
+  if (stored) return stored;
+  const schema = (NODE_SCHEMAS as Record<string, z.ZodObject | undefined>)[label];
+  return schema && Object.prototype.hasOwnProperty.call(schema.shape, field) ? [field] : null;
+}
