@@ -173,16 +173,14 @@ async function figures(options: SoakOptions): Promise<Figures> {
 async function terminateWhileRunning(probe: Driver, requestId: string, settled: () => boolean): Promise<number> {
   let terminated = 0;
   while (!settled()) {
+    // One statement finds and terminates them: a short transaction may be gone by a second round trip.
     const { records } = await probe.executeQuery(
-      'SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData.requestId = $requestId RETURN collect(transactionId) AS ids',
+      `SHOW TRANSACTIONS YIELD transactionId AS txId, metaData WHERE metaData.requestId = $requestId
+       TERMINATE TRANSACTIONS txId YIELD message WHERE message = 'Transaction terminated.' RETURN count(*) AS n`,
       { requestId },
     );
-    const ids = (records[0]?.get('ids') as string[] | undefined) ?? [];
-    if (ids.length > 0) {
-      const result = await probe.executeQuery('TERMINATE TRANSACTIONS $ids YIELD message WHERE message = "Transaction terminated." RETURN count(*) AS n', { ids });
-      terminated += Number(result.records[0]?.get('n') ?? 0);
-    }
-    await sleep(10);
+    terminated += Number(records[0]?.get('n') ?? 0);
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return terminated;
 }

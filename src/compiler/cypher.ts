@@ -1,6 +1,6 @@
-import { relationMatch } from '../db/queries/relations';
+import { MAX_RELATED, relationPattern } from '../db/queries/relations';
 import type { Plan } from './plan';
-import { REQUIRED_PROPERTIES } from './properties';
+import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
 
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
@@ -45,7 +45,9 @@ export function fetchedExpression(variable: string, plan: Plan): string {
         row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${wholeNode(x, entry.requires)} }`);
       }
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
-      rels.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationMatch(name, v, r, m).replace(/\n/g, ' ')} RETURN {${row.join(', ')}} } END`);
+      // Unordered, one row past the cap: prime.ts sorts the rows as relationMatch orders them, or leaves
+      // a relation that reaches the cap to the loaders, whose statement orders before it cuts.
+      rels.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1} } END`);
     }
     if (rels.length > 0) parts.push(`rels: {${rels.join(', ')}}`);
     return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
@@ -53,9 +55,18 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   return fetched(variable, plan);
 }
 
-/** The stored properties a plan's node needs, as a map projection; every property when the plan says so. */
+/**
+ * The stored properties a plan's node needs, as a map projection: what its fields read, and what the
+ * schema of its label requires (per label, when it may have several); every property when the plan
+ * says so.
+ */
 export function propertiesExpression(variable: string, plan: Plan): string {
   if (plan.props === null) return `properties(${variable})`;
-  const keys = [...new Set([...REQUIRED_PROPERTIES, ...plan.props])].sort();
-  return `${variable} {${keys.map((key) => `.${key}`).join(', ')}}`;
+  const selected = [...plan.props];
+  const projection = (required: readonly string[]) => `${variable} {${[...new Set([...required, ...selected])].sort().map((key) => `.${key}`).join(', ')}}`;
+  const labels = [...plan.types].filter((label) => REQUIRED_BY_LABEL[label]).sort();
+  if (labels.length === 1) return projection(REQUIRED_BY_LABEL[labels[0]!]!);
+  if (labels.length === 0) return projection(REQUIRED_PROPERTIES);
+  const cases = labels.map((label) => `WHEN ${variable}:${label} THEN ${projection(REQUIRED_BY_LABEL[label]!)}`);
+  return `CASE ${cases.join(' ')} ELSE ${projection(REQUIRED_PROPERTIES)} END`;
 }

@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { RELATIONS, type RelationName } from '../db/queries/relations';
+import { RELATIONS, orderingProperties, type RelationName, type RelationSpec } from '../db/queries/relations';
 import { FOLDS, LINK_ENDS } from './folds';
 import { propertiesOfField } from './properties';
 
@@ -28,6 +28,8 @@ export interface Plan {
   sources: boolean;
   /** Stored properties its fields read (beside those always projected); null for all of them. */
   props: Set<string> | null;
+  /** The node types (labels) it may have: each projects the properties its schema requires. */
+  readonly types: Set<string>;
   readonly relations: Map<RelationName, RelationPlan>;
 }
 
@@ -47,7 +49,7 @@ export interface RelationPlan {
 /** How many relation levels one statement folds; deeper fields are loaded per level by the loaders. */
 export const MAX_FOLD_DEPTH = 6;
 
-export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), relations: new Map() });
+export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), types: new Set(), relations: new Map() });
 /** A plan that reads every property and nothing beyond the node: its root statement needs no fold. */
 export const isEmptyPlan = (plan: Plan): boolean => plan.props === null && !plan.sources && plan.relations.size === 0;
 
@@ -88,6 +90,7 @@ export class Planner {
   }
 
   private addTo(plan: Plan, sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[], depth: number): void {
+    for (const type of types) plan.types.add(type.name);
     for (const { type, field } of this.collect(sets, types)) {
       const name = field.name.value;
       if (name === 'sources') plan.sources = true;
@@ -187,6 +190,10 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
   let entry = plan.relations.get(relation);
   if (!entry) {
     entry = { labels: new Set(), other: emptyPlan(), sources: false, product: null, requires: null };
+    // The rows are sorted after they arrive, on these properties of the other node.
+    addProperties(entry.other, orderingProperties(relation));
+    const target = (RELATIONS[relation] as RelationSpec).target;
+    if (target) entry.other.types.add(target);
     plan.relations.set(relation, entry);
   }
   entry.labels.add(label);
@@ -195,7 +202,7 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
 
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
 export function planKey(plan: Plan): string {
-  const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.')];
+  const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.'), [...plan.types].sort().join('|')];
   if (plan.sources) parts.push('src');
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;

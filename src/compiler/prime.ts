@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
-import { isRelationName } from '../db/queries/relations';
+import { MAX_RELATED, compareRelated, isRelationName } from '../db/queries/relations';
 import { PROPS, RAW_NODE } from '../db/rows';
 import type { Loaders } from '../loaders';
 
@@ -67,11 +67,15 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
   for (const source of fetched.src ?? []) primeNode(loaders, source);
   if (!self) return;
   for (const [name, links] of Object.entries(fetched.rels ?? {})) {
-    if (links === null || !isRelationName(name)) continue;
-    const rows = links.map((link) => ({ type: link.type, props: link.props, outgoing: link.outgoing, self, other: { labels: link.other.labels, props: link.other.props } }));
-    loaders.attach(node, name, rows);
-    links.forEach((link, i) => {
-      const other = rows[i]!.other;
+    // A relation past the cap is left to the loaders: their statement orders it before cutting it.
+    if (links === null || !isRelationName(name) || links.length > MAX_RELATED) continue;
+    const order = compareRelated(name);
+    const pairs = links
+      .map((link) => ({ link, row: { type: link.type, props: link.props, outgoing: link.outgoing, self, other: { labels: link.other.labels, props: link.other.props } } }))
+      .sort((a, b) => order(a.row, b.row));
+    loaders.attach(node, name, pairs.map((p) => p.row));
+    for (const { link, row } of pairs) {
+      const other = row.other;
       if (link.other.fetched) {
         const record = decode(other);
         if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link.other.fetched);
@@ -82,7 +86,7 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
         const record = primeNode(loaders, { labels: entity.labels, props: entity.props });
         if (record && entity.fetched) attachTree(loaders, record, selfOf(record), entity.fetched);
       }
-    });
+    }
   }
 }
 

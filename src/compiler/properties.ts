@@ -21,16 +21,18 @@ const NO_PROPERTIES = new Set(['__typename', 'id', 'entityKind', 'dependents', '
 
 const isRequired = (schema: z.ZodType) => !schema.safeParse(undefined).success;
 
-/** Stored properties every projection includes: those some node schema requires, as stored. */
-export const REQUIRED_PROPERTIES: readonly string[] = [
-  ...new Set(
-    Object.values(NODE_SCHEMAS).flatMap((schema) =>
-      Object.entries(schema.shape)
-        .filter(([, field]) => isRequired(field as z.ZodType))
-        .flatMap(([name]) => STORED_AS[name] ?? [name]),
-    ),
-  ),
-].sort();
+const required = (schema: z.ZodObject): string[] =>
+  Object.entries(schema.shape)
+    .filter(([, field]) => isRequired(field as z.ZodType))
+    .flatMap(([name]) => STORED_AS[name] ?? [name]);
+
+/** Stored properties a node of each label always projects: those its schema requires, as stored. */
+export const REQUIRED_BY_LABEL: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(NODE_SCHEMAS).map(([label, schema]) => [label, required(schema as z.ZodObject).sort()]),
+);
+
+/** Stored properties some label requires: what a node of unknown label projects. */
+export const REQUIRED_PROPERTIES: readonly string[] = [...new Set(Object.values(REQUIRED_BY_LABEL).flat())].sort();
 
 /**
  * The stored properties the field `field` of the node type `label` reads: `[]` for none, `null` when

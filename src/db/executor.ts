@@ -1,4 +1,4 @@
-import neo4j, { type Driver, type ManagedTransaction, type EagerResult, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { EagerResult, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { DecodeError, TimeoutError, mapDatabaseError } from '../errors';
 import pino from 'pino';
 import type { Logger } from '../logger';
@@ -32,6 +32,10 @@ export interface ExecutorOptions {
 }
 
 type Access = 'READ' | 'WRITE';
+
+/** Attempts of a read that fails with a retryable error, and the pause before the next (times the attempt). */
+const READ_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 100;
 
 /**
  * Every Cypher call of the application goes through an Executor: the request's reads and writes, the
@@ -75,21 +79,30 @@ export class Executor {
     return this.transaction(name, neo4j.session.READ, work);
   }
 
-  /** Sends one statement; a subclass may observe or rewrite it (see `ProfilingExecutor`). */
-  protected send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
+  /**
+   * Sends one statement; a subclass may observe or rewrite it (see `ProfilingExecutor`). A read runs as
+   * an auto-commit transaction: RUN and PULL in one network round trip, where a managed transaction
+   * needs a second one for COMMIT. The driver does not retry those, so a read failing with a retryable
+   * error (a reader going away, a leader switch) is sent again, as a managed transaction would be,
+   * while the deadline lasts. Writes stay managed transactions (retried by the driver).
+   */
+  protected async send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
     const { driver, database } = this.options;
-    if (routing === 'READ' && process.env.AUTOCOMMIT === '1') return this.autoCommit(query, params, timeoutMs);
-    return driver.executeQuery(query.cypher, params, { database, routing, transactionConfig: { timeout: timeoutMs, metadata: this.metadata(query.name) } });
-  }
-
-  private async autoCommit(query: NamedQuery, params: Record<string, unknown>, timeoutMs: number): Promise<EagerResult> {
-    const { driver, database } = this.options;
-    const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager: driver.executeQueryBookmarkManager });
-    try {
-      const result = await session.run(query.cypher, params, { timeout: timeoutMs, metadata: this.metadata(query.name) });
-      return result as unknown as EagerResult;
-    } finally {
-      await session.close();
+    const config = { timeout: timeoutMs, metadata: this.metadata(query.name) };
+    if (routing === 'WRITE') return driver.executeQuery(query.cypher, params, { database, routing, transactionConfig: config });
+    for (let attempt = 1; ; attempt++) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager: driver.executeQueryBookmarkManager });
+      try {
+        const result = await session.run(query.cypher, params, config);
+        return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
+      } catch (error) {
+        if (attempt >= READ_ATTEMPTS || !neo4j.isRetryableError(error)) throw error;
+        this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+        config.timeout = this.remainingMs();
+      } finally {
+        await session.close();
+      }
     }
   }
 

@@ -152,6 +152,24 @@ describe('documents as clients write them', () => {
     expect(trips).toBeGreaterThanOrEqual(3);
   });
 
+  it('a relation past the cap of 500 is left to the loaders, which order it before cutting it', async () => {
+    const ids = Array.from({ length: 501 }, (_, i) => `fac-test-crowd-${String(i).padStart(3, '0')}`);
+    await t.driver.executeQuery(
+      `CREATE (r:Entity:Region {id: 'reg-test-crowded', name: 'Crowded', kind: 'test', sourceIds: ['seed-topcor-magnets']})
+       WITH r UNWIND $ids AS id
+       CREATE (:Entity:Facility {id: id, name: 'Crowd ' + id, kind: 'test', status: 'planned', sourceIds: ['seed-topcor-magnets']})-[:LOCATED_IN {key: 'LOCATED_IN:' + id + '->reg-test-crowded', sourceIds: ['seed-topcor-magnets']}]->(r)`,
+      { ids },
+      { database },
+    );
+    try {
+      const { data, trips } = await compare(/* GraphQL */ `{ node(id: "reg-test-crowded") { ... on Region { facilities(first: 3) { totalCount edges { node { id } } } parent { name } } } }`);
+      expect(data.node.facilities.edges.map((e: any) => e.node.id)).toEqual(ids.slice(0, 3));
+      expect(trips).toBe(2);
+    } finally {
+      await t.driver.executeQuery(`MATCH (n:Entity) WHERE n.id = 'reg-test-crowded' OR n.id STARTS WITH 'fac-test-crowd-' DETACH DELETE n`, {}, { database });
+    }
+  });
+
   it('what it does not fold still answers, through the loaders', async () => {
     // A traversal's entities are loaded by the loaders, one batch per level.
     const { data, trips } = await compare(/* GraphQL */ `{ node(id: "dep-lovozero") { ... on Deposit { dependents(maxHops: 3) { entity { id ... on Facility { region { name } } } } } } }`);

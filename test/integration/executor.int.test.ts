@@ -1,4 +1,5 @@
-import type { Driver } from 'neo4j-driver';
+import net from 'node:net';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { Executor } from '../../src/db/executor';
 import { ProfilingExecutor } from '../../src/db/profiling';
@@ -42,5 +43,63 @@ describe('Executor access modes', () => {
     const profiled = new ProfilingExecutor({ driver, database, timeoutMs: 5_000, log: silentLog });
     await profiled.read({ name: 'probe.count', cypher: 'MATCH (n:Element) RETURN count(n.symbol) AS n', row: COUNT_ROW });
     expect(profiled.dbHits).toBeGreaterThan(30);
+  });
+});
+
+/** A TCP proxy to the test database that, when armed, cuts the next connection that sends anything. */
+async function cuttingProxy() {
+  const target = new URL(process.env.TEST_NEO4J_URI!.replace(/^neo4j/, 'bolt'));
+  let armed = false;
+  let cuts = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.on('data', (chunk) => {
+      if (armed) {
+        armed = false;
+        cuts++;
+        client.destroy();
+        upstream.destroy();
+      } else upstream.write(chunk);
+    });
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    uri: `bolt://127.0.0.1:${port}`,
+    arm: () => (armed = true),
+    cuts: () => cuts,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('Executor reads', () => {
+  it('send a read again when its connection is cut (a retryable error), as a managed transaction would', async () => {
+    const proxy = await cuttingProxy();
+    const cut = neo4j.driver(proxy.uri, undefined, { disableLosslessIntegers: true });
+    try {
+      await cut.verifyConnectivity({ database });
+      // The fault is real: a plain auto-commit read fails when its connection is cut.
+      proxy.arm();
+      await expect(cut.session({ database }).run('RETURN 1 AS n')).rejects.toThrow();
+      expect(proxy.cuts()).toBe(1);
+
+      const db = new Executor({ driver: cut, database, timeoutMs: 5_000, log: silentLog });
+      proxy.arm();
+      expect(await db.read({ name: 'probe.one', cypher: 'RETURN 1 AS n', row: COUNT_ROW })).toEqual([{ n: 1 }]);
+      expect(proxy.cuts()).toBe(2);
+    } finally {
+      await cut.close();
+      await proxy.close();
+    }
   });
 });

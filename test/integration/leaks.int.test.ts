@@ -55,11 +55,15 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     // Every request had an outcome its kind allows (no 5xx, no connection error, no other code, and no
     // INTERNAL_SERVER_ERROR but from a terminated transaction) ...
     expect(report.unexpected).toEqual({});
-    // ... and the load did what it was meant to: most reads answered, and each failure path was taken.
+    // ... and the load did what it was meant to: most reads answered, and each failure path was taken
+    // often enough that a leak on it (one transaction, connection or context per failure) shows. Reads
+    // are auto-commit transactions, open only while their statement runs, so an abort or a termination
+    // lands mid-statement in ~20-30 % of the slow requests (measured: 41-57 of 200 aborted, 26-46 of
+    // 200 terminated); each path is required at least 10 % of the time.
     expect(count('normal:data')).toBeGreaterThan(0.8 * ofKind('normal'));
-    expect(count('abort:aborted')).toBeGreaterThan(0.25 * ofKind('abort'));
+    expect(count('abort:aborted')).toBeGreaterThan(0.1 * ofKind('abort'));
     expect(count('timeout:TIMEOUT')).toBeGreaterThan(0.25 * ofKind('timeout'));
-    expect(count('dbError:INTERNAL_SERVER_ERROR')).toBeGreaterThan(0.25 * ofKind('dbError'));
+    expect(count('dbError:INTERNAL_SERVER_ERROR')).toBeGreaterThan(0.1 * ofKind('dbError'));
 
     // No transaction of the server left running once the answers are in.
     expect(report.transactionsGoneAfterMs).toBeGreaterThanOrEqual(0);

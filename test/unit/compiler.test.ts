@@ -42,22 +42,25 @@ describe('request compiler', () => {
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
     const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
-    expect(key).toBe('sourceIds,src,locatedIn[Deposit|Facility](name)');
+    expect(key).toBe('sourceIds,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage,src,locatedIn[Deposit|Facility](name,Region)');
   });
 
   it('@skip and @include follow the variables', () => {
     const document = `query($deep: Boolean!) { node(id: "x") { ... on Facility { region @include(if: $deep) { name } operator @skip(if: $deep) { name } } } }`;
-    expect(compileRoot(document, [], { deep: true }).key).toBe(',locatedIn[Facility](name)');
-    expect(compileRoot(document, [], { deep: false }).key).toBe(',operatedBy[Facility](name)');
+    expect(compileRoot(document, [], { deep: true }).key).toBe(',Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage,locatedIn[Facility](name,Region)');
+    expect(compileRoot(document, [], { deep: false }).key).toBe(',Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage,operatedBy[Facility](name,Company)');
   });
 
   it('a node projects the stored properties its fields read, beside those the model requires', () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { name statusNote capacity { value } dependents { hops } } } }`);
-    expect(key).toBe('capacityUnit.capacityValue.name.statusNote');
+    expect(key).toBe('capacityUnit.capacityValue.name.statusNote,Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage');
     expect(cypher).toBe('null');
-    expect(propertiesExpression('n', { sources: false, props: new Set(['statusNote']), relations: new Map() })).toBe(
-      `n {${[...REQUIRED_PROPERTIES, 'statusNote'].sort().map((k) => `.${k}`).join(', ')}}`,
+    const plan = (props: Set<string> | null, types: string[]) => ({ sources: false, props, types: new Set(types), relations: new Map() });
+    expect(propertiesExpression('n', plan(new Set(['statusNote']), ['Facility']))).toBe('n {.id, .kind, .name, .sourceIds, .status, .statusNote}');
+    expect(propertiesExpression('n', plan(new Set(['name']), ['Company', 'Element']))).toBe(
+      'CASE WHEN n:Company THEN n {.id, .kind, .name, .sourceIds} WHEN n:Element THEN n {.atomicNumber, .group, .id, .name, .sourceIds, .symbol} ' +
+        `ELSE n {${REQUIRED_PROPERTIES.map((k) => `.${k}`).join(', ')}} END`,
     );
-    expect(propertiesExpression('n', { sources: false, props: null, relations: new Map() })).toBe('properties(n)');
+    expect(propertiesExpression('n', plan(null, ['Facility']))).toBe('properties(n)');
   });
 });

@@ -72,11 +72,46 @@ export const MAX_RELATED = 500;
  */
 export function relationMatch(name: RelationName, n: string, r: string, m: string): string {
   const spec: RelationSpec = RELATIONS[name];
+  const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
+  return `${relationPattern(name, n, r, m)}
+WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${r}.key
+LIMIT ${MAX_RELATED}`;
+}
+
+/** The MATCH of one relation from `n`, unordered. */
+export function relationPattern(name: RelationName, n: string, r: string, m: string): string {
+  const spec: RelationSpec = RELATIONS[name];
   const types = spec.types.join('|');
   const arrow = spec.direction === 'out' ? `-[${r}:${types}]->` : `<-[${r}:${types}]-`;
   const target = spec.target ? `:${spec.target}` : '';
-  const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
-  return `MATCH (${n})${arrow}(${m}${target})
-WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${r}.key
-LIMIT ${MAX_RELATED}`;
+  return `MATCH (${n})${arrow}(${m}${target})`;
+}
+
+/** The stored properties of the node at the other end that order a relation (see `compareRelated`). */
+export function orderingProperties(name: RelationName): string[] {
+  const spec: RelationSpec = RELATIONS[name];
+  return spec.orderBy ? [spec.orderBy, 'name'] : ['name'];
+}
+
+/** Cypher's ascending order of property values: numbers by value, strings by UTF-16 code units, nulls last. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const [x, y] = [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Sorts rows of a relation as `relationMatch` orders them (the other node's `orderBy`, its name, the
+ * relationship's key), for rows fetched without ORDER BY: sorting a handful of rows here is cheaper
+ * than a sort per parent in the statement.
+ */
+export function compareRelated(name: RelationName) {
+  const spec: RelationSpec = RELATIONS[name];
+  return (a: { readonly props: Readonly<Record<string, unknown>>; readonly other: { readonly props: Readonly<Record<string, unknown>> } }, b: typeof a): number =>
+    (spec.orderBy ? compareValues(a.other.props[spec.orderBy], b.other.props[spec.orderBy]) : 0) ||
+    compareValues(a.other.props.name, b.other.props.name) ||
+    compareValues(a.props.key, b.props.key);
 }
