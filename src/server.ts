@@ -96,6 +96,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await apollo.start();
 
   app.disable('x-powered-by');
+  // GraphQL answers are POSTs with Cache-Control hints; hashing every body for an ETag is work nobody uses.
+  app.set('etag', false);
   app.use(
     pinoHttp({
       logger: log,

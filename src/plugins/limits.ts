@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -71,20 +72,38 @@ const supplyChainEstimator: ComplexityEstimator = ({ type: parent, args, field, 
   return 1 + childComplexity * Math.max(1, items);
 };
 
+/** Costs computed per variables, at most this many for one document (the oldest goes first). */
+const MAX_COSTS_PER_DOCUMENT = 64;
+
 export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloServerPlugin<Context> {
+  // Apollo keeps one parsed document per query text, so a document a client sends again is the same
+  // object: its cost for the same operation and variables is computed once, not on every request.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
+    const key = JSON.stringify([operationName ?? null, variables]);
+    const known = costs.get(document) ?? new Map<string, number>();
+    costs.set(document, known);
+    let cost = known.get(key);
+    if (cost === undefined) {
+      cost = getComplexity({
+        schema,
+        query: document,
+        ...(operationName ? { operationName } : {}),
+        variables,
+        estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      });
+      if (known.size >= MAX_COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
+      known.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, contextValue }) {
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              ...(request.operationName ? { operationName: request.operationName } : {}),
-              variables: request.variables ?? {},
-              estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = costOf(document, request.operationName, request.variables ?? {});
           } catch (error) {
             // Variables that do not coerce (an unknown enum value, a wrong type): execution refuses them
             // with BAD_USER_INPUT before anything runs, so there is no cost to check.
