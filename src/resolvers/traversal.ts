@@ -46,9 +46,9 @@ interface TraversalArgs {
   first?: number | null;
 }
 
-// Traversals run concurrently with the check that their start exists: one round trip of latency. A
-// former id (a renamed or merged entity) resolves to the entity; the traversal then runs again from
-// its current id, the only case that costs a second round trip.
+// A traversal that finds anything matched its start by that id: it exists, and the answer costs one
+// round trip. Only an empty answer asks whether the start exists: a missing one is NOT_FOUND, and a
+// former id (a renamed or merged entity) resolves to the entity, from whose current id it runs again.
 
 async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs, withPaths: boolean) {
   const options = {
@@ -59,7 +59,9 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
     includeHistorical: args.includeHistorical ?? false,
     limit: inRange(args.first ?? 100, 1, MAX_RESULTS, 'first', `at most ${MAX_RESULTS} results`),
   };
-  const [start, dependencies] = await Promise.all([entity(ctx, id, 'of'), traverse(ctx.db, id, direction, options)]);
+  const dependencies = await traverse(ctx.db, id, direction, options);
+  if (dependencies.length > 0) return dependencies;
+  const start = await entity(ctx, id, 'of');
   return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
 }
 
@@ -85,7 +87,9 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
       includeHistorical: args.includeHistorical ?? false,
     };
     const direction = args.direction === 'UPSTREAM' ? 'up' : 'down';
-    const [from, to, paths] = await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to'), findPaths(ctx.db, args.from, args.to, direction, options)]);
+    const paths = await findPaths(ctx.db, args.from, args.to, direction, options);
+    if (paths.length > 0) return paths;
+    const [from, to] = await Promise.all([entity(ctx, args.from, 'from'), entity(ctx, args.to, 'to')]);
     return from.id === args.from && to.id === args.to ? paths : findPaths(ctx.db, from.id, to.id, direction, options);
   },
   impact: (_p, args, ctx) => impact(ctx, args.of, args.asOf, args.maxHops),

@@ -46,3 +46,26 @@ describe('round trips', () => {
     expect(trips).toEqual([LEVELS, LEVELS, LEVELS]);
   });
 });
+
+describe('round trips of a traversal', () => {
+  const run = async (query: string) => {
+    const ctx = context(true);
+    const result = await execute<any>(t.app, ctx, query);
+    return { ...result, trips: ctx.db.roundTrips };
+  };
+
+  it('one when it finds anything: its statement matched the start', async () => {
+    const found = await run(/* GraphQL */ `{ dependents(of: "dep-lovozero", maxHops: 6) { hops entity { id name } } }`);
+    expect(found.data.dependents.length).toBeGreaterThan(0);
+    expect(found.trips).toBe(1);
+    const paths = await run(/* GraphQL */ `{ paths(from: "dep-lovozero", to: "fac-glazov-magnet") { length } }`);
+    expect(paths.data.paths.length).toBeGreaterThan(0);
+    expect(paths.trips).toBe(1);
+  });
+
+  it('a second one to tell an empty answer from a missing start', async () => {
+    const missing = await run(/* GraphQL */ `{ dependents(of: "dep-no-such-deposit") { hops } }`);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(missing.trips).toBe(2);
+  });
+});
