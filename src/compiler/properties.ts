@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { NODE_SCHEMAS } from '../domain/records';
+import type { z } from 'zod';
+import { NODE_SCHEMAS, REQUIRED_STORED, STORED_AS } from '../domain/records';
 
 /**
  * Which stored properties a node's selected fields read, so a compiled statement projects those
@@ -8,28 +8,11 @@ import { NODE_SCHEMAS } from '../domain/records';
  * does not know projects everything (`null`), which is always correct.
  */
 
-/** A record's field as its stored properties (see toStoredProps), where they differ. */
-const STORED_AS: Readonly<Record<string, readonly string[]>> = {
-  sources: ['sourceIds'],
-  details: ['detailsJson'],
-  capacity: ['capacityValue', 'capacityUnit'],
-  regimeConfidence: ['regime', 'regimeConfidence'],
-};
-
 /** GraphQL fields whose resolvers read no stored property: the id, the labels, or their own statement. */
 const NO_PROPERTIES = new Set(['__typename', 'id', 'entityKind', 'dependents', 'dependencies', 'impact']);
 
-const isRequired = (schema: z.ZodType) => !schema.safeParse(undefined).success;
-
-const required = (schema: z.ZodObject): string[] =>
-  Object.entries(schema.shape)
-    .filter(([, field]) => isRequired(field as z.ZodType))
-    .flatMap(([name]) => STORED_AS[name] ?? [name]);
-
 /** Stored properties a node of each label always projects: those its schema requires, as stored. */
-export const REQUIRED_BY_LABEL: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.entries(NODE_SCHEMAS).map(([label, schema]) => [label, required(schema as z.ZodObject).sort()]),
-);
+export const REQUIRED_BY_LABEL: Readonly<Record<string, readonly string[]>> = REQUIRED_STORED;
 
 /** Stored properties some label requires: what a node of unknown label projects. */
 export const REQUIRED_PROPERTIES: readonly string[] = [...new Set(Object.values(REQUIRED_BY_LABEL).flat())].sort();

@@ -162,6 +162,24 @@ export function toStoredProps(label: NodeLabel, data: ParsedNodeRecord): Record<
   return props;
 }
 
+/** A record's field as its stored properties (see toStoredProps), where they differ. */
+export const STORED_AS: Readonly<Record<string, readonly string[]>> = {
+  sources: ['sourceIds'],
+  details: ['detailsJson'],
+  capacity: ['capacityValue', 'capacityUnit'],
+  regimeConfidence: ['regime', 'regimeConfidence'],
+};
+
+const requiredFields = (schema: z.ZodObject): string[] =>
+  Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .flatMap(([name]) => STORED_AS[name] ?? [name]);
+
+/** The stored properties every node of a label has (its schema requires them), sorted. */
+export const REQUIRED_STORED: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries({ ...NODE_SCHEMAS, Source: SourceSchema }).map(([label, schema]) => [label, requiredFields(schema as z.ZodObject).sort()]),
+);
+
 /** The inverse of `toStoredProps`: a node's stored properties back as a record in the seed format. */
 export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> & { sources: string[] } {
   const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;

@@ -4,6 +4,7 @@ import type { EntityLabel } from '../../domain/graphModel';
 import { storedWord } from '../../domain/words';
 import { isRecord } from '../../domain/guards';
 import { ENTITY } from '../rows';
+import { REQUIRED_STORED } from '../../domain/records';
 
 /**
  * Compiles the `where` grammar of the root lists into a Cypher predicate with parameters. Property
@@ -234,12 +235,17 @@ export function buildListQuery(
   const predicate = compiler.compile(where);
   const s = spec.sorts[sort.field];
   if (!s) throw new BadUserInputError(`Unknown sort field "${sort.field}"`, 'sort');
-  const key = s.type === 'number' ? `coalesce(n.${s.property}, -1)` : `coalesce(toString(n.${s.property}), '')`;
+  // A property every node of the label has is sorted as stored: with a range index on it (schema.ts) the
+  // page reads the index in order and stops at the limit (`IS NOT NULL`, true of every node, lets the
+  // planner use the index). An optional one sorts missing values first, after reading every match.
+  const present = REQUIRED_STORED[spec.label]?.includes(s.property) ?? false;
+  const key = present ? `n.${s.property}` : s.type === 'number' ? `coalesce(n.${s.property}, -1)` : `coalesce(toString(n.${s.property}), '')`;
+  const indexed = present ? ` AND n.${s.property} IS NOT NULL` : '';
   const cmp = sort.descending ? '<' : '>';
   const dir = sort.descending ? 'DESC' : 'ASC';
   const keyset = after ? `AND (${key} ${cmp} $afterKey OR (${key} = $afterKey AND n.id ${cmp} $afterId))` : '';
   return {
-    pageCypher: `MATCH (n:${spec.label}) WHERE (${predicate}) ${keyset}
+    pageCypher: `MATCH (n:${spec.label}) WHERE (${predicate})${indexed} ${keyset}
 WITH n, ${key} AS sortKey ORDER BY sortKey ${dir}, n.id ${dir} LIMIT $limit
 RETURN {labels: labels(n), props: properties(n)} AS node, sortKey`,
     countCypher: `MATCH (n:${spec.label}) WHERE (${predicate}) RETURN count(n) AS total`,

@@ -14,6 +14,10 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   'CREATE INDEX element_symbol IF NOT EXISTS FOR (n:Element) ON (n.symbolUpper)',
   'CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)',
   'CREATE INDEX facility_start_year IF NOT EXISTS FOR (n:Facility) ON (n.startYear)',
+  // The root lists' default orders: a page reads the index in order and stops at its limit (lists.ts).
+  ...['Element', 'Deposit', 'Region', 'Company', 'Facility', 'Product'].map((label) => `CREATE INDEX ${label.toLowerCase()}_name IF NOT EXISTS FOR (n:${label}) ON (n.name)`),
+  'CREATE INDEX element_atomic_number IF NOT EXISTS FOR (n:Element) ON (n.atomicNumber)',
+  'CREATE INDEX source_title IF NOT EXISTS FOR (n:Source) ON (n.title)',
   // impact of a product: the flows that carry it, by index seek rather than a scan of every flow.
   'CREATE INDEX feeds_product IF NOT EXISTS FOR ()-[r:FEEDS]-() ON (r.product)',
   'CREATE INDEX supplies_product IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.product)',
