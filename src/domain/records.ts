@@ -180,12 +180,17 @@ export const REQUIRED_STORED: Readonly<Record<string, readonly string[]>> = Obje
   Object.entries({ ...NODE_SCHEMAS, Source: SourceSchema }).map(([label, schema]) => [label, requiredFields(schema as z.ZodObject).sort()]),
 );
 
+/** Stored properties `fromStoredProps` reads into other fields, or drops (derived for indexes). */
+const DERIVED_PROPERTIES = new Set(['aliasesText', 'symbolUpper', 'detailsJson', 'capacityValue', 'capacityUnit', 'sourceIds']);
+
 /** The inverse of `toStoredProps`: a node's stored properties back as a record in the seed format. */
 export function fromStoredProps(label: NodeLabel, props: Readonly<Record<string, unknown>>): Record<string, unknown> & { sources: string[] } {
-  const { aliasesText: _aliasesText, symbolUpper: _symbolUpper, detailsJson, capacityValue, capacityUnit, sourceIds, ...rest } = props;
-  // Neo4j stores no nulls: a null is a property a map projection (`n {.statusNote}`) asked for and the node does not have.
-  const present = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
-  const record: Record<string, unknown> & { sources: string[] } = { ...present, sources: isStringArray(sourceIds) ? [...sourceIds] : [] };
+  const { detailsJson, capacityValue, capacityUnit, sourceIds } = props;
+  const record: Record<string, unknown> & { sources: string[] } = { sources: isStringArray(sourceIds) ? [...sourceIds] : [] };
+  for (const key in props) {
+    // Neo4j stores no nulls: a null is a property a map projection (`n {.statusNote}`) asked for and the node does not have.
+    if (!DERIVED_PROPERTIES.has(key) && props[key] !== null) record[key] = props[key];
+  }
   if (label !== 'Figure' && typeof detailsJson === 'string') {
     const details: unknown = JSON.parse(detailsJson);
     if (isRecord(details) && Object.keys(details).length > 0) record.details = details;
