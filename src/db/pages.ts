@@ -102,14 +102,24 @@ async function fetchPageOf<N extends NodeRecord>(
   const more = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
-  const edges = pageRows.map(({ node, sortKey }) => ({ cursor: encodeCursor({ sort: `${list}:${field}`, key: sortKey, id: node.id }), node }));
+  // Cursors are encoded only for the clients that select them.
+  const edges = pageRows.map(({ node, sortKey }) => ({
+    node,
+    get cursor() {
+      return encodeCursor({ sort: `${list}:${field}`, key: sortKey, id: node.id });
+    },
+  }));
   return {
     edges,
     pageInfo: {
       hasNextPage: backward ? cursor != null : more,
       hasPreviousPage: backward ? more : cursor != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
     countTotal: async () => {
       const [row] = await executor.read({ name: `count.${list}`, cypher: query.countCypher, row: COUNT_ROW }, query.params);

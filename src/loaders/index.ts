@@ -40,7 +40,7 @@ export interface Loaders {
    * The rows of a relation of `parent`: those the request compiler's statement fetched with the parent
    * (see `attach`), else loaded by id through the batch.
    */
-  related(name: RelationName, parent: NodeRecord): Promise<readonly RelatedRow[]>;
+  related(name: RelationName, parent: NodeRecord): readonly RelatedRow[] | Promise<readonly RelatedRow[]>;
   /**
    * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
    * travel with that record, not through the shared cache: their nodes hold only the properties the
@@ -111,7 +111,7 @@ export function createLoaders(executor: Executor): Loaders {
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
       return value;
     },
-    related: async (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
+    related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
     attach: (parent, name, rows) => {
       const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[]>();
       byRelation.set(name, rows);

@@ -32,10 +32,16 @@ function decodeRelated<T extends NodeRecord>(name: RelationName, raw: RawNode, d
   }
 }
 
-/** The relationships of one relation field, oriented as stored (`from` is the start node). */
-export async function relationsOf(ctx: Context, name: RelationName, parent: EntityRecord): Promise<RelationRecord[]> {
-  const rows = await ctx.loaders.related(name, parent);
-  return rows.map((row) => toRelation(name, row));
+/** A value now or later: rows a compiled statement attached are there now, the loaders' come later. */
+type MaybePromise<T> = T | Promise<T>;
+const then = <T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> => (value instanceof Promise ? value.then(f) : f(value));
+
+/**
+ * The relationships of one relation field, oriented as stored (`from` is the start node). Synchronous
+ * when the rows came with the parent (the request compiler), so the field resolves without a promise.
+ */
+export function relationsOf(ctx: Context, name: RelationName, parent: EntityRecord): MaybePromise<RelationRecord[]> {
+  return then(ctx.loaders.related(name, parent), (rows) => rows.map((row) => toRelation(name, row)));
 }
 
 function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
@@ -45,26 +51,26 @@ function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
 }
 
 /** The entities at the other end of one relation field. */
-export async function relatedEntities(ctx: Context, name: RelationName, parent: EntityRecord): Promise<EntityRecord[]> {
-  const rows = await ctx.loaders.related(name, parent);
-  return rows.map((row) => decodeRelated(name, row.other, toEntityRecord));
+export function relatedEntities(ctx: Context, name: RelationName, parent: EntityRecord): MaybePromise<EntityRecord[]> {
+  return then(ctx.loaders.related(name, parent), (rows) => rows.map((row) => decodeRelated(name, row.other, toEntityRecord)));
 }
 
 /**
  * The entities of kind `kind` at the other end of one relation field: the type of the field. The
  * relation's spec already targets that kind's label, so this narrows the type and drops nothing.
  */
-export async function relatedOfKind<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): Promise<ModelOf<K>[]> {
-  return (await relatedEntities(ctx, name, parent)).filter(ofKind(kind));
+export function relatedOfKind<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): MaybePromise<ModelOf<K>[]> {
+  return then(relatedEntities(ctx, name, parent), (entities) => entities.filter(ofKind(kind)));
 }
 
-export async function firstRelated<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): Promise<ModelOf<K> | null> {
-  return (await relatedOfKind(ctx, name, parent, kind))[0] ?? null;
+export function firstRelated<K extends EntityKindName>(ctx: Context, name: RelationName, parent: EntityRecord, kind: K): MaybePromise<ModelOf<K> | null> {
+  return then(relatedOfKind(ctx, name, parent, kind), (entities) => entities[0] ?? null);
 }
 
-export async function relatedFigures(ctx: Context, parent: EntityRecord): Promise<FigureRecord[]> {
-  const rows = await ctx.loaders.related('figures', parent);
-  return rows.map((row) => decodeRelated('figures', row.other, toNodeRecord)).filter((n): n is FigureRecord => n.__typename === 'Figure');
+export function relatedFigures(ctx: Context, parent: EntityRecord): MaybePromise<FigureRecord[]> {
+  return then(ctx.loaders.related('figures', parent), (rows) =>
+    rows.map((row) => decodeRelated('figures', row.other, toNodeRecord)).filter((n): n is FigureRecord => n.__typename === 'Figure'),
+  );
 }
 
 /** Resolves cited source ids through the node loader; ids without a Source node are skipped. */
@@ -89,31 +95,40 @@ export function confidenceOf(stored: unknown): Confidence {
  * relation's order) come from the level's batch statement; the page is cut from them by a cursor that
  * names the item to start after.
  */
-export async function relatedPage(
+export function relatedPage(
   ctx: Context,
   name: RelationName,
   parent: EntityRecord,
   args: { first?: number | null; after?: string | null },
   keep: (entity: EntityRecord) => boolean = () => true,
-): Promise<ConnectionRecord> {
-  const all = (await relatedEntities(ctx, name, parent)).filter(keep);
+): MaybePromise<ConnectionRecord> {
   const size = pageSize(args.first, 'first');
   const sort = `relation:${name}`;
-  let start = 0;
-  if (args.after) {
-    const position = decodeCursor(args.after, sort, 'after');
-    start = all.findIndex((e) => e.id === position.id) + 1;
-    if (start === 0) throw new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
-  }
-  const edges = all.slice(start, start + size).map((node, i) => ({ cursor: encodeCursor({ sort, key: start + i, id: node.id }), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: start + size < all.length,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    countTotal: async () => all.length,
-  };
+  const position = args.after ? decodeCursor(args.after, sort, 'after') : null;
+  return then(relatedEntities(ctx, name, parent), (entities) => {
+    const all = entities.filter(keep);
+    const start = position ? all.findIndex((e) => e.id === position.id) + 1 : 0;
+    if (position && start === 0) throw new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
+    // Cursors are encoded only for the clients that select them.
+    const edges = all.slice(start, start + size).map((node, i) => ({
+      node,
+      get cursor() {
+        return encodeCursor({ sort, key: start + i, id: node.id });
+      },
+    }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: start + size < all.length,
+        hasPreviousPage: start > 0,
+        get startCursor() {
+          return edges[0]?.cursor ?? null;
+        },
+        get endCursor() {
+          return edges[edges.length - 1]?.cursor ?? null;
+        },
+      },
+      countTotal: async () => all.length,
+    };
+  });
 }
