@@ -46,8 +46,12 @@
  * relationships.ts (relationship rows), load.ts (row encoding, write statements, loading loop),
  * samples.ts (the ids the benchmark asks about); this file is the entry point.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { DEFAULT_BATCH_SIZE, loadGraph } from './load';
+import { SCHEMA_STATEMENTS } from '../../src/db/queries/schema';
+import { importPhases, runImporter, writeImportFiles } from './offline';
 import { DEFAULT_SEED, makePlan, MIN_NODES } from './plan';
 import { chooseSamples, num, read, type Samples } from './samples';
 
@@ -109,6 +113,59 @@ export async function generateGraph(driver: Driver, database: string, options: G
     seconds: Math.round(seconds * 10) / 10,
     nodesPerSec: Math.round(loaded.nodesPerSec),
     relationshipsPerSec: Math.round(loaded.relationshipsPerSec),
+    samples,
+  };
+}
+
+/**
+ * Generates the synthetic graph into an EMPTY, stopped store with the offline importer (offline.ts):
+ * writes the files, runs `neo4j-admin database import full` into `home`, then `start`s the database,
+ * creates the schema and chooses the samples. `nodesPerSec` and `relationshipsPerSec` are the rates
+ * of the importer's node and relationship phases; `importerSeconds` its whole run, JVM start included.
+ */
+export async function generateOffline(
+  home: string,
+  database: string,
+  start: () => Promise<Driver>,
+  options: Omit<GenerateOptions, 'batchSize'> & { heap?: string },
+): Promise<GeneratedGraph & { importerSeconds: number }> {
+  const { nodes } = options;
+  if (!Number.isInteger(nodes) || nodes < MIN_NODES) throw new RangeError(`nodes must be an integer of at least ${MIN_NODES}, got ${nodes}`);
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const plan = makePlan(nodes, (options.seed ?? DEFAULT_SEED) >>> 0);
+  const dir = path.join(home, 'import');
+  const files = await writeImportFiles(plan, dir);
+  log(`Wrote ${files.nodeRows.toLocaleString('en-US')} nodes and ${files.relationshipRows.toLocaleString('en-US')} relationships to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const importStart = Date.now();
+  const output = await runImporter(home, database, files, { ...(options.heap ? { heap: options.heap } : {}), log });
+  const importSeconds = (Date.now() - importStart) / 1000;
+  // Rates of the importer's own phases: nodes (1/4 → 2/4), relationships and their linking (2/4 → 4/4).
+  const phases = importPhases(output);
+  const span = (from: number, to: number) => ((phases.get(to) ?? NaN) - (phases.get(from) ?? NaN)) / 1000;
+  const [nodeSeconds, relationshipSeconds] = [span(1, 2), span(2, 4)];
+  fs.rmSync(dir, { recursive: true, force: true });
+  log(`Imported in ${importSeconds.toFixed(1)} s; starting the database to create the schema`);
+  const driver = await start();
+  // The importer cannot write an empty list (an empty field is no property at all); the server stores
+  // an entity without aliases as `aliases: [], aliasesText: ''` (toStoredProps), so those are set here.
+  const session = driver.session({ database });
+  try {
+    await session.run(`MATCH (n:Entity) WHERE n.aliases IS NULL
+CALL (n) { SET n.aliases = [], n.aliasesText = '' } IN TRANSACTIONS OF 20000 ROWS`);
+  } finally {
+    await session.close();
+  }
+  for (const statement of SCHEMA_STATEMENTS) await driver.executeQuery(statement.cypher, {}, { database });
+  await driver.executeQuery('CALL db.awaitIndexes(1800)', {}, { database });
+  const samples = await chooseSamples(driver, database, plan);
+  return {
+    nodes: files.nodeRows,
+    relationships: files.relationshipRows,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    nodesPerSec: Math.round(files.nodeRows / (nodeSeconds > 0 ? nodeSeconds : importSeconds)),
+    relationshipsPerSec: Math.round(files.relationshipRows / (relationshipSeconds > 0 ? relationshipSeconds : importSeconds)),
+    importerSeconds: Math.round(importSeconds * 10) / 10,
     samples,
   };
 }

@@ -27,8 +27,8 @@ const REL_TX_IN_FLIGHT = 2;
 // one string take 20-40 ms. Generated values never contain tabs or newlines; an empty field is null
 // (`toInteger('')` is null too), lists are joined with ' | ' (aliases) or ',' (source ids).
 
-type ColumnType = 'str' | 'optStr' | 'int' | 'num' | 'bool' | 'aliases' | 'ids';
-type Column = readonly [name: string, type: ColumnType];
+export type ColumnType = 'str' | 'optStr' | 'int' | 'num' | 'bool' | 'aliases' | 'ids';
+export type Column = readonly [name: string, type: ColumnType];
 
 /** The Cypher expression of a property from field `i` of the split line `f`. */
 function property([name, type]: Column, i: number): string {
@@ -83,11 +83,15 @@ function props(columns: readonly Column[], first = 0): string {
   return columns.map((column, i) => property(column, first + i)).join(', ');
 }
 
-interface Write {
+export interface Write {
   readonly name: string;
   readonly cypher: string;
   readonly encode: (row: Row) => string;
   readonly rows: (plan: Plan) => Iterable<Row>;
+  /** The node label or relationship type written, and its columns (the offline importer's files: offline.ts). */
+  readonly label?: string;
+  readonly type?: string;
+  readonly columns: readonly Column[];
 }
 
 function nodeWrite(label: string, rows: (plan: Plan) => Iterable<Row>): Write {
@@ -98,10 +102,10 @@ function nodeWrite(label: string, rows: (plan: Plan) => Iterable<Row>): Write {
   else if (label === 'SupplyChainStage')
     cypher = `${SPLIT_ROWS}\nMERGE (n:Entity {id: f[0]})\nON CREATE SET n:SupplyChainStage, n += {${props(columns)}, confidence: 'stated', detailsJson: '{}'}`;
   else cypher = `${SPLIT_ROWS}\nCREATE (n:Entity:${label} {${props(columns)}, ${ENTITY_CONSTANTS}})`;
-  return { name: label, cypher, encode: encoder(columns), rows };
+  return { name: label, cypher, encode: encoder(columns), rows, label, columns };
 }
 
-const NODE_WRITES: readonly Write[] = [
+export const NODE_WRITES: readonly Write[] = [
   nodeWrite('Source', sourceRows),
   nodeWrite('SupplyChainStage', stageRows),
   nodeWrite('Element', elementRows),
@@ -129,10 +133,12 @@ function relationshipWrite(name: string, type: string, rows: (plan: Plan) => Ite
     cypher: `${SPLIT_ROWS}\nMATCH (a:Entity {id: f[0]})\nMATCH (b:Entity {id: f[1]})\n${write}`,
     encode: encoder(flow ? FLOW_COLUMNS : REL_COLUMNS),
     rows,
+    type,
+    columns: flow ? FLOW_COLUMNS : REL_COLUMNS,
   };
 }
 
-const REL_WRITES: readonly Write[] = [
+export const REL_WRITES: readonly Write[] = [
   relationshipWrite('NEXT_STAGE', 'NEXT_STAGE', nextStageRows),
   relationshipWrite('PART_OF', 'PART_OF', partOfRows),
   ...(['HEADQUARTERED_IN', 'SUBSIDIARY_OF', 'SUPPLIES'] as const).map((type) =>
