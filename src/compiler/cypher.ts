@@ -14,7 +14,7 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
  * A node's `props` are the stored properties its selected fields read (propertiesExpression).
  *
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
- * `null` for the others, and the loaders are not primed for it.
+ * `null` for the others, and nothing is attached for it.
  */
 export function fetchedExpression(variable: string, plan: Plan): string {
   let counter = 0;

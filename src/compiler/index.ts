@@ -13,8 +13,8 @@ import { primeFetched } from './prime';
  * The request compiler. A root field (node, nodes, element, search, the lists) hands its selection set
  * to `foldFor`, which plans what the nodes it returns need below them (plan.ts) and compiles that into
  * a `fetched` column of the root's own statement (cypher.ts): one statement answers the root and every
- * folded level below it. The rows prime the request's DataLoaders (prime.ts), so the resolvers run
- * unchanged and find their data loaded; what is not folded they load per level as before.
+ * folded level below it. The rows are attached to the records they belong to (prime.ts), so the
+ * resolvers run unchanged and find their data loaded; what is not folded they load per level as before.
  */
 
 interface Compiled {

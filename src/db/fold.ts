@@ -4,8 +4,7 @@ import type { NodeRecord } from './models';
 /**
  * What a root statement returns beside its nodes when the request compiler (src/compiler) folds the
  * selection below them into it: a `fetched` column, an expression over the statement's node variable.
- * The db layer only runs it and hands each row's node and value back; the compiler primes the
- * request's loaders with them.
+ * The db layer only runs it and hands each row's node and value back to the compiler.
  */
 export interface Fold {
   /** Identifies the expression: equal keys, equal expressions (statements are cached by it). */
