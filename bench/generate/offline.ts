@@ -147,6 +147,8 @@ export async function runImporter(home: string, database: string, files: ImportF
     `--array-delimiter=${ARRAY_DELIMITER}`,
     '--ignore-empty-strings=true',
     '--threads=2',
+    // Problems found in the files (none expected), next to the store rather than in the working directory.
+    `--report-file=${path.join(home, 'import.report')}`,
     database,
   ];
   const child = spawn(findJava(), args, { cwd: REPO_ROOT, env: { ...process.env, NEO4J_HOME: home, NEO4J_CONF: conf }, stdio: ['ignore', 'pipe', 'pipe'] });
