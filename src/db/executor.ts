@@ -41,8 +41,9 @@ const RETRY_DELAY_MS = 100;
  * Every Cypher call of the application goes through an Executor: the request's reads and writes, the
  * start-up seed, imports, exports, the content hash and the readiness probe. It gives each transaction
  * a timeout (what is left of the request's deadline), metadata naming the request, a debug log, errors
- * mapped by code, decoded rows, and a count of round trips. Transactions are managed (retried on
- * transient errors), so the work inside them must be idempotent.
+ * mapped by code, decoded rows, and a count of round trips. Single reads are auto-commit transactions,
+ * sent again on a retryable error; writes and `readTransaction`/`writeTransaction` are managed ones,
+ * retried by the driver. Either way the work may run twice, so it must be idempotent.
  */
 export class Executor {
   /** Database round trips made through this executor (one per statement). */
