@@ -33,6 +33,23 @@ export interface ExecutorOptions {
 
 type Access = 'READ' | 'WRITE';
 
+/**
+ * How long past a transaction's timeout the server waits for Neo4j before answering TIMEOUT itself.
+ * Neo4j enforces the timeout (and its error says so) unless it cannot run at all: frozen in a long GC
+ * pause, stopped, or behind a network partition. Then nothing would ever answer; this bounds the wait.
+ */
+const DEADLINE_GRACE_MS = 500;
+
+/** `work`, or a TimeoutError once `ms` have passed; a late result or error of `work` is dropped. */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Attempts of a read that fails with a retryable error, and the pause before the next (times the attempt). */
 const READ_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 100;
@@ -125,7 +142,7 @@ export class Executor {
     this.roundTrips++;
     const started = performance.now();
     try {
-      const result = await this.send(query, params, routing, timeoutMs);
+      const result = await withinDeadline(this.send(query, params, routing, timeoutMs), timeoutMs + DEADLINE_GRACE_MS);
       this.options.log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
       return result.records;
     } catch (error) {
@@ -140,13 +157,18 @@ export class Executor {
     const session = driver.session({ database, defaultAccessMode: mode });
     const inTransaction = (tx: ManagedTransaction) => work(new TransactionRunner(tx, this, log));
     const config = { timeout, metadata: this.metadata(name) };
+    const running = mode === neo4j.session.WRITE ? session.executeWrite(inTransaction, config) : session.executeRead(inTransaction, config);
     try {
-      return await (mode === neo4j.session.WRITE ? session.executeWrite(inTransaction, config) : session.executeRead(inTransaction, config));
+      return await withinDeadline(running, timeout + DEADLINE_GRACE_MS);
     } catch (error) {
       log.debug({ query: name, err: error }, 'transaction failed');
       throw mapDatabaseError(error);
     } finally {
-      await session.close();
+      // A session stuck on a database that does not answer is closed once it does, not awaited here.
+      void running.then(
+        () => session.close(),
+        () => session.close(),
+      );
     }
   }
 }

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createDriver } from '../../src/db/driver';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
+import { freePort } from '../../src/net';
+import { createApp, type App } from '../../src/server';
+import { until } from '../../harness/events';
+import { appConfig, silentLog } from '../support/testServer';
+
+/**
+ * A database that hangs (its process frozen with SIGSTOP, as in a long GC pause or a network partition),
+ * against a Neo4j of its own: Neo4j cannot enforce a transaction timeout while frozen, so the server
+ * does. Every request is answered within its deadline (TIMEOUT), `/ready` says 503 within 2 s, and once
+ * Neo4j runs again the same server answers again.
+ */
+const REQUEST_TIMEOUT_MS = 1_000;
+/** What the answer may take beyond the deadline: the executor's grace (500 ms) and a loaded machine. */
+const SLACK_MS = 1_500;
+
+describe('a hung database', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-hang-'));
+  let neo4j: EmbeddedNeo4j;
+  let app: App;
+  let url: string;
+  let frozen = false;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    neo4j = await startEmbeddedNeo4j({ port, dataDir, heap: '512m', pageCache: '64m' });
+    const driver = createDriver({ ...appConfig().neo4j, uri: neo4j.uri, user: 'neo4j', password: undefined, connectRetries: 0 });
+    app = await createApp({ config: appConfig({ REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) }), driver, log: silentLog });
+    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  }, 120_000);
+  afterAll(async () => {
+    if (frozen) process.kill(neo4j.pid, 'SIGCONT');
+    await app.stop();
+    await neo4j.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const query = (text: string) =>
+    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) }).then(
+      async (r) => (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+    );
+  const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+    const started = Date.now();
+    const value = await work();
+    return { value, ms: Date.now() - started };
+  };
+
+  it('answers every request within its deadline while Neo4j is frozen, and again once it runs', async () => {
+    // A fresh Neo4j plans and compiles its first statements slowly; the test starts once they answer.
+    for (const text of ['{ element(symbol: "Nd") { name } }', '{ facilities(first: 5) { edges { node { id } } } }', '{ dependents(of: "dep-x") { hops } }']) {
+      await until(async () => (await query(text)).errors?.[0]?.extensions?.code !== 'TIMEOUT', `a first answer to ${text}`, 60_000);
+    }
+    expect(await query('{ element(symbol: "Nd") { name } }')).toEqual({ data: { element: null } });
+
+    process.kill(neo4j.pid, 'SIGSTOP');
+    frozen = true;
+    const answers = await Promise.all(
+      ['{ element(symbol: "Nd") { name } }', '{ facilities(first: 5) { edges { node { id } } } }', '{ dependents(of: "dep-x") { hops } }'].map((text) =>
+        timed(() => query(text)),
+      ),
+    );
+    for (const { value, ms } of answers) {
+      expect(value.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
+      expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
+    }
+    const ready = await timed(() => fetch(`${url}/ready`));
+    expect(ready.value.status).toBe(503);
+    expect(ready.ms).toBeLessThan(2_000 + 500);
+
+    process.kill(neo4j.pid, 'SIGCONT');
+    frozen = false;
+    // Running again: the stuck transactions finish or time out in Neo4j, their connections come back,
+    // and requests answer (the event: the first request that does).
+    await until(async () => (await query('{ element(symbol: "Nd") { name } }')).data !== undefined, 'an answer after SIGCONT', 30_000);
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+  }, 120_000);
+});
