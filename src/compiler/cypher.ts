@@ -5,8 +5,8 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
  * relation, its rows (`rels`), each row with the node at the other end and what that node needs in
- * turn, as nested COLLECT subqueries. Relations are matched, ordered and capped by `relationMatch`, the
- * clause the per-level batch uses. The text comes from the plan's relation names and fixed labels only;
+ * turn, as nested COLLECT subqueries. Relations are matched by `relationPattern`, the pattern the
+ * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
  *   {src: [source], rels: {<relation>: [{type, props, outgoing, other: {labels, props, fetched}, src?, prod?, req?}] | null}}

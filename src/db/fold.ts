@@ -22,7 +22,8 @@ const cache = new Map<string, Query<unknown>>();
 
 /**
  * `query` with the fold's `fetched` column appended to its final RETURN (whose node variable is
- * `variable`), and the node's properties in that RETURN cut to what the fold's selection reads. Statements are cached by query text and fold key (bounded: the oldest goes first).
+ * `variable`), and the node's properties in that RETURN cut to what the fold's selection reads.
+ * Statements are cached by query text and fold key (bounded: the oldest goes first).
  */
 export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold): Query<Row & { fetched: unknown }> {
   const key = `${query.cypher}\u0000${variable}\u0000${fold.key}`;
