@@ -165,10 +165,12 @@ export class Executor {
       throw mapDatabaseError(error);
     } finally {
       // A session stuck on a database that does not answer is closed once it does, not awaited here.
-      void running.then(
-        () => session.close(),
-        () => session.close(),
-      );
+      void running
+        .then(
+          () => session.close(),
+          () => session.close(),
+        )
+        .catch((error: unknown) => log.debug({ query: name, err: error }, 'session close failed'));
     }
   }
 }
