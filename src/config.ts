@@ -39,6 +39,38 @@ export interface Config {
     readonly requestTimeoutMs: number;
     /** How long SIGTERM waits for in-flight requests before closing connections anyway. */
     readonly shutdownGraceMs: number;
+    /**
+     * Which proxies to believe about the client's address (Express `trust proxy`): false (none, the
+     * default), true (any), a hop count, or addresses/subnets such as `loopback` or `10.0.0.0/8`.
+     */
+    readonly trustProxy: boolean | number | string;
+  };
+  /** Automatic persisted queries: in memory (the default), or shared by every instance at `url` (redis://). */
+  readonly apq: {
+    readonly cacheUrl: string | undefined;
+  };
+  /**
+   * Budgets per client (the API key or token's name, else the address): requests per second, and the
+   * summed query cost of its requests in flight. Over budget: 429 with Retry-After. 0 switches one off.
+   */
+  readonly clientLimits: {
+    readonly rateAnonymous: number;
+    readonly rateAuthenticated: number;
+    readonly concurrentCostAnonymous: number;
+    readonly concurrentCostAuthenticated: number;
+  };
+  /** Prometheus metrics at /metrics and OpenTelemetry traces. */
+  readonly observability: {
+    readonly metrics: boolean;
+    /** When set, /metrics needs `Authorization: Bearer <token>`. */
+    readonly metricsToken: string | undefined;
+    /** Traces are exported (OTLP over HTTP) only when this is set. */
+    readonly otlpEndpoint: string | undefined;
+    readonly serviceName: string;
+  };
+  /** Supervision of the embedded Neo4j: restarts after a crash before the process gives up (exit 1). */
+  readonly supervision: {
+    readonly maxRestarts: number;
   };
   /** Browser pages: the Apollo Sandbox landing page (CDN), the offline explorer and the visual graph page. */
   readonly pages: {
@@ -105,6 +137,23 @@ const EnvSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, 'true, false, a hop count, or addresses such as loopback or 10.0.0.0/8')
+    .default('false'),
+  APQ_CACHE_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL')
+    .optional(),
+  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(0).default(100),
+  RATE_LIMIT_AUTHENTICATED: z.coerce.number().int().min(0).default(1_000),
+  CONCURRENT_COST_ANONYMOUS: z.coerce.number().int().min(0).default(200_000),
+  CONCURRENT_COST_AUTHENTICATED: z.coerce.number().int().min(0).default(2_000_000),
+  METRICS: bool.default(true),
+  METRICS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'an http(s):// URL of an OTLP collector' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('critical-minerals-graph'),
+  NEO4J_EMBEDDED_MAX_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
   SANDBOX: bool.optional(),
   EXPLORER: bool.default(true),
   GRAPH_PAGE: bool.default(true),
@@ -127,7 +176,7 @@ const EnvSchema = z.object({
 });
 
 /** Variables whose values are never echoed, not even in an error. */
-const SECRET_VARIABLES = new Set(['NEO4J_PASSWORD', 'JWT_SECRET', 'API_KEYS']);
+const SECRET_VARIABLES = new Set(['NEO4J_PASSWORD', 'JWT_SECRET', 'API_KEYS', 'METRICS_TOKEN', 'APQ_CACHE_URL']);
 
 /** A configuration problem a person can fix: printed as one line, exit code 2. */
 export class ConfigError extends Error {
@@ -174,7 +223,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       bodyLimit: e.BODY_LIMIT,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      trustProxy: trustProxy(e.TRUST_PROXY),
     },
+    apq: { cacheUrl: e.APQ_CACHE_URL },
+    clientLimits: {
+      rateAnonymous: e.RATE_LIMIT_ANONYMOUS,
+      rateAuthenticated: e.RATE_LIMIT_AUTHENTICATED,
+      concurrentCostAnonymous: e.CONCURRENT_COST_ANONYMOUS,
+      concurrentCostAuthenticated: e.CONCURRENT_COST_AUTHENTICATED,
+    },
+    observability: {
+      metrics: e.METRICS,
+      metricsToken: e.METRICS_TOKEN,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
+    supervision: { maxRestarts: e.NEO4J_EMBEDDED_MAX_RESTARTS },
     // The Sandbox loads from Apollo's CDN: on unless production, where it is opt-in.
     pages: { sandbox: e.SANDBOX ?? e.NODE_ENV !== 'production', explorer: e.EXPLORER, graph: e.GRAPH_PAGE },
     maxImportRecords: e.MAX_IMPORT_RECORDS,
@@ -201,4 +265,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       readsRequireAuth: e.READS_REQUIRE_AUTH,
     },
   };
+}
+
+/** TRUST_PROXY as Express takes it: a boolean, a hop count, or the addresses as written. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -1,6 +1,6 @@
-import type { Driver } from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { ANONYMOUS, type Caller } from './auth';
-import { Executor } from './db/executor';
+import { Executor, type StatementObserver } from './db/executor';
 import { ProfilingExecutor } from './db/profiling';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -10,6 +10,8 @@ export interface Context {
   readonly requestId: string;
   /** Who is calling (never a secret). */
   readonly caller: Caller;
+  /** Who the request counts against for per-client budgets: `caller:<name>` or `address:<ip>`. */
+  readonly client: string;
   readonly log: Logger;
   readonly db: Executor;
   readonly loaders: Loaders;
@@ -32,18 +34,23 @@ export interface ContextDeps {
   readonly maxImportRecords?: number;
   /** Use the request compiler (default true; tests compare answers without it). */
   readonly fold?: boolean;
+  /** Observes every statement (metrics, traces). */
+  readonly observer?: StatementObserver;
 }
 
 export interface RequestInfo {
   readonly requestId: string;
   readonly operationName?: string;
   readonly caller?: Caller;
+  readonly client?: string;
+  /** Bookmarks the client sent back (`x-neo4j-bookmark`): the request reads at least what they wrote. */
+  readonly bookmarks?: readonly string[];
 }
 
 const DEFAULT_MAX_IMPORT_RECORDS = 5_000;
 
 export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
-  const { requestId, operationName, caller = ANONYMOUS } = typeof request === 'string' ? { requestId: request } : request;
+  const { requestId, operationName, caller = ANONYMOUS, client = 'local', bookmarks = [] } = typeof request === 'string' ? { requestId: request } : request;
   const log = deps.log.child({ requestId, ...(caller.name ? { caller: caller.name } : {}) });
   const options = {
     driver: deps.driver,
@@ -52,8 +59,12 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     log,
     requestId,
     ...(operationName ? { operationName } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
+    // One bookmark manager per request: every transaction of the request reads what the ones before it
+    // (and the client's earlier requests, through the bookmarks it sent back) wrote.
+    bookmarkManager: neo4j.bookmarkManager({ initialBookmarks: [...bookmarks] }),
     ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
   };
   const db = deps.profile ? new ProfilingExecutor(options) : new Executor(options);
-  return { requestId, caller, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS, fold: deps.fold ?? true };
+  return { requestId, caller, client, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS, fold: deps.fold ?? true };
 }

@@ -100,7 +100,15 @@ const TIMEOUT_CODES = new Set([
   'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
   'Neo.TransientError.Transaction.LockClientStopped',
 ]);
-const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
+const UNAVAILABLE_CODES = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'Neo.TransientError.General.DatabaseUnavailable',
+  // A bookmark the member has not caught up with in time (a lagging cluster member).
+  'Neo.TransientError.Transaction.BookmarkTimeout',
+]);
+/** Bookmarks a client sent back that the database does not recognise. */
+const BAD_BOOKMARK_CODES = new Set(['Neo.ClientError.Transaction.InvalidBookmark', 'Neo.ClientError.Transaction.InvalidBookmarkMixture']);
 
 /**
  * Maps a Neo4j driver error to the application's error, by `code` (never by message).
@@ -110,5 +118,6 @@ export function mapDatabaseError(error: unknown): unknown {
   if (!(error instanceof Neo4jError)) return error;
   if (TIMEOUT_CODES.has(error.code)) return new TimeoutError();
   if (UNAVAILABLE_CODES.has(error.code)) return new ServiceUnavailableError();
+  if (BAD_BOOKMARK_CODES.has(error.code)) return new BadUserInputError('The x-neo4j-bookmark header holds a bookmark this database does not know');
   return error;
 }

@@ -13,14 +13,21 @@ import { Executor } from './db/executor';
 import { READINESS } from './db/queries/nodes';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
+import { BOOKMARK_HEADER, bookmarksPlugin, parseBookmarkHeader } from './plugins/bookmarks';
 import { armorProtection, costLimitPlugin } from './plugins/limits';
-import { createAuthenticator } from './auth';
+import { createAuthenticator, type Caller } from './auth';
+import { createApqCache } from './apqCache';
+import { createClientLimits } from './plugins/clientLimits';
+import { createObservability } from './observability';
 import { createPages } from './pages';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
 /** The part of the configuration the HTTP app needs. */
-export type AppConfig = Pick<Config, 'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords'> & {
+export type AppConfig = Pick<
+  Config,
+  'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords' | 'apq' | 'clientLimits' | 'observability'
+> & {
   readonly neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'>;
 };
 
@@ -53,6 +60,14 @@ const bodyErrorsAsGraphQL: express.ErrorRequestHandler = (error: { type?: string
   }
 };
 
+/**
+ * Who a request counts against for the per-client budgets: the verified credential's name, else the
+ * address (behind a balancer, the one its forwarded header gives, as TRUST_PROXY allows).
+ */
+export function clientOf(caller: Caller | Error, req: express.Request): string {
+  return !(caller instanceof Error) && caller.name ? `caller:${caller.name}` : `address:${req.ip ?? 'unknown'}`;
+}
+
 /** Builds the HTTP app and Apollo server without listening, so tests can use it on any port. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, driver, log } = deps;
@@ -61,6 +76,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const schema = buildSchema();
   const armor = armorProtection(config.limits, config.production);
   const pages = createPages(config.pages, config.http.introspection, schema);
+  const observability = createObservability(config.observability);
+  const clientLimits = createClientLimits(config.clientLimits);
+  const apq = createApqCache(config.apq, log);
   const apollo = new ApolloServer<Context>({
     schema,
     plugins: [
@@ -70,6 +88,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       costLimitPlugin(schema, config.limits),
       errorReportingPlugin(),
       roundTripsHeaderPlugin(),
+      bookmarksPlugin(),
+      clientLimits.plugin,
+      ...observability.plugins,
       pages.landingPage,
     ],
     validationRules: armor.validationRules,
@@ -81,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     introspection: config.http.introspection,
     allowBatchedHttpRequests: config.http.allowBatching,
     csrfPrevention: true,
+    ...(apq.cache ? { persistedQueries: { cache: apq.cache } } : {}),
     // src/index.ts owns the signals: it stops accepting, drains, then closes the driver and Neo4j in order.
     stopOnTerminationSignals: false,
   });
@@ -92,10 +114,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requestTimeoutMs: config.http.requestTimeoutMs,
     maxImportRecords: config.maxImportRecords,
     log,
+    ...(observability.observer ? { observer: observability.observer } : {}),
   };
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
   // GraphQL answers are POSTs with Cache-Control hints; hashing every body for an ETag is work nobody uses.
   app.set('etag', false);
   app.use(
@@ -109,7 +133,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
     }),
   );
-  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id', 'x-db-round-trips'] }));
+  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id', 'x-db-round-trips', BOOKMARK_HEADER] }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -127,18 +151,31 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   });
 
+  app.use(observability.router);
   app.use(pages.router);
 
   app.use(
     '/graphql',
+    // The caller is resolved once, before the client's budgets are checked; a credential that is present
+    // but wrong is refused by the context below (as a GraphQL error) and counts against the address.
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.locals.caller = await authenticate(req.headers).catch((error: unknown) => error);
+      next();
+    },
+    clientLimits.middleware,
     express.json({ limit: config.http.bodyLimit }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(contextDeps, {
+      context: async ({ req, res }) => {
+        const caller = res.locals.caller as Caller | Error;
+        if (caller instanceof Error) throw caller;
+        return createContext(contextDeps, {
           requestId: String(req.id),
-          caller: await authenticate(req.headers),
+          caller,
+          client: clientOf(caller, req),
+          bookmarks: parseBookmarkHeader(req.headers[BOOKMARK_HEADER]),
           ...(typeof req.body?.operationName === 'string' ? { operationName: req.body.operationName } : {}),
-        }),
+        });
+      },
     }),
     bodyErrorsAsGraphQL,
   );
@@ -148,6 +185,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     apollo,
     stop: async () => {
       await apollo.stop();
+      await apq.close();
+      await observability.shutdown();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -1,4 +1,4 @@
-import neo4j, { EagerResult, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { DecodeError, TimeoutError, mapDatabaseError } from '../errors';
 import pino from 'pino';
 import type { Logger } from '../logger';
@@ -29,9 +29,30 @@ export interface ExecutorOptions {
   readonly operationName?: string;
   /** Epoch ms by which the whole request must be done; each transaction gets what is left (at most `timeoutMs`). */
   readonly deadline?: number;
+  /**
+   * Carries the bookmarks of every transaction to the next one, so each reads what the ones before it
+   * wrote, on any cluster member. A request has its own (started from the bookmarks its client sent
+   * back); without one, the driver's shared manager is used.
+   */
+  readonly bookmarkManager?: BookmarkManager;
+  /** Observes every statement and transaction (metrics, traces). */
+  readonly observer?: StatementObserver;
 }
 
-type Access = 'READ' | 'WRITE';
+export type Access = 'READ' | 'WRITE';
+
+/** What an observer is told of one statement, or of one transaction with all its statements. */
+export interface ObservedStatement {
+  readonly name: string;
+  readonly access: Access;
+  readonly requestId: string | undefined;
+  readonly operationName: string | undefined;
+}
+
+/** Wraps every statement and transaction an executor runs: `work` is the statement; its result is returned. */
+export interface StatementObserver {
+  observe<T>(statement: ObservedStatement, work: () => Promise<T>): Promise<T>;
+}
 
 /**
  * How long past a transaction's timeout the server waits for Neo4j before answering TIMEOUT itself.
@@ -65,8 +86,18 @@ const RETRY_DELAY_MS = 100;
 export class Executor {
   /** Database round trips made through this executor (one per statement). */
   roundTrips = 0;
+  /** True once a write statement or transaction has committed through this executor. */
+  wrote = false;
+  private readonly bookmarkManager: BookmarkManager;
 
-  constructor(protected readonly options: ExecutorOptions) {}
+  constructor(protected readonly options: ExecutorOptions) {
+    this.bookmarkManager = options.bookmarkManager ?? options.driver.executeQueryBookmarkManager;
+  }
+
+  /** The bookmarks after the last transaction: a client sends them back to read its own writes. */
+  async bookmarks(): Promise<string[]> {
+    return [...(await this.bookmarkManager.getBookmarks())];
+  }
 
   /** Runs a read statement in its own transaction and decodes its rows. */
   async read<Row>(query: Query<Row>, params: Record<string, unknown> = {}): Promise<Row[]> {
@@ -107,9 +138,14 @@ export class Executor {
   protected async send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
     const { driver, database } = this.options;
     const config = { timeout: timeoutMs, metadata: this.metadata(query.name) };
-    if (routing === 'WRITE') return driver.executeQuery(query.cypher, params, { database, routing, transactionConfig: config });
+    const { bookmarkManager } = this;
+    if (routing === 'WRITE') {
+      const result = await driver.executeQuery(query.cypher, params, { database, routing, bookmarkManager, transactionConfig: config });
+      this.wrote = true;
+      return result;
+    }
     for (let attempt = 1; ; attempt++) {
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager: driver.executeQueryBookmarkManager });
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager });
       try {
         const result = await session.run(query.cypher, params, config);
         return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
@@ -137,12 +173,19 @@ export class Executor {
     return { app: 'critical-minerals-graph', query, requestId: requestId ?? null, operation: operationName ?? null };
   }
 
+  /** `work`, observed as `name` when an observer is set. */
+  private observed<T>(name: string, access: Access, work: () => Promise<T>): Promise<T> {
+    const { observer, requestId, operationName } = this.options;
+    return observer ? observer.observe({ name, access, requestId, operationName }, work) : work();
+  }
+
   private async run(query: NamedQuery, params: Record<string, unknown>, routing: Access): Promise<Neo4jRecord[]> {
     const timeoutMs = this.remainingMs();
     this.roundTrips++;
     const started = performance.now();
     try {
-      const result = await withinDeadline(this.send(query, params, routing, timeoutMs), timeoutMs + DEADLINE_GRACE_MS);
+      const sent = this.observed(query.name, routing, () => this.send(query, params, routing, timeoutMs));
+      const result = await withinDeadline(sent, timeoutMs + DEADLINE_GRACE_MS);
       this.options.log.debug({ query: query.name, params, ms: Math.round(performance.now() - started) }, 'cypher');
       return result.records;
     } catch (error) {
@@ -154,12 +197,16 @@ export class Executor {
   private async transaction<R>(name: string, mode: 'READ' | 'WRITE', work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
     const { driver, database, log } = this.options;
     const timeout = this.remainingMs();
-    const session = driver.session({ database, defaultAccessMode: mode });
+    const session = driver.session({ database, defaultAccessMode: mode, bookmarkManager: this.bookmarkManager });
     const inTransaction = (tx: ManagedTransaction) => work(new TransactionRunner(tx, this, log));
     const config = { timeout, metadata: this.metadata(name) };
-    const running = mode === neo4j.session.WRITE ? session.executeWrite(inTransaction, config) : session.executeRead(inTransaction, config);
+    const running = this.observed(name, mode, () =>
+      mode === neo4j.session.WRITE ? session.executeWrite(inTransaction, config) : session.executeRead(inTransaction, config),
+    );
     try {
-      return await withinDeadline(running, timeout + DEADLINE_GRACE_MS);
+      const result = await withinDeadline(running, timeout + DEADLINE_GRACE_MS);
+      if (mode === neo4j.session.WRITE) this.wrote = true;
+      return result;
     } catch (error) {
       log.debug({ query: name, err: error }, 'transaction failed');
       throw mapDatabaseError(error);
