@@ -18,7 +18,7 @@ import { armorProtection, costLimitPlugin } from './plugins/limits';
 import { createAuthenticator, type Caller } from './auth';
 import { createApqCache } from './apqCache';
 import { createClientLimits } from './plugins/clientLimits';
-import { createObservability } from './observability';
+import { createObservability, type Observability } from './observability';
 import { createPages } from './pages';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -35,6 +35,8 @@ export interface AppDeps {
   readonly config: AppConfig;
   readonly driver: Driver;
   readonly log: Logger;
+  /** Metrics and traces; by default built from `config.observability` (tests pass their own exporter). */
+  readonly observability?: Observability;
 }
 
 export interface App {
@@ -76,7 +78,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const schema = buildSchema();
   const armor = armorProtection(config.limits, config.production);
   const pages = createPages(config.pages, config.http.introspection, schema);
-  const observability = createObservability(config.observability);
+  const observability = deps.observability ?? createObservability(config.observability);
   const clientLimits = createClientLimits(config.clientLimits);
   const apq = createApqCache(config.apq, log);
   const apollo = new ApolloServer<Context>({
