@@ -1,8 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { StatementObserver } from '../db/executor';
+import { createMetrics } from './metrics';
+import { createTracing } from './tracing';
 
 /** Metrics and traces of one server: what server.ts mounts and hands to every request's executor. */
 export interface Observability {
@@ -10,13 +13,46 @@ export interface Observability {
   readonly observer: StatementObserver | undefined;
   /** Requests by operation and outcome, their latency, round trips, the operation's span. */
   readonly plugins: ApolloServerPlugin<Context>[];
-  /** Serves GET /metrics (Prometheus text format). */
+  /** Serves GET /metrics (Prometheus text format); without metrics, serves nothing (404). */
   readonly router: express.Router;
   /** Flushes and stops exporters. */
   shutdown(): Promise<void>;
 }
 
-/** STUB: replaced by the observability work of #15. */
-export function createObservability(_config: Config['observability']): Observability {
-  return { observer: undefined, plugins: [], router: express.Router(), shutdown: async () => undefined };
+export interface ObservabilityOptions {
+  /** Traces go to this exporter, span by span, whatever `otlpEndpoint` says (tests: an InMemorySpanExporter). */
+  readonly spanExporter?: SpanExporter;
+}
+
+/**
+ * Prometheus metrics at /metrics unless `metrics` is false; OpenTelemetry traces only when an OTLP
+ * endpoint is set (or a test passes an exporter). With both off, requests pay nothing: no observer,
+ * no plugins.
+ */
+export function createObservability(config: Config['observability'], options: ObservabilityOptions = {}): Observability {
+  const metrics = config.metrics ? createMetrics(config.metricsToken) : undefined;
+  const tracing =
+    options.spanExporter || config.otlpEndpoint
+      ? createTracing({
+          serviceName: config.serviceName,
+          ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
+          ...(config.otlpEndpoint ? { endpoint: config.otlpEndpoint } : {}),
+        })
+      : undefined;
+  const observers = [metrics?.observer, tracing?.observer].filter((o): o is StatementObserver => o !== undefined);
+  return {
+    observer: observers.length > 1 ? nested(observers) : observers[0],
+    plugins: [metrics?.plugin, tracing?.plugin].filter((p): p is ApolloServerPlugin<Context> => p !== undefined),
+    router: metrics?.router ?? express.Router(),
+    shutdown: async () => {
+      await tracing?.shutdown();
+    },
+  };
+}
+
+/** One observer that runs the statement inside all of `observers`, the first outermost. */
+function nested(observers: readonly StatementObserver[]): StatementObserver {
+  return {
+    observe: (statement, work) => observers.reduceRight<typeof work>((inner, observer) => () => observer.observe(statement, inner), work)(),
+  };
 }
