@@ -1,6 +1,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { ANONYMOUS, type Caller } from './auth';
 import { Executor, type StatementObserver } from './db/executor';
+import type { DatabaseHealth } from './db/health';
 import { ProfilingExecutor } from './db/profiling';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -36,6 +37,8 @@ export interface ContextDeps {
   readonly fold?: boolean;
   /** Observes every statement (metrics, traces). */
   readonly observer?: StatementObserver;
+  /** Whether the database is known to be down (requests then fail fast). */
+  readonly health?: DatabaseHealth;
 }
 
 export interface RequestInfo {
@@ -60,6 +63,7 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     requestId,
     ...(operationName ? { operationName } : {}),
     ...(deps.observer ? { observer: deps.observer } : {}),
+    ...(deps.health ? { health: deps.health } : {}),
     // One bookmark manager per request: every transaction of the request reads what the ones before it
     // (and the client's earlier requests, through the bookmarks it sent back) wrote.
     bookmarkManager: neo4j.bookmarkManager({ initialBookmarks: [...bookmarks] }),

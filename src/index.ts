@@ -1,7 +1,8 @@
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDriver, waitForDatabase, DatabaseUnreachableError } from './db/driver';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded';
+import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './embedded';
+import { DatabaseHealth } from './db/health';
 import { Executor } from './db/executor';
 import { createLogger, type Logger } from './logger';
 import { createApp, type App } from './server';
@@ -21,16 +22,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config);
-  let embedded: EmbeddedNeo4j | undefined;
+  let embedded: SupervisedNeo4j | undefined;
+  let health: DatabaseHealth | undefined;
   let driver: Driver | undefined;
   let app: App | undefined;
 
   /**
    * Graceful shutdown, in this order: refuse new connections at once; let the requests in flight finish
    * (Apollo's drain plugin waits up to SHUTDOWN_GRACE_MS, then closes the connections that are left);
-   * close the driver; stop the embedded Neo4j. Exit code 0 when every step succeeded, else 1.
+   * close the driver; stop the embedded Neo4j. Exit code `exitCode` when every step succeeded, else 1.
    */
-  const shutdown = async (signal: string): Promise<void> => {
+  const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
     const started = Date.now();
     let failed = false;
     const step = async (what: string, action: () => Promise<void> | undefined): Promise<void> => {
@@ -48,10 +50,11 @@ async function main(): Promise<void> {
     await step('stopping the server', () => app?.stop());
     const drainedMs = Date.now() - started;
     log.info({ ms: drainedMs, withinGrace: drainedMs < config.http.shutdownGraceMs }, 'HTTP server drained; closing the driver');
+    health?.close();
     await step('closing the driver', () => driver?.close());
     await step('stopping Neo4j', () => embedded?.stop());
-    log.info({ ms: Date.now() - started, exitCode: failed ? 1 : 0 }, 'stopped');
-    process.exit(failed ? 1 : 0);
+    log.info({ ms: Date.now() - started, exitCode: failed ? 1 : exitCode }, 'stopped');
+    process.exit(failed ? 1 : exitCode);
   };
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -67,20 +70,37 @@ async function main(): Promise<void> {
     let uri = config.neo4j.uri;
     if (!uri) {
       log.info({ dataDir: config.embedded.dataDir, port: config.embedded.port }, 'NEO4J_URI unset: starting the embedded Neo4j');
-      embedded = await startEmbeddedNeo4j({
-        port: config.embedded.port,
-        dataDir: config.embedded.dataDir,
-        heap: config.embedded.heap,
-        pageCache: config.embedded.pageCache,
-        ...(config.neo4j.password ? { password: config.neo4j.password } : {}),
-        log: (message) => log.info({ neo4j: message }, 'embedded neo4j'),
-      });
+      embedded = await superviseEmbeddedNeo4j(
+        {
+          port: config.embedded.port,
+          dataDir: config.embedded.dataDir,
+          heap: config.embedded.heap,
+          pageCache: config.embedded.pageCache,
+          ...(config.neo4j.password ? { password: config.neo4j.password } : {}),
+          log: (message) => log.info({ neo4j: message }, 'embedded neo4j'),
+        },
+        {
+          maxRestarts: config.supervision.maxRestarts,
+          onDown: (reason) => health?.markDown(reason),
+          // No onUp: the health check, probing since the exit, sees the restarted Neo4j answer.
+          onGiveUp: (error) => {
+            log.fatal({ err: error, maxRestarts: config.supervision.maxRestarts }, 'the embedded Neo4j could not be restarted: exiting');
+            if (!stopping) {
+              stopping = true;
+              void shutdown('embedded Neo4j lost', 1);
+            }
+          },
+          log: (message, details) => log.warn(details ?? {}, message),
+        },
+      );
       uri = embedded.uri;
     }
     driver = createDriver({ ...config.neo4j, uri });
+    const probeDriver = driver;
+    health = new DatabaseHealth({ probe: () => probeDriver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });
     await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, log);
     await prepareStore(driver, config, log);
-    app = await createApp({ config, driver, log });
+    app = await createApp({ config, driver, log, health });
     const server = app.httpServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { Executor } from './db/executor';
 import { READINESS } from './db/queries/nodes';
+import { DatabaseHealth } from './db/health';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
 import { BOOKMARK_HEADER, bookmarksPlugin, parseBookmarkHeader } from './plugins/bookmarks';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly config: AppConfig;
   readonly driver: Driver;
   readonly log: Logger;
+  /** Whether the database is known to be down; by default one probing through `driver`. */
+  readonly health?: DatabaseHealth;
   /** Metrics and traces; by default built from `config.observability` (tests pass their own exporter). */
   readonly observability?: Observability;
 }
@@ -81,6 +84,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const observability = deps.observability ?? createObservability(config.observability);
   const clientLimits = createClientLimits(config.clientLimits);
   const apq = createApqCache(config.apq, log);
+  const health =
+    deps.health ?? new DatabaseHealth({ probe: () => driver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });
   const apollo = new ApolloServer<Context>({
     schema,
     plugins: [
@@ -116,6 +121,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requestTimeoutMs: config.http.requestTimeoutMs,
     maxImportRecords: config.maxImportRecords,
     log,
+    health,
     ...(observability.observer ? { observer: observability.observer } : {}),
   };
   await apollo.start();
@@ -142,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // The probe's own deadline (its timeout plus the executor's grace) keeps the answer within READY_TIMEOUT_MS
   // even when Neo4j cannot answer at all.
-  const probe = new Executor({ driver, database: config.neo4j.database, timeoutMs: READY_TIMEOUT_MS - 600, log, requestId: 'readiness' });
+  const probe = new Executor({ driver, database: config.neo4j.database, timeoutMs: READY_TIMEOUT_MS - 600, log, requestId: 'readiness', health });
   app.get('/ready', async (_req, res) => {
     try {
       await probe.read(READINESS);
@@ -187,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     apollo,
     stop: async () => {
       await apollo.stop();
+      health.close();
       await apq.close();
       await observability.shutdown();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,5 +1,6 @@
 import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
-import { DecodeError, TimeoutError, mapDatabaseError } from '../errors';
+import { DecodeError, ServiceUnavailableError, TimeoutError, mapDatabaseError } from '../errors';
+import type { DatabaseHealth } from './health';
 import pino from 'pino';
 import type { Logger } from '../logger';
 
@@ -37,6 +38,8 @@ export interface ExecutorOptions {
   readonly bookmarkManager?: BookmarkManager;
   /** Observes every statement and transaction (metrics, traces). */
   readonly observer?: StatementObserver;
+  /** While the database is known to be down, statements fail at once; an unreachable one makes it check. */
+  readonly health?: DatabaseHealth;
 }
 
 export type Access = 'READ' | 'WRITE';
@@ -160,6 +163,18 @@ export class Executor {
     }
   }
 
+  /** Fails at once while the database is known to be down (see DatabaseHealth). */
+  private checkAvailable(): void {
+    if (this.options.health && !this.options.health.available) throw new ServiceUnavailableError();
+  }
+
+  /** The application's error for `error`; an unreachable database makes the health check look. */
+  private mapped(error: unknown): unknown {
+    const appError = mapDatabaseError(error);
+    if (appError instanceof ServiceUnavailableError) this.options.health?.suspect();
+    return appError;
+  }
+
   /** What is left of the request's deadline for the next transaction, at most `timeoutMs`. */
   private remainingMs(): number {
     const { deadline, timeoutMs } = this.options;
@@ -180,6 +195,7 @@ export class Executor {
   }
 
   private async run(query: NamedQuery, params: Record<string, unknown>, routing: Access): Promise<Neo4jRecord[]> {
+    this.checkAvailable();
     const timeoutMs = this.remainingMs();
     this.roundTrips++;
     const started = performance.now();
@@ -190,12 +206,13 @@ export class Executor {
       return result.records;
     } catch (error) {
       this.options.log.debug({ query: query.name, err: error }, 'cypher failed');
-      throw mapDatabaseError(error);
+      throw this.mapped(error);
     }
   }
 
   private async transaction<R>(name: string, mode: 'READ' | 'WRITE', work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
     const { driver, database, log } = this.options;
+    this.checkAvailable();
     const timeout = this.remainingMs();
     const session = driver.session({ database, defaultAccessMode: mode, bookmarkManager: this.bookmarkManager });
     const inTransaction = (tx: ManagedTransaction) => work(new TransactionRunner(tx, this, log));
@@ -209,7 +226,7 @@ export class Executor {
       return result;
     } catch (error) {
       log.debug({ query: name, err: error }, 'transaction failed');
-      throw mapDatabaseError(error);
+      throw this.mapped(error);
     } finally {
       // A session stuck on a database that does not answer is closed once it does, not awaited here.
       void running

@@ -7,3 +7,4 @@
 export { startEmbeddedNeo4j, type EmbeddedNeo4j, type EmbeddedNeo4jOptions } from './launcher';
 export { ensureNeo4jJars } from './build';
 export { findJava } from './java';
+export { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './supervisor';

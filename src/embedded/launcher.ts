@@ -30,6 +30,8 @@ export interface EmbeddedNeo4jOptions {
 export interface EmbeddedNeo4j {
   readonly uri: string;
   readonly pid: number;
+  /** Settles when the JVM has exited: `expected` when `stop()` asked it to, false when it died. */
+  readonly exited: Promise<{ readonly expected: boolean; readonly reason: string }>;
   stop(): Promise<void>;
 }
 
@@ -150,14 +152,19 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
   let stopping: Promise<void> | undefined;
   const pidFile = writePidFile(dataDir, child.pid!);
   log(`Embedded Neo4j ready at ${outcome.uri} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (pid ${child.pid})`);
-  child.once('exit', (code, signal) => {
-    fs.rmSync(pidFile, { force: true });
-    if (!stopping) log(`Embedded Neo4j exited unexpectedly (${signal ?? `exit code ${code}`})`);
+  const exitedAfterStart = new Promise<{ expected: boolean; reason: string }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      fs.rmSync(pidFile, { force: true });
+      const reason = signal ?? `exit code ${code}`;
+      if (!stopping) log(`Embedded Neo4j exited unexpectedly (${reason})`);
+      resolve({ expected: stopping !== undefined, reason });
+    });
   });
 
   return {
     uri: outcome.uri,
     pid: child.pid!,
+    exited: exitedAfterStart,
     stop(): Promise<void> {
       stopping ??= terminate(child, STOP_TIMEOUT_MS).then(() => log('Embedded Neo4j stopped'));
       return stopping;
