@@ -257,7 +257,18 @@ async function main(): Promise<void> {
   let app: App | undefined;
   try {
     await waitForDatabase(driver, database, config.neo4j.connectRetries, silent);
-    const env = { NEO4J_URI: uri, NEO4J_DATABASE: database, SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn', ...(config.neo4j.password ? { NEO4J_PASSWORD: config.neo4j.password } : {}) };
+    // The benchmark measures capacity from one address: the per-client budgets are switched off.
+    const env = {
+      NEO4J_URI: uri,
+      NEO4J_DATABASE: database,
+      SEED_ON_EMPTY: 'false',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_ANONYMOUS: '0',
+      RATE_LIMIT_AUTHENTICATED: '0',
+      CONCURRENT_COST_ANONYMOUS: '0',
+      CONCURRENT_COST_AUTHENTICATED: '0',
+      ...(config.neo4j.password ? { NEO4J_PASSWORD: config.neo4j.password } : {}),
+    };
     const ours = await startProcess(env);
     servers.push(ours);
     const peer = await startProcess(env, { entry: 'bench/peerMain.ts', listen: { urlLine: /PEER_READY (\S+)/ }, readyPath: null });

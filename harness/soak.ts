@@ -8,7 +8,8 @@ import { until } from './events';
  * process, with its memory, its Bolt connections and the transactions it leaves in Neo4j measured
  * before, during and after. Used by test/integration/leaks.int.test.ts (CI) and scripts/soak.ts (long runs).
  *
- * The server must run with SOAK_SERVER_ENV (a short request deadline, so slow traversals time out).
+ * The server must run with SOAK_SERVER_ENV (a short request deadline, so slow traversals time out; the
+ * per-client budgets off).
  */
 
 /**
@@ -17,7 +18,14 @@ import { until } from './events';
  * allows) the slow request - a traversal, then two more levels of statements - runs out of time in
  * 99 % of cases, while the fast reads still answer.
  */
-export const SOAK_SERVER_ENV = { REQUEST_TIMEOUT_MS: '100' } as const;
+export const SOAK_SERVER_ENV = {
+  REQUEST_TIMEOUT_MS: '100',
+  // The soak drives the server from one address as fast as it can: the per-client budgets would refuse it.
+  RATE_LIMIT_ANONYMOUS: '0',
+  RATE_LIMIT_AUTHENTICATED: '0',
+  CONCURRENT_COST_ANONYMOUS: '0',
+  CONCURRENT_COST_AUTHENTICATED: '0',
+} as const;
 /** The server's driver pool (maxConnectionPoolSize in src/db/driver.ts). */
 export const POOL_MAX = 50;
 /** The driver's user agent (src/db/driver.ts): how Neo4j names the server's connections. */

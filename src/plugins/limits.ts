@@ -72,6 +72,34 @@ const supplyChainEstimator: ComplexityEstimator = ({ type: parent, args, field, 
   return 1 + childComplexity * Math.max(1, items);
 };
 
+/** The cost of an operation under the cost model above; throws a GraphQLError for variables that do not coerce. */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+  return getComplexity({
+    schema,
+    query: document,
+    ...(operationName ? { operationName } : {}),
+    variables,
+    estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+/**
+ * The cost of each request's operation once costLimitPlugin has accepted it, for the plugins after it
+ * (the per-client concurrent-cost budget, plugins/clientLimits.ts). Keyed by the request's context, so
+ * an entry goes with its request.
+ */
+const acceptedCosts = new WeakMap<Context, number>();
+
+/**
+ * The cost costLimitPlugin accepted for the request of `context`, from its `didResolveOperation` on;
+ * undefined when it refused the operation or its variables did not coerce (nothing will run). A plugin
+ * reading it in its own `didResolveOperation` must come after costLimitPlugin in the plugin list: Apollo
+ * calls the hooks in that order, and costLimitPlugin's runs to its end without awaiting.
+ */
+export function costOf(context: Context): number | undefined {
+  return acceptedCosts.get(context);
+}
+
 /** Costs computed per variables, at most this many for one document (the oldest goes first). */
 const MAX_COSTS_PER_DOCUMENT = 64;
 
@@ -79,19 +107,13 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloSe
   // Apollo keeps one parsed document per query text, so a document a client sends again is the same
   // object: its cost for the same operation and variables is computed once, not on every request.
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
+  const cachedCost = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
     const key = JSON.stringify([operationName ?? null, variables]);
     const known = costs.get(document) ?? new Map<string, number>();
     costs.set(document, known);
     let cost = known.get(key);
     if (cost === undefined) {
-      cost = getComplexity({
-        schema,
-        query: document,
-        ...(operationName ? { operationName } : {}),
-        variables,
-        estimators: [supplyChainEstimator, simpleEstimator({ defaultComplexity: 1 })],
-      });
+      cost = operationCost(schema, document, operationName, variables);
       if (known.size >= MAX_COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
       known.set(key, cost);
     }
@@ -103,7 +125,7 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloSe
         async didResolveOperation({ request, document, contextValue }) {
           let cost: number;
           try {
-            cost = costOf(document, request.operationName, request.variables ?? {});
+            cost = cachedCost(document, request.operationName, request.variables ?? {});
           } catch (error) {
             // Variables that do not coerce (an unknown enum value, a wrong type): execution refuses them
             // with BAD_USER_INPUT before anything runs, so there is no cost to check.
@@ -116,6 +138,7 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloSe
               extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, budget, http: { status: 400 } },
             });
           }
+          acceptedCosts.set(contextValue, cost);
         },
       };
     },
