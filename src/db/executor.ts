@@ -64,11 +64,14 @@ export interface StatementObserver {
  */
 const DEADLINE_GRACE_MS = 500;
 
+/** The server's own deadline expired: Neo4j did not answer at all, not even with its timeout error. */
+class UnansweredError extends TimeoutError {}
+
 /** `work`, or a TimeoutError once `ms` have passed; a late result or error of `work` is dropped. */
 function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
+    timer = setTimeout(() => reject(new UnansweredError()), ms);
   });
   work.catch(() => undefined);
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
@@ -168,10 +171,14 @@ export class Executor {
     if (this.options.health && !this.options.health.available) throw new ServiceUnavailableError();
   }
 
-  /** The application's error for `error`; an unreachable database makes the health check look. */
+  /**
+   * The application's error for `error`. An unreachable database, or one that did not answer at all
+   * before the deadline (a hung process), makes the health check look: if its probe fails too, the
+   * requests that follow fail at once instead of each waiting for its whole deadline.
+   */
   private mapped(error: unknown): unknown {
     const appError = mapDatabaseError(error);
-    if (appError instanceof ServiceUnavailableError) this.options.health?.suspect();
+    if (appError instanceof ServiceUnavailableError || appError instanceof UnansweredError) this.options.health?.suspect();
     return appError;
   }
 

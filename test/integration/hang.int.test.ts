@@ -12,12 +12,15 @@ import { appConfig, silentLog } from '../support/testServer';
 /**
  * A database that hangs (its process frozen with SIGSTOP, as in a long GC pause or a network partition),
  * against a Neo4j of its own: Neo4j cannot enforce a transaction timeout while frozen, so the server
- * does. Every request is answered within its deadline (TIMEOUT), `/ready` says 503 within 2 s, and once
+ * does. Every request is answered within its deadline (TIMEOUT), `/ready` says 503 within 2 s; once a
+ * probe confirms Neo4j does not answer, requests fail at once (SERVICE_UNAVAILABLE); and once
  * Neo4j runs again the same server answers again.
  */
 const REQUEST_TIMEOUT_MS = 1_000;
 /** What the answer may take beyond the deadline: the executor's grace (500 ms) and a loaded machine. */
 const SLACK_MS = 1_500;
+/** What "fail fast" allows for one request while the database is known to be down (issue #15). */
+const FAIL_FAST_MS = 1_000;
 
 describe('a hung database', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-hang-'));
@@ -72,6 +75,12 @@ describe('a hung database', () => {
     const ready = await timed(() => fetch(`${url}/ready`));
     expect(ready.value.status).toBe(503);
     expect(ready.ms).toBeLessThan(2_000 + 500);
+    // The unanswered statements made the health check probe Neo4j; it does not answer either, so the
+    // database is known down and requests fail at once instead of each waiting for its deadline.
+    await until(async () => (await query('{ element(symbol: "Nd") { name } }')).errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE', 'known down', 30_000);
+    const whileDown = await timed(() => query('{ facilities(first: 5) { edges { node { id } } } }'));
+    expect(whileDown.value.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(whileDown.ms).toBeLessThan(FAIL_FAST_MS);
 
     process.kill(neo4j.pid, 'SIGCONT');
     frozen = false;
