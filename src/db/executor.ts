@@ -67,11 +67,30 @@ const DEADLINE_GRACE_MS = 500;
 /** The server's own deadline expired: Neo4j did not answer at all, not even with its timeout error. */
 class UnansweredError extends TimeoutError {}
 
+/**
+ * Statements and transactions the server stopped waiting for (their deadline passed without an answer)
+ * that still hold a connection. They settle when Neo4j answers, or when the driver drops the connection
+ * (the receive timeout Neo4j's keep-alive hint sets): then their session is closed and the count drops.
+ */
+let abandoned = 0;
+
+/** How many statements the server stopped waiting for still hold a connection (see `withinDeadline`). */
+export function abandonedStatements(): number {
+  return abandoned;
+}
+
 /** `work`, or a TimeoutError once `ms` have passed; a late result or error of `work` is dropped. */
 function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new UnansweredError()), ms);
+    timer = setTimeout(() => {
+      abandoned++;
+      void work.then(
+        () => abandoned--,
+        () => abandoned--,
+      );
+      reject(new UnansweredError());
+    }, ms);
   });
   work.catch(() => undefined);
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));

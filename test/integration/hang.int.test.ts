@@ -6,6 +6,7 @@ import { createDriver } from '../../src/db/driver';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
 import { freePort } from '../../src/net';
 import { createApp, type App } from '../../src/server';
+import { abandonedStatements } from '../../src/db/executor';
 import { until } from '../../harness/events';
 import { appConfig, silentLog } from '../support/testServer';
 
@@ -72,6 +73,8 @@ describe('a hung database', () => {
       expect(value.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
       expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
     }
+    // The statements the server stopped waiting for still hold their connections, stuck on the frozen Neo4j.
+    expect(abandonedStatements()).toBeGreaterThan(0);
     const ready = await timed(() => fetch(`${url}/ready`));
     expect(ready.value.status).toBe(503);
     expect(ready.ms).toBeLessThan(2_000 + 500);
@@ -82,11 +85,16 @@ describe('a hung database', () => {
     expect(whileDown.value.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(whileDown.ms).toBeLessThan(FAIL_FAST_MS);
 
+    // Stuck connections are dropped while Neo4j is still frozen: it promised keep-alives on busy
+    // connections (the hint `connection.recv_timeout_seconds`, 5 s x 2 probes), and the driver closes a
+    // connection that sends none, so the abandoned statements settle and their sessions close.
+    await until(async () => abandonedStatements() === 0, 'stuck connections dropped while Neo4j is frozen', 40_000);
+
     process.kill(neo4j.pid, 'SIGCONT');
     frozen = false;
     // Running again: the stuck transactions finish or time out in Neo4j, their connections come back,
     // and requests answer (the event: the first request that does).
     await until(async () => (await query('{ element(symbol: "Nd") { name } }')).data !== undefined, 'an answer after SIGCONT', 30_000);
-    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    await until(async () => (await fetch(`${url}/ready`)).status === 200, '/ready 200 after SIGCONT', 10_000);
   }, 120_000);
 });

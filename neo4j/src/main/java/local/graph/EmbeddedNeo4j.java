@@ -80,7 +80,14 @@ public final class EmbeddedNeo4j {
                     // Machines are offline; never phone home.
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
                     // A bad predicate must not turn shortestPath into an exhaustive search.
-                    .setConfig(GraphDatabaseSettings.forbid_exhaustive_shortestpath, true);
+                    .setConfig(GraphDatabaseSettings.forbid_exhaustive_shortestpath, true)
+                    // NOOP keep-alives on every connection with a request running, and the hint
+                    // `connection.recv_timeout_seconds` (keep-alive x probes) to drivers: a driver waiting on
+                    // a Neo4j that has stopped answering (frozen, partitioned) drops the connection after it.
+                    .setConfig(BoltConnector.connection_keep_alive_type, BoltConnector.KeepAliveRequestType.ALL)
+                    .setConfig(BoltConnector.connection_keep_alive,
+                            parse(BoltConnector.connection_keep_alive, option(options, "keepAlive", "5s")))
+                    .setConfig(BoltConnector.connection_keep_alive_probes, 2);
             String txMemoryTotal = option(options, "txMemoryTotal", null);
             if (txMemoryTotal != null) {
                 builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
