@@ -40,6 +40,11 @@ export interface Config {
     /** How long SIGTERM waits for in-flight requests before closing connections anyway. */
     readonly shutdownGraceMs: number;
     /**
+     * After SIGTERM, how long `/ready` answers 503 while requests are still served, before the listener
+     * closes: a balancer takes the instance out first (set it above the health check's fall x inter).
+     */
+    readonly shutdownDelayMs: number;
+    /**
      * Which proxies to believe about the client's address (Express `trust proxy`): false (none, the
      * default), true (any), a hop count, or addresses/subnets such as `loopback` or `10.0.0.0/8`.
      */
@@ -137,6 +142,7 @@ const EnvSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, 'true, false, a hop count, or addresses such as loopback or 10.0.0.0/8')
@@ -223,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       bodyLimit: e.BODY_LIMIT,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
       trustProxy: trustProxy(e.TRUST_PROXY),
     },
     apq: { cacheUrl: e.APQ_CACHE_URL },

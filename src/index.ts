@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let app: App | undefined;
 
   /**
-   * Graceful shutdown, in this order: refuse new connections at once; let the requests in flight finish
+   * Graceful shutdown, in this order: answer /ready with 503 for SHUTDOWN_DELAY_MS (still serving); refuse new connections; let the requests in flight finish
    * (Apollo's drain plugin waits up to SHUTDOWN_GRACE_MS, then closes the connections that are left);
    * close the driver; stop the embedded Neo4j. Exit code `exitCode` when every step succeeded, else 1.
    */
@@ -43,6 +43,13 @@ async function main(): Promise<void> {
         log.error({ err }, `${what} failed`);
       }
     };
+    // Leave the balancer's pool first: /ready answers 503 while requests are still served, so no new
+    // request is sent to a listener about to close (a POST reset mid-flight could not safely be retried).
+    app?.leavePool();
+    if (config.http.shutdownDelayMs > 0 && app?.httpServer.listening) {
+      log.info({ signal, delayMs: config.http.shutdownDelayMs }, 'shutting down: /ready answers 503, still serving until the balancer has noticed');
+      await new Promise((resolve) => setTimeout(resolve, config.http.shutdownDelayMs));
+    }
     // Closing the listener now (the drain plugin would do it one tick later) makes "refused from the
     // moment this line is logged" exact; the drain plugin's own close then waits for the connections.
     if (app?.httpServer.listening) app.httpServer.close();

@@ -18,7 +18,7 @@ import { BOOKMARK_HEADER, bookmarksPlugin, parseBookmarkHeader } from './plugins
 import { armorProtection, costLimitPlugin } from './plugins/limits';
 import { createAuthenticator, type Caller } from './auth';
 import { createApqCache } from './apqCache';
-import { createClientLimits } from './plugins/clientLimits';
+import { clientOf, createClientLimits } from './plugins/clientLimits';
 import { createObservability, type Observability } from './observability';
 import { createPages } from './pages';
 import type { Logger } from './logger';
@@ -45,6 +45,8 @@ export interface AppDeps {
 export interface App {
   readonly httpServer: http.Server;
   readonly apollo: ApolloServer<Context>;
+  /** From now on `/ready` answers 503 (`stopping`), so a balancer stops sending; requests are still served. */
+  leavePool(): void;
   /** Stops Apollo and drains the HTTP server; the caller owns the driver and the database. */
   stop(): Promise<void>;
 }
@@ -64,14 +66,6 @@ const bodyErrorsAsGraphQL: express.ErrorRequestHandler = (error: { type?: string
     next(error);
   }
 };
-
-/**
- * Who a request counts against for the per-client budgets: the verified credential's name, else the
- * address (behind a balancer, the one its forwarded header gives, as TRUST_PROXY allows).
- */
-export function clientOf(caller: Caller | Error, req: express.Request): string {
-  return !(caller instanceof Error) && caller.name ? `caller:${caller.name}` : `address:${req.ip ?? 'unknown'}`;
-}
 
 /** Builds the HTTP app and Apollo server without listening, so tests can use it on any port. */
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -141,7 +135,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
     }),
   );
-  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id', 'x-db-round-trips', BOOKMARK_HEADER] }));
+  app.use(cors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: ['x-request-id', 'x-db-round-trips', BOOKMARK_HEADER, 'retry-after'] }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -149,7 +143,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The probe's own deadline (its timeout plus the executor's grace) keeps the answer within READY_TIMEOUT_MS
   // even when Neo4j cannot answer at all.
   const probe = new Executor({ driver, database: config.neo4j.database, timeoutMs: READY_TIMEOUT_MS - 600, log, requestId: 'readiness', health });
+  let leaving = false;
   app.get('/ready', async (_req, res) => {
+    if (leaving) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     try {
       await probe.read(READINESS);
       res.json({ status: 'ready' });
@@ -191,6 +190,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo,
+    leavePool: () => {
+      leaving = true;
+    },
     stop: async () => {
       await apollo.stop();
       health.close();
