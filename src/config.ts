@@ -73,6 +73,8 @@ export interface Config {
     readonly otlpEndpoint: string | undefined;
     readonly serviceName: string;
   };
+  /** Serve the schema as an Apollo Federation 2 subgraph (entities keyed by `id`), for a company's supergraph. */
+  readonly federation: boolean;
   /** Supervision of the embedded Neo4j: restarts after a crash before the process gives up (exit 1). */
   readonly supervision: {
     readonly maxRestarts: number;
@@ -159,6 +161,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'an http(s):// URL of an OTLP collector' }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('critical-minerals-graph'),
+  FEDERATION: bool.default(false),
   NEO4J_EMBEDDED_MAX_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
   SANDBOX: bool.optional(),
   EXPLORER: bool.default(true),
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
     },
+    federation: e.FEDERATION,
     supervision: { maxRestarts: e.NEO4J_EMBEDDED_MAX_RESTARTS },
     // The Sandbox loads from Apollo's CDN: on unless production, where it is opt-in.
     pages: { sandbox: e.SANDBOX ?? e.NODE_ENV !== 'production', explorer: e.EXPLORER, graph: e.GRAPH_PAGE },

@@ -17,6 +17,12 @@ export function readTypeDefs(dir: string = SCHEMA_DIR): string[] {
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
 }
 
-export function buildSchema(): GraphQLSchema {
+export interface SchemaOptions {
+  /** Build an Apollo Federation 2 subgraph schema (FEDERATION=true). */
+  readonly federation?: boolean;
+}
+
+/** STUB (#16): `federation` is not implemented yet. */
+export function buildSchema(_options: SchemaOptions = {}): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers, inheritResolversFromInterfaces: false });
 }

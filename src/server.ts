@@ -27,7 +27,7 @@ import { buildSchema } from './schema';
 /** The part of the configuration the HTTP app needs. */
 export type AppConfig = Pick<
   Config,
-  'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords' | 'apq' | 'clientLimits' | 'observability'
+  'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords' | 'apq' | 'clientLimits' | 'observability' | 'federation'
 > & {
   readonly neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'>;
 };
@@ -72,7 +72,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, driver, log } = deps;
   const app = express();
   const httpServer = http.createServer(app);
-  const schema = buildSchema();
+  const schema = buildSchema({ federation: config.federation });
   const armor = armorProtection(config.limits, config.production);
   const pages = createPages(config.pages, config.http.introspection, schema);
   const observability = deps.observability ?? createObservability(config.observability);

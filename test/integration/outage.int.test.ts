@@ -6,6 +6,7 @@ import { createDriver } from '../../src/db/driver';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
 import { freePort } from '../../src/net';
 import { createApp, type App } from '../../src/server';
+import { until } from '../../harness/events';
 import { appConfig, silentLog } from '../support/testServer';
 
 /**
@@ -54,11 +55,14 @@ describe('database outage', () => {
     expect(down.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(15_000);
 
-    // Back: `start()` resolves once the new Neo4j accepts Bolt connections (the event). The very next
-    // request answers - the driver replaces its dead pooled connections within its retry budget - with
-    // no polling and no restart of the server.
+    // Back: `start()` resolves once the new Neo4j accepts Bolt connections (the event). Requests fail
+    // fast until the server's health check (a probe every 500 ms) has seen it answer, then answer -
+    // the driver replaces its dead pooled connections - with no restart of the server.
     await start();
-    const up = await query();
+    const up = await until(async () => {
+      const answer = await query();
+      return answer.body.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE' ? undefined : answer;
+    }, 'an answer once Neo4j is back', 5_000);
     expect(up.body).toEqual({ data: { element: null } });
     expect((await fetch(`${url}/ready`)).status).toBe(200);
   }, 120_000);
