@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { buildFederatedSchema } from './federation';
 import { projectPath } from './paths';
 import { resolvers } from './resolvers';
 
@@ -22,7 +23,8 @@ export interface SchemaOptions {
   readonly federation?: boolean;
 }
 
-/** STUB (#16): `federation` is not implemented yet. */
-export function buildSchema(_options: SchemaOptions = {}): GraphQLSchema {
+/** The executable schema: the SDL of schema/ with the resolvers, or the same as a Federation 2 subgraph (federation.ts). */
+export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
+  if (options.federation) return buildFederatedSchema(readTypeDefs(), resolvers);
   return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers, inheritResolversFromInterfaces: false });
 }
