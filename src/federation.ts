@@ -27,7 +27,7 @@ import { entityTypeName } from './resolvers/Entity';
 /** The resolver map @apollo/subgraph takes (its type is not exported from the package root). */
 type SubgraphResolverMap = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
-/** The federation spec the subgraph links; v2.3 is understood by every Federation 2 gateway and router still supported. */
+/** The federation spec the subgraph links. Only @key and @shareable are used (both in v2.0); a gateway or router must know v2.3. */
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
 
 /** Value types that several subgraphs may define identically (relay pagination). */
