@@ -14,7 +14,7 @@ import type { Context } from './context';
 import type { NodeRecord } from './db/models';
 import { lookupId } from './domain/records';
 import type { Resolvers } from './generated/graphql';
-import { entityTypeName } from './resolvers/Entity';
+import { nodeTypeName } from './resolvers';
 
 /**
  * The Apollo Federation 2 subgraph (FEDERATION=true). schema/*.graphql stays the one API contract: the
@@ -80,11 +80,6 @@ export function subgraphTypeDefs(sdl: readonly string[]): DocumentNode {
   return { kind: Kind.DOCUMENT, definitions: [...LINK.definitions, ...definitions] };
 }
 
-/** The GraphQL type of a node record (as `Node.__resolveType` answers it). */
-function typeNameOf(node: NodeRecord): string {
-  return node.__typename === 'Entity' ? entityTypeName(node) : node.__typename;
-}
-
 /**
  * `__resolveReference` of one entity type: the node with the representation's id, through the request's
  * node loader; null for an unknown id or a node of another type (a representation that names the wrong
@@ -94,7 +89,7 @@ export function resolveReferenceOf(typeName: string) {
   return async (reference: { readonly id?: unknown }, ctx: Context): Promise<NodeRecord | null> => {
     if (typeof reference.id !== 'string') return null;
     const node = await ctx.loaders.node.load(lookupId(reference.id, 'representations'));
-    return node !== null && typeNameOf(node) === typeName ? node : null;
+    return node !== null && nodeTypeName(node) === typeName ? node : null;
   };
 }
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -82,7 +83,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     deps.health ?? new DatabaseHealth({ probe: () => driver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });
   const apollo = new ApolloServer<Context>({
     schema,
+    logger: log,
     plugins: [
+      // A subgraph schema would switch on Apollo's inline tracing (per-field timings to any caller that
+      // asks with a header); traces go to OpenTelemetry instead (src/observability).
+      ApolloServerPluginInlineTraceDisabled(),
       // On stop: refuse new connections, let in-flight requests finish, close the rest after the grace period.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       ...armor.plugins,

@@ -65,6 +65,8 @@ const supplyChainEstimator: ComplexityEstimator = ({ type: parent, args, field, 
   // Introspection reads the schema, not the database, and its lists are as long as the schema is: the
   // explorers' introspection queries (GraphiQL's asks for deprecated arguments too) must fit any budget.
   if (field.name.startsWith('__') || parent.name.startsWith('__')) return 1 + childComplexity;
+  // A federation gateway's `_entities` resolves one entity per representation it sends.
+  if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + childComplexity * Math.max(1, args.representations.length);
   const pageSize = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
   const type = getNullableType(field.type);
   const isConnection = getNamedType(type).name.endsWith('Connection');

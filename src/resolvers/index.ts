@@ -16,7 +16,8 @@ import * as connections from './connections';
 import { CountryShare, Dependency, Impact, ImpactedEntity, Path, ShareBreakdown } from './traversal';
 import { CapacityItem } from './capacity';
 
-function nodeTypeName(node: NodeRecord) {
+/** The GraphQL type of a node record (`Node.__resolveType`; federation's references check it too). */
+export function nodeTypeName(node: NodeRecord) {
   return node.__typename === 'Entity' ? entityTypeName(node) : node.__typename;
 }
 
