@@ -1,4 +1,5 @@
 import { sha256Hex } from '../../src/auth';
+import { removeTestData } from '../support/cleanup';
 import { startTestServer, type RunningServer } from '../support/testServer';
 
 /**
@@ -8,6 +9,8 @@ import { startTestServer, type RunningServer } from '../support/testServer';
  * (That a bookmark sent back makes a lagging reader wait is shown by cluster.int.test.ts.)
  */
 const WRITER_KEY = 'writer-key-for-bookmark-tests-0123456789';
+/** The API key's name: the actor of the audit entries the writes leave, removed after the suite. */
+const ACTOR = 'bookmark-test';
 const WRITE = `mutation { upsertCompany(input: { id: "com-bookmark-test", name: "Bookmark test", kind: "test" },
   sources: [{ id: "src-bookmark-test", title: "bookmark test", publisher: "example.org", date: "2026-11-30", url: "https://example.org/bookmark" }]) { created } }`;
 const READ = '{ node(id: "com-bookmark-test") { id } }';
@@ -15,10 +18,11 @@ const READ = '{ node(id: "com-bookmark-test") { id } }';
 describe('bookmarks for clients', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer({ API_KEYS: `bookmark-test:writer:${sha256Hex(WRITER_KEY)}` });
+    server = await startTestServer({ API_KEYS: `${ACTOR}:writer:${sha256Hex(WRITER_KEY)}` });
   });
   afterAll(async () => {
-    await server.driver.executeQuery('MATCH (n {id: "com-bookmark-test"}) DETACH DELETE n');
+    await server.driver.executeQuery('MATCH (n) WHERE n.id IN ["com-bookmark-test", "src-bookmark-test"] DETACH DELETE n');
+    await removeTestData({ actors: [ACTOR] });
     await server.close();
   });
 
