@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     const modeEnv: Record<Mode, Record<string, string>> = {
       off: { METRICS: 'false' },
       metrics: { METRICS: 'true' },
-      'metrics+traces': { METRICS: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
+      'metrics+traces': { METRICS: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG ?? '1' },
     };
     for (const mode of MODES) servers.set(mode, await startProcess({ ...common, ...modeEnv[mode] }));
 

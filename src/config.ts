@@ -72,6 +72,8 @@ export interface Config {
     /** Traces are exported (OTLP over HTTP) only when this is set. */
     readonly otlpEndpoint: string | undefined;
     readonly serviceName: string;
+    /** Share of operations traced (0–1), their statements with them (a parent-based trace-id ratio). */
+    readonly tracesSampleRatio: number;
   };
   /** Serve the schema as an Apollo Federation 2 subgraph (entities keyed by `id`), for a company's supergraph. */
   readonly federation: boolean;
@@ -161,6 +163,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'an http(s):// URL of an OTLP collector' }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('critical-minerals-graph'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'a ratio from 0 to 1').max(1, 'a ratio from 0 to 1').default(1),
   FEDERATION: bool.default(false),
   NEO4J_EMBEDDED_MAX_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
   SANDBOX: bool.optional(),
@@ -247,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       metricsToken: e.METRICS_TOKEN,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
+      tracesSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
     federation: e.FEDERATION,
     supervision: { maxRestarts: e.NEO4J_EMBEDDED_MAX_RESTARTS },

@@ -35,6 +35,7 @@ export function createObservability(config: Config['observability'], options: Ob
     options.spanExporter || config.otlpEndpoint
       ? createTracing({
           serviceName: config.serviceName,
+          sampleRatio: config.tracesSampleRatio,
           ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
           ...(config.otlpEndpoint ? { endpoint: config.otlpEndpoint } : {}),
         })

@@ -2,7 +2,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Context } from '../context';
 import type { ObservedStatement, StatementObserver } from '../db/executor';
@@ -10,6 +17,8 @@ import { statementOutcome, summarize } from './operation';
 
 export interface TracingOptions {
   readonly serviceName: string;
+  /** Share of operations traced, 0–1 (default 1): their statements follow their decision. */
+  readonly sampleRatio?: number;
   /** An OTLP/HTTP collector's base URL (OTEL_EXPORTER_OTLP_ENDPOINT): spans go to `<endpoint>/v1/traces` in batches. */
   readonly endpoint?: string;
   /** Spans go here instead, each as it ends (tests pass an InMemorySpanExporter). */
@@ -40,6 +49,7 @@ export function createTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: `${(options.endpoint ?? '').replace(/\/+$/, '')}/v1/traces` });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('critical-minerals-graph');
@@ -70,6 +80,8 @@ export function createTracing(options: TracingOptions): Tracing {
   const observer: StatementObserver = {
     async observe<T>(statement: ObservedStatement, work: () => Promise<T>): Promise<T> {
       const parent = statement.requestId === undefined ? undefined : operations.get(statement.requestId);
+      // An operation left out by the sampler: its statements are not traced either, at no cost.
+      if (parent && !parent.isRecording()) return work();
       const span = tracer.startSpan(
         statement.name,
         {

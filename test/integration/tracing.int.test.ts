@@ -130,3 +130,28 @@ describe('traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     }
   });
 });
+
+describe('trace sampling (OTEL_TRACES_SAMPLER_ARG)', () => {
+  it('traces the sampled share of operations, and the statements of exactly those', async () => {
+    const driver = testDriver();
+    const exporter = new InMemorySpanExporter();
+    const config = appConfig({ OTEL_TRACES_SAMPLER_ARG: '0.5' });
+    const app = await createApp({ config, driver, log: silentLog, observability: createObservability(config.observability, { spanExporter: exporter }) });
+    try {
+      const url = await listen(app);
+      const ids = Array.from({ length: 40 }, (_, i) => `sampled-${i}`);
+      for (const id of ids) expect((await post(url, PAGE, id)).errors).toBeUndefined();
+      const spans = exporter.getFinishedSpans();
+      const traced = new Set(spans.filter((s) => s.kind === SpanKind.SERVER).map((s) => String(s.attributes['request.id'])));
+      // A trace-id ratio of 0.5 over 40 operations: some traced, some not (all or none has odds of 2^-39).
+      expect(traced.size).toBeGreaterThan(0);
+      expect(traced.size).toBeLessThan(ids.length);
+      // Statements are traced with their operation and only then.
+      const statementOwners = new Set(spans.filter((s) => s.kind === SpanKind.CLIENT).map((s) => String(s.attributes['request.id'])));
+      expect(statementOwners).toEqual(traced);
+    } finally {
+      await app.stop();
+      await driver.close();
+    }
+  });
+});
