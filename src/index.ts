@@ -28,8 +28,9 @@ async function main(): Promise<void> {
   let app: App | undefined;
 
   /**
-   * Graceful shutdown, in this order: answer /ready with 503 for SHUTDOWN_DELAY_MS (still serving); refuse new connections; let the requests in flight finish
-   * (Apollo's drain plugin waits up to SHUTDOWN_GRACE_MS, then closes the connections that are left);
+   * Graceful shutdown, in this order: answer /ready with 503 for SHUTDOWN_DELAY_MS (still serving);
+   * refuse new connections; let the requests in flight finish (Apollo's drain plugin waits up to
+   * SHUTDOWN_GRACE_MS, then closes the connections that are left);
    * close the driver; stop the embedded Neo4j. Exit code `exitCode` when every step succeeded, else 1.
    */
   const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
