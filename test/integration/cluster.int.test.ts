@@ -4,14 +4,14 @@ import type { Driver } from 'neo4j-driver';
 import { sha256Hex } from '../../src/auth';
 import { createDriver } from '../../src/db/driver';
 import { createApp, type App } from '../../src/server';
-import { NOT_A_LEADER, startBoltCluster, type BoltCluster, type TransactionRecord } from '../../harness/boltCluster';
+import { NOT_A_LEADER, startBoltCluster, type BoltCluster, type TransactionRecord } from '../../harness/bolt/cluster';
 import { until } from '../../harness/events';
 import { appConfig, database, silentLog, type GraphQLResponse } from '../support/testServer';
 import { removeTestData } from '../support/cleanup';
 
 /**
  * The real server over a cluster topology (issue #15): two app instances, each with its own routing
- * driver, talk to a writer and two readers of the stand-in in harness/boltCluster.ts, which forwards
+ * driver, talk to a writer and two readers of the stand-in in harness/bolt/cluster.ts, which forwards
  * everything to the one test Neo4j and records each transaction. The tests read the records: which
  * member carried a request's transactions, the bookmarks they asked for, whether they were held.
  */
