@@ -24,7 +24,7 @@ import { generateGraph } from './generate';
 import { loadCypher, loadHttp, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
-import { startProcess, type ServerProcess } from '../harness/serverProcess';
+import { CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
 
 interface Args {
   quick: boolean;
@@ -263,10 +263,7 @@ async function main(): Promise<void> {
       NEO4J_DATABASE: database,
       SEED_ON_EMPTY: 'false',
       LOG_LEVEL: 'warn',
-      RATE_LIMIT_ANONYMOUS: '0',
-      RATE_LIMIT_AUTHENTICATED: '0',
-      CONCURRENT_COST_ANONYMOUS: '0',
-      CONCURRENT_COST_AUTHENTICATED: '0',
+      ...CLIENT_BUDGETS_OFF,
       ...(config.neo4j.password ? { NEO4J_PASSWORD: config.neo4j.password } : {}),
     };
     const ours = await startProcess(env);

@@ -18,6 +18,17 @@ const INSPECTOR_LINE = 'Debugger listening on ';
 const APP_VARIABLE =
   /^(NEO4J_\w+|PORT|HOST|NODE_ENV|LOG_LEVEL|SEED_ON_EMPTY|CORS_ORIGINS|INTROSPECTION|ALLOW_BATCHED_REQUESTS|BODY_LIMIT|REQUEST_TIMEOUT_MS|SHUTDOWN_\w+|MAX_\w+|COST_LIMIT_\w+|API_KEYS|JWT_\w+|READS_REQUIRE_AUTH|SANDBOX|EXPLORER|GRAPH_PAGE|TRUST_PROXY|APQ_CACHE_URL|RATE_LIMIT_\w+|CONCURRENT_COST_\w+|METRICS\w*|OTEL_\w+|FEDERATION)$/;
 
+/**
+ * The per-client budgets (src/plugins/clientLimits.ts) switched off: for load from one address that
+ * measures capacity or leaks (benchmarks, soak, the suites), not fairness.
+ */
+export const CLIENT_BUDGETS_OFF = {
+  RATE_LIMIT_ANONYMOUS: '0',
+  RATE_LIMIT_AUTHENTICATED: '0',
+  CONCURRENT_COST_ANONYMOUS: '0',
+  CONCURRENT_COST_AUTHENTICATED: '0',
+} as const;
+
 export interface ProcessExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

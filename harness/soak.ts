@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Driver } from 'neo4j-driver';
-import type { ServerProcess } from './serverProcess';
+import { CLIENT_BUDGETS_OFF, type ServerProcess } from './serverProcess';
 import { until } from './events';
 
 /**
@@ -21,10 +21,7 @@ import { until } from './events';
 export const SOAK_SERVER_ENV = {
   REQUEST_TIMEOUT_MS: '100',
   // The soak drives the server from one address as fast as it can: the per-client budgets would refuse it.
-  RATE_LIMIT_ANONYMOUS: '0',
-  RATE_LIMIT_AUTHENTICATED: '0',
-  CONCURRENT_COST_ANONYMOUS: '0',
-  CONCURRENT_COST_AUTHENTICATED: '0',
+  ...CLIENT_BUDGETS_OFF,
 } as const;
 /** The server's driver pool (maxConnectionPoolSize in src/db/driver.ts). */
 export const POOL_MAX = 50;

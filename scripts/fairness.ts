@@ -23,7 +23,8 @@ import { sha256Hex } from '../src/auth';
 import { standaloneExecutor } from '../src/db/executor';
 import { loadSeed } from '../src/import/seed';
 import { startScratchNeo4j, type ScratchNeo4j } from '../harness/scratchNeo4j';
-import { startServerProcess } from '../harness/serverProcess';
+import { positiveFlag } from '../harness/cli';
+import { CLIENT_BUDGETS_OFF, startServerProcess } from '../harness/serverProcess';
 
 const TARGET_RATIO = 2;
 const WARM_UP_SECONDS = 3;
@@ -36,8 +37,6 @@ const FLOOD = JSON.stringify({
   query: /* GraphQL */ `{ dependents(of: "dep-lovozero", maxHops: 6) { hops entity { id name } } }`,
 });
 
-const BUDGETS_OFF = { RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_AUTHENTICATED: '0', CONCURRENT_COST_ANONYMOUS: '0', CONCURRENT_COST_AUTHENTICATED: '0' };
-
 interface Args {
   readonly seconds: number;
   readonly rate: number;
@@ -45,14 +44,11 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const number = (flag: string, fallback: number): number => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return fallback;
-    const value = Number(argv[i + 1]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive whole number`);
-    return value;
+  return {
+    seconds: positiveFlag(argv, '--seconds', 15),
+    rate: positiveFlag(argv, '--rate', 20),
+    floodConnections: positiveFlag(argv, '--flood-connections', 50),
   };
-  return { seconds: number('--seconds', 15), rate: number('--rate', 20), floodConnections: number('--flood-connections', 50) };
 }
 
 interface Latencies {
@@ -192,7 +188,7 @@ async function main(): Promise<void> {
     const budgets = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(RATE_LIMIT|CONCURRENT_COST)_/.test(e[0]) && e[1] !== undefined));
     const onLabel = Object.keys(budgets).length > 0 ? `budgets on (${Object.entries(budgets).map(([k, v]) => `${k}=${v}`).join(' ')})` : 'budgets at their defaults';
     const on = await measure(onLabel, { ...env, ...budgets }, apiKey, args);
-    const off = await measure('budgets off', { ...env, ...BUDGETS_OFF }, apiKey, args);
+    const off = await measure('budgets off', { ...env, ...CLIENT_BUDGETS_OFF }, apiKey, args);
     console.log(`\n${summary(onLabel, on)}\n${summary('budgets off', off)}`);
     const ratio = on.flooded.p95Ms / on.alone.p95Ms;
     const failed = on.alone.failures + on.flooded.failures > 0;

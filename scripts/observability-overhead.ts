@@ -24,7 +24,8 @@ import { loadSeed } from '../src/import/seed';
 import { freePort } from '../src/net';
 import { loadHttp } from '../bench/load';
 import { ourOperations, SEED_IDS } from '../bench/operations';
-import { startProcess, type ServerProcess } from '../harness/serverProcess';
+import { positiveFlag } from '../harness/cli';
+import { CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
 
 const BUDGET_PERCENT = 5;
 
@@ -35,13 +36,11 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const number = (flag: string, fallback: number): number => {
-    const at = argv.indexOf(flag);
-    const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} takes a positive number`);
-    return value;
+  return {
+    runs: positiveFlag(argv, '--runs', 5),
+    durationSec: positiveFlag(argv, '--duration', 1, { integer: false }),
+    connections: positiveFlag(argv, '--connections', 8),
   };
-  return { runs: number('--runs', 5), durationSec: number('--duration', 1), connections: number('--connections', 8) };
 }
 
 type Mode = 'off' | 'metrics' | 'metrics+traces';
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   try {
     // The load comes from one address: the per-client budgets would answer 429 instead of measuring.
-    const common = { ...database.env, SEED_ON_EMPTY: 'false', SEED_UPGRADE: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_ANONYMOUS: '0', CONCURRENT_COST_ANONYMOUS: '0' };
+    const common = { ...database.env, SEED_ON_EMPTY: 'false', SEED_UPGRADE: 'false', LOG_LEVEL: 'warn', ...CLIENT_BUDGETS_OFF };
     const modeEnv: Record<Mode, Record<string, string>> = {
       off: { METRICS: 'false' },
       metrics: { METRICS: 'true' },

@@ -16,6 +16,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { loadSeed } from '../src/import/seed';
 import { standaloneExecutor } from '../src/db/executor';
 import { startScratchNeo4j, type ScratchNeo4j } from '../harness/scratchNeo4j';
+import { positiveFlag } from '../harness/cli';
 import { startServerProcess, type ServerProcess } from '../harness/serverProcess';
 import { POOL_MAX, SOAK_SERVER_ENV, formatReport, soak, type SoakReport } from '../harness/soak';
 
@@ -36,14 +37,11 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const number = (flag: string, fallback: number): number => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return fallback;
-    const value = Number(argv[i + 1]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive whole number`);
-    return value;
+  return {
+    requests: positiveFlag(argv, '--requests', 10_000),
+    concurrency: positiveFlag(argv, '--concurrency', 8),
+    warmUp: positiveFlag(argv, '--warm-up', 1_000),
   };
-  return { requests: number('--requests', 10_000), concurrency: number('--concurrency', 8), warmUp: number('--warm-up', 1_000) };
 }
 
 /** Problems that fail the soak, as lines; none when it passed. */

@@ -20,7 +20,8 @@ export function writePidFile(dataDir: string, pid: number): string {
   return file;
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with `pid` exists (one of another user's counts too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

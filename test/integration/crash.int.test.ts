@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256Hex } from '../../src/auth';
+import { isAlive } from '../../src/embedded/pidFile';
 import { freePort } from '../../src/net';
 import { until } from '../../harness/events';
 import { startServerProcess, type ServerProcess } from '../../harness/serverProcess';
@@ -37,15 +38,6 @@ async function ask(server: ServerProcess, query = QUERY): Promise<Answer> {
     body: JSON.stringify({ query }),
   });
   return { status: response.status, body: (await response.json()) as Answer['body'], ms: Date.now() - started };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function startEmbeddedServer(dataDir: string, boltPort: number, env: Record<string, string> = {}): Promise<ServerProcess> {

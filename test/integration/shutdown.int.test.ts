@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
+import { isAlive } from '../../src/embedded/pidFile';
 import { freePort } from '../../src/net';
 import { startServerProcess, type ProcessExit, type ServerProcess } from '../../harness/serverProcess';
 
@@ -147,15 +148,6 @@ function processesMentioning(text: string): number[] {
       }
     })
     .map(Number);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** True when nothing listens on the port any more: we can listen on it ourselves. */

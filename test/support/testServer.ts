@@ -3,20 +3,19 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import pino from 'pino';
 import { createApp, type App, type AppConfig } from '../../src/server';
 import { loadConfig } from '../../src/config';
+import { CLIENT_BUDGETS_OFF } from '../../harness/serverProcess';
 import { createContext, type Context } from '../../src/context';
 
 export const database = process.env.NEO4J_DATABASE ?? 'neo4j';
 export const silentLog = pino({ level: 'silent' });
 
 /**
- * The per-client budgets, switched off: the suites send hundreds of requests from one address, as one
- * client. A test of the budgets sets its own in `env`.
+ * The app configuration of the tests: the defaults with the per-client budgets off (the suites send
+ * hundreds of requests from one address, as one client; a test of the budgets sets its own), with
+ * `env` on top (variables as in the README).
  */
-const CLIENT_LIMITS_OFF = { RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_AUTHENTICATED: '0', CONCURRENT_COST_ANONYMOUS: '0', CONCURRENT_COST_AUTHENTICATED: '0' };
-
-/** The app configuration of the tests: the defaults (per-client budgets off), with `env` on top (variables as in the README). */
 export function appConfig(env: Record<string, string> = {}): AppConfig {
-  const config = loadConfig({ NEO4J_DATABASE: database, ...CLIENT_LIMITS_OFF, ...env });
+  const config = loadConfig({ NEO4J_DATABASE: database, ...CLIENT_BUDGETS_OFF, ...env });
   return { ...config, neo4j: { database, queryTimeoutMs: 15_000 } };
 }
 
