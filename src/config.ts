@@ -77,6 +77,21 @@ export interface Config {
   };
   /** Serve the schema as an Apollo Federation 2 subgraph (entities keyed by `id`), for a company's supergraph. */
   readonly federation: boolean;
+  /**
+   * Subscriptions (graphql-ws at /graphql, SSE at /graphql/stream), fed by following the audit trail in
+   * Neo4j: every instance sees every instance's writes, no broker needed.
+   */
+  readonly subscriptions: {
+    readonly enabled: boolean;
+    /** How often an instance with subscribers reads the audit trail for new entries. */
+    readonly pollMs: number;
+    /** Open subscriptions one WebSocket may hold. */
+    readonly perConnection: number;
+    /** Open WebSocket and SSE connections one client (credential, else address) may hold. */
+    readonly connectionsPerClient: number;
+    /** Changes waiting for a slow subscriber before it is dropped. */
+    readonly buffer: number;
+  };
   /** Supervision of the embedded Neo4j: restarts after a crash before the process gives up (exit 1). */
   readonly supervision: {
     readonly maxRestarts: number;
@@ -165,6 +180,11 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('critical-minerals-graph'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'a ratio from 0 to 1').max(1, 'a ratio from 0 to 1').default(1),
   FEDERATION: bool.default(false),
+  SUBSCRIPTIONS: bool.default(true),
+  SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(20).max(2_000).default(250),
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
+  CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
+  SUBSCRIPTION_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
   NEO4J_EMBEDDED_MAX_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
   SANDBOX: bool.optional(),
   EXPLORER: bool.default(true),
@@ -253,6 +273,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       tracesSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
     federation: e.FEDERATION,
+    subscriptions: {
+      enabled: e.SUBSCRIPTIONS,
+      pollMs: e.SUBSCRIPTION_POLL_MS,
+      perConnection: e.SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerClient: e.CONNECTIONS_PER_CLIENT,
+      buffer: e.SUBSCRIPTION_BUFFER,
+    },
     supervision: { maxRestarts: e.NEO4J_EMBEDDED_MAX_RESTARTS },
     // The Sandbox loads from Apollo's CDN: on unless production, where it is opt-in.
     pages: { sandbox: e.SANDBOX ?? e.NODE_ENV !== 'production', explorer: e.EXPLORER, graph: e.GRAPH_PAGE },

@@ -5,6 +5,7 @@ import type { DatabaseHealth } from './db/health';
 import { ProfilingExecutor } from './db/profiling';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
+import type { LiveSession } from './live/streams';
 
 /** What every resolver receives: built fresh for each request, so loader caches never leak across requests. */
 export interface Context {
@@ -20,6 +21,8 @@ export interface Context {
   readonly maxImportRecords: number;
   /** Root fields fold their selection into one statement (src/compiler); false loads every level through the loaders. */
   readonly fold: boolean;
+  /** The subscription transports' session of this connection (live/); absent on HTTP. */
+  readonly live?: LiveSession;
 }
 
 export interface ContextDeps {
@@ -48,12 +51,14 @@ export interface RequestInfo {
   readonly client?: string;
   /** Bookmarks the client sent back (`x-neo4j-bookmark`): the request reads at least what they wrote. */
   readonly bookmarks?: readonly string[];
+  /** A subscription's connection (live/). */
+  readonly live?: LiveSession;
 }
 
 const DEFAULT_MAX_IMPORT_RECORDS = 5_000;
 
 export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
-  const { requestId, operationName, caller = ANONYMOUS, client = 'local', bookmarks = [] } = typeof request === 'string' ? { requestId: request } : request;
+  const { requestId, operationName, caller = ANONYMOUS, client = 'local', bookmarks = [], live } = typeof request === 'string' ? { requestId: request } : request;
   const log = deps.log.child({ requestId, ...(caller.name ? { caller: caller.name } : {}) });
   const options = {
     driver: deps.driver,
@@ -70,5 +75,15 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     ...(deps.requestTimeoutMs ? { deadline: Date.now() + deps.requestTimeoutMs } : {}),
   };
   const db = deps.profile ? new ProfilingExecutor(options) : new Executor(options);
-  return { requestId, caller, client, log, db, loaders: createLoaders(db), maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS, fold: deps.fold ?? true };
+  return {
+    requestId,
+    caller,
+    client,
+    log,
+    db,
+    loaders: createLoaders(db),
+    maxImportRecords: deps.maxImportRecords ?? DEFAULT_MAX_IMPORT_RECORDS,
+    fold: deps.fold ?? true,
+    ...(live ? { live } : {}),
+  };
 }

@@ -16,6 +16,10 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   /** Over a per-client budget (request rate or concurrent cost): HTTP 429 with Retry-After. */
   RateLimited = 'RATE_LIMITED',
+  /** A subscriber let more changes wait than the server buffers (SUBSCRIPTION_BUFFER): its connection is closed. */
+  SlowConsumer = 'SLOW_CONSUMER',
+  /** The request is not one this endpoint serves (for example a query sent over a subscription transport). */
+  BadRequest = 'BAD_REQUEST',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -81,6 +85,27 @@ export class ServiceUnavailableError extends AppError {
   constructor() {
     super('The graph database is unavailable; try again shortly');
   }
+}
+
+/** A subscriber did not keep up: more than `limit` changes waited to be sent to it. */
+export class SlowConsumerError extends AppError {
+  readonly code = ErrorCode.SlowConsumer;
+  constructor(limit: number) {
+    super(`Slow consumer: more than ${limit} changes waited to be sent; resubscribe with the last cursor received`, { limit });
+  }
+}
+
+/** Over a per-connection or per-client limit of the subscription transports. */
+export class LimitExceededError extends AppError {
+  readonly code = ErrorCode.RateLimited;
+  constructor(message: string, limit: string, max: number) {
+    super(message, { limit, max });
+  }
+}
+
+/** A request this endpoint does not serve. */
+export class BadRequestError extends AppError {
+  readonly code = ErrorCode.BadRequest;
 }
 
 /**

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './logger';
 import { createApp, type App } from './server';
 import { SEED_TIMEOUT_MS, isGraphEmpty, loadSeed } from './import/seed';
 import { needsSeedUpgrade, upgradeSeed } from './import/seedUpgrade';
+import { ensureSchema } from './import/importer';
 
 /** Process entry: config → (embedded) Neo4j → driver → seed if empty → server → listen. */
 async function main(): Promise<void> {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
  */
 async function prepareStore(driver: Driver, config: Config, log: Logger): Promise<void> {
   const executor = new Executor({ driver, database: config.neo4j.database, timeoutMs: SEED_TIMEOUT_MS, log, requestId: 'start-up seed' });
+  await ensureSchema(executor);
   if (await isGraphEmpty(executor)) {
     if (!config.seedOnEmpty) return;
     log.info('the database is empty: loading the seed graph');

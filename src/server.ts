@@ -22,13 +22,15 @@ import { createApqCache } from './apqCache';
 import { clientOf, createClientLimits } from './plugins/clientLimits';
 import { createObservability, type Observability } from './observability';
 import { createPages } from './pages';
+import { createLive, type Live } from './live';
+import { nudgeAfterWrites } from './live/plugin';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
 /** The part of the configuration the HTTP app needs. */
 export type AppConfig = Pick<
   Config,
-  'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords' | 'apq' | 'clientLimits' | 'observability' | 'federation'
+  'corsOrigins' | 'production' | 'http' | 'limits' | 'auth' | 'pages' | 'maxImportRecords' | 'apq' | 'clientLimits' | 'observability' | 'federation' | 'subscriptions'
 > & {
   readonly neo4j: Pick<Config['neo4j'], 'database' | 'queryTimeoutMs'>;
 };
@@ -46,6 +48,8 @@ export interface AppDeps {
 export interface App {
   readonly httpServer: http.Server;
   readonly apollo: ApolloServer<Context>;
+  /** The subscription transports (null when SUBSCRIPTIONS=false). */
+  readonly live: Live | null;
   /** From now on `/ready` answers 503 (`stopping`), so a balancer stops sending; requests are still served. */
   leavePool(): void;
   /** Stops Apollo and drains the HTTP server; the caller owns the driver and the database. */
@@ -81,6 +85,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const apq = createApqCache(config.apq, log);
   const health =
     deps.health ?? new DatabaseHealth({ probe: () => driver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });
+  const authenticate = createAuthenticator(config.auth);
+  const contextDeps = {
+    driver,
+    database: config.neo4j.database,
+    queryTimeoutMs: config.neo4j.queryTimeoutMs,
+    requestTimeoutMs: config.http.requestTimeoutMs,
+    maxImportRecords: config.maxImportRecords,
+    log,
+    health,
+    ...(observability.observer ? { observer: observability.observer } : {}),
+  };
+  const live = config.subscriptions.enabled
+    ? createLive({
+        schema,
+        config: config.subscriptions,
+        limits: config.limits,
+        validationRules: armor.validationRules,
+        trustProxy: config.http.trustProxy,
+        authenticate,
+        newContext: (request) => createContext(contextDeps, request),
+        db: new Executor({ driver, database: config.neo4j.database, timeoutMs: config.neo4j.queryTimeoutMs, log, requestId: 'audit-follower', health }),
+        log,
+      })
+    : null;
   const apollo = new ApolloServer<Context>({
     schema,
     logger: log,
@@ -96,6 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       roundTripsHeaderPlugin(),
       bookmarksPlugin(),
       clientLimits.plugin,
+      ...(live ? [nudgeAfterWrites(live.follower)] : []),
       ...observability.plugins,
       pages.landingPage,
     ],
@@ -112,17 +141,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // src/index.ts owns the signals: it stops accepting, drains, then closes the driver and Neo4j in order.
     stopOnTerminationSignals: false,
   });
-  const authenticate = createAuthenticator(config.auth);
-  const contextDeps = {
-    driver,
-    database: config.neo4j.database,
-    queryTimeoutMs: config.neo4j.queryTimeoutMs,
-    requestTimeoutMs: config.http.requestTimeoutMs,
-    maxImportRecords: config.maxImportRecords,
-    log,
-    health,
-    ...(observability.observer ? { observer: observability.observer } : {}),
-  };
   await apollo.start();
 
   app.disable('x-powered-by');
@@ -166,6 +184,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(observability.router);
   app.use(pages.router);
 
+  if (live) {
+    app.use('/graphql/stream', express.json({ limit: config.http.bodyLimit }), live.sse, bodyErrorsAsGraphQL);
+    live.attach(httpServer);
+  }
+
   app.use(
     '/graphql',
     // The caller is resolved once, before the client's budgets are checked; a credential that is present
@@ -195,10 +218,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo,
+    live,
     leavePool: () => {
       leaving = true;
     },
     stop: async () => {
+      await live?.close();
       await apollo.stop();
       health.close();
       await apq.close();

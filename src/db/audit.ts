@@ -1,10 +1,9 @@
 import neo4j from 'neo4j-driver';
-import { isIsoDateTime } from '../dateTime';
 import { BadUserInputError } from '../errors';
 import { decodeCursor } from './cursor';
 import type { Executor, TransactionRunner } from './executor';
 import type { Properties, SourceRecord } from './models';
-import { CHANGES_ORDER, LIST_CHANGES, RECORD_CHANGE } from './queries/audit';
+import { CHANGES_ORDER, LATEST_CHANGE, LIST_CHANGES, RECORD_CHANGE } from './queries/audit';
 import type { Caller } from '../auth';
 
 /**
@@ -17,6 +16,8 @@ export type ChangeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | 'RECONNE
 
 export interface ChangeRecord {
   readonly id: string;
+  /** Position in commit order (queries/audit.ts). */
+  readonly seq: number;
   readonly at: string;
   readonly actor: string;
   readonly action: ChangeAction;
@@ -62,17 +63,52 @@ export async function recordChange(tx: TransactionRunner, caller: Caller, reques
   return row.change;
 }
 
+/** Which entries a reader wants: at or after `since` (ISO date-time), concerning `entity`, of these actions. */
+export interface ChangeFilter {
+  readonly since: string | null;
+  readonly entity: string | null;
+  readonly actions: readonly ChangeAction[] | null;
+}
+
+export const NO_FILTER: ChangeFilter = { since: null, entity: null, actions: null };
+
 /**
- * Entries oldest first, at or after `since` (an ISO date-time), optionally concerning one entity,
- * after the entry whose `cursor` is `after` (a cursor of another list is BAD_USER_INPUT).
+ * The sequence number a cursor of `changes` points at: the list, and a subscription's `after:`, go on
+ * after it (a cursor of another list, or not issued here, is BAD_USER_INPUT).
  */
-export async function listChanges(db: Executor, filter: { since: string | null; entity: string | null; after: string | null; first: number }): Promise<ChangeRecord[]> {
-  const { after, first, ...rest } = filter;
-  const position = after === null ? null : decodeCursor(after, CHANGES_ORDER, 'after');
-  // The key is the entry's time as Neo4j wrote it (UTC); anything else was not issued here.
-  if (position && (typeof position.key !== 'string' || !isIsoDateTime(position.key, { requireUtcTime: true }))) {
-    throw new BadUserInputError('"after" is not a cursor returned by this API', 'after');
+export function changeCursorPosition(cursor: string, argument: string): number {
+  const position = decodeCursor(cursor, CHANGES_ORDER, argument);
+  if (typeof position.key !== 'number' || !Number.isSafeInteger(position.key) || position.key < 0) {
+    throw new BadUserInputError(`"${argument}" is not a cursor returned by this API`, argument);
   }
-  const rows = await db.read(LIST_CHANGES, { ...rest, first: neo4j.int(first), afterAt: position ? String(position.key) : null, afterId: position?.id ?? null });
+  return position.key;
+}
+
+/**
+ * Entries in commit order after sequence number `after`, at most `first`, up to `upTo` when given.
+ * Entries appear in this order and never between two already visible (queries/audit.ts), so a reader
+ * that goes on from its last entry sees each one exactly once.
+ */
+export async function changesAfter(db: Executor, filter: ChangeFilter, after: number, first: number, upTo: number | null = null): Promise<ChangeRecord[]> {
+  const rows = await db.read(LIST_CHANGES, {
+    since: filter.since,
+    entity: filter.entity,
+    actions: filter.actions === null ? null : [...filter.actions],
+    after: neo4j.int(after),
+    upTo: upTo === null ? null : neo4j.int(upTo),
+    first: neo4j.int(first),
+  });
   return rows.map((row) => row.change);
+}
+
+/** The `changes` list: entries oldest first, after the entry whose `cursor` is `after`. */
+export async function listChanges(db: Executor, filter: ChangeFilter & { after: string | null; first: number }): Promise<ChangeRecord[]> {
+  const { after, first, ...rest } = filter;
+  return changesAfter(db, rest, after === null ? 0 : changeCursorPosition(after, 'after'), first);
+}
+
+/** The sequence number of the newest entry, 0 when there is none. */
+export async function latestChange(db: Executor): Promise<number> {
+  const [row] = await db.read(LATEST_CHANGE);
+  return row?.seq ?? 0;
 }

@@ -2401,6 +2401,68 @@ export type StringFilter = {
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Live updates, fed by the audit trail: every write made through any instance of this API reaches
+ * subscribers on every instance (each follows the trail in Neo4j; no broker). Subscribe over WebSocket
+ * (graphql-ws protocol, `ws(s)://host/graphql`) or Server-Sent Events (graphql-sse, `POST /graphql/stream`
+ * with `Accept: text/event-stream`). Credentials as for HTTP: an `x-api-key` or `authorization` entry in
+ * the connection parameters (WebSocket) or request headers (both). Queries and mutations go over HTTP.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change as it commits, oldest first, with its actor, before/after state and sources. Pass the
+   * `cursor` of the last change you received as `after` when you subscribe again: you receive every change
+   * after it, each exactly once, then the new ones. Without `after`, changes from now on. A subscriber that
+   * lets too many changes wait (SUBSCRIPTION_BUFFER) receives a SLOW_CONSUMER error and is disconnected.
+   */
+  changes: Change;
+  /** One entity as it is now, then again each time it or one of its links changes; null once it is deleted. */
+  entity: Maybe<Entity>;
+  /** `impact(of:)` as it is now, then again each time a change concerns a disrupted or affected entity. */
+  impactChanged: Impact;
+};
+
+
+/**
+ * Live updates, fed by the audit trail: every write made through any instance of this API reaches
+ * subscribers on every instance (each follows the trail in Neo4j; no broker). Subscribe over WebSocket
+ * (graphql-ws protocol, `ws(s)://host/graphql`) or Server-Sent Events (graphql-sse, `POST /graphql/stream`
+ * with `Accept: text/event-stream`). Credentials as for HTTP: an `x-api-key` or `authorization` entry in
+ * the connection parameters (WebSocket) or request headers (both). Queries and mutations go over HTTP.
+ */
+export type SubscriptionChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  entity?: InputMaybe<Scalars['ID']['input']>;
+  kinds?: InputMaybe<Array<ChangeAction>>;
+};
+
+
+/**
+ * Live updates, fed by the audit trail: every write made through any instance of this API reaches
+ * subscribers on every instance (each follows the trail in Neo4j; no broker). Subscribe over WebSocket
+ * (graphql-ws protocol, `ws(s)://host/graphql`) or Server-Sent Events (graphql-sse, `POST /graphql/stream`
+ * with `Accept: text/event-stream`). Credentials as for HTTP: an `x-api-key` or `authorization` entry in
+ * the connection parameters (WebSocket) or request headers (both). Queries and mutations go over HTTP.
+ */
+export type SubscriptionEntityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates, fed by the audit trail: every write made through any instance of this API reaches
+ * subscribers on every instance (each follows the trail in Neo4j; no broker). Subscribe over WebSocket
+ * (graphql-ws protocol, `ws(s)://host/graphql`) or Server-Sent Events (graphql-sse, `POST /graphql/stream`
+ * with `Accept: text/event-stream`). Credentials as for HTTP: an `x-api-key` or `authorization` entry in
+ * the connection parameters (WebSocket) or request headers (both). Queries and mutations go over HTTP.
+ */
+export type SubscriptionImpactChangedArgs = {
+  asOf?: InputMaybe<Scalars['Int']['input']>;
+  maxHops?: InputMaybe<Scalars['Int']['input']>;
+  of: Array<Scalars['ID']['input']>;
+};
+
 /** A stage of the supply chain, ordered from mining (1) to end use (6). */
 export type SupplyChainStage = Entity & Node & {
   __typename?: 'SupplyChainStage';
@@ -2678,6 +2740,7 @@ export type ResolversTypes = ResolversObject<{
   StatusFilter: StatusFilter;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupplyChainStage: ResolverTypeWrapper<SupplyChainStageModel>;
   SupplyChainStageInput: SupplyChainStageInput;
   SupplyLink: ResolverTypeWrapper<RelationRecord>;
@@ -2785,6 +2848,7 @@ export type ResolversParentTypes = ResolversObject<{
   StatusFilter: StatusFilter;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
+  Subscription: Record<PropertyKey, never>;
   SupplyChainStage: SupplyChainStageModel;
   SupplyChainStageInput: SupplyChainStageInput;
   SupplyLink: RelationRecord;
@@ -3348,6 +3412,12 @@ export type StageShareResolvers<ContextType = Context, ParentType extends Resolv
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  changes?: SubscriptionResolver<ResolversTypes['Change'], "changes", ParentType, ContextType, Partial<SubscriptionChangesArgs>>;
+  entity?: SubscriptionResolver<Maybe<ResolversTypes['Entity']>, "entity", ParentType, ContextType, RequireFields<SubscriptionEntityArgs, 'id'>>;
+  impactChanged?: SubscriptionResolver<ResolversTypes['Impact'], "impactChanged", ParentType, ContextType, RequireFields<SubscriptionImpactChangedArgs, 'maxHops' | 'of'>>;
+}>;
+
 export type SupplyChainStageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplyChainStage'] = ResolversParentTypes['SupplyChainStage']> = ResolversObject<{
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
@@ -3443,6 +3513,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
   StageShare?: StageShareResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SupplyChainStage?: SupplyChainStageResolvers<ContextType>;
   SupplyLink?: SupplyLinkResolvers<ContextType>;
 }>;

@@ -3,6 +3,7 @@ import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } fro
 import { fieldOf } from '../domain/guards';
 import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from '../db/queries/schema';
+import { NUMBER_OLD_CHANGES } from '../db/queries/audit';
 import type { Confidence } from '../domain/provenance';
 import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from '../domain/validate';
 
@@ -26,10 +27,14 @@ export type { ImportProblem, KnownIds, RawSeed } from '../domain/validate';
 export const DEFAULT_ATOMIC_LIMIT = 20_000;
 export const DEFAULT_BATCH_SIZE = 1_000;
 
-/** Creates the constraints (which MERGE relies on) and indexes, and waits for them. Idempotent. */
+/**
+ * Creates the constraints (which MERGE relies on) and indexes, waits for them, and numbers audit entries
+ * written before the audit clock existed. Idempotent.
+ */
 export async function ensureSchema(executor: Executor): Promise<void> {
   for (const statement of SCHEMA_STATEMENTS) await executor.execute(statement);
   await executor.execute(AWAIT_INDEXES, { seconds: 60 });
+  await executor.execute(NUMBER_OLD_CHANGES);
 }
 
 export interface ImportCounts {

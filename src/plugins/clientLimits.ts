@@ -38,7 +38,12 @@ export interface ClientLimits {
  * that failed authentication counts against the address, so wrong keys cannot mint fresh budgets.
  */
 export function clientOf(caller: Caller | Error, req: express.Request): string {
-  return !(caller instanceof Error) && caller.name ? `caller:${caller.name}` : `address:${req.ip ?? 'unknown'}`;
+  return clientAt(caller, req.ip);
+}
+
+/** `clientOf` for a caller at `address` (the subscription transports, which see no Express request). */
+export function clientAt(caller: Caller | Error, address: string | undefined): string {
+  return !(caller instanceof Error) && caller.name ? `caller:${caller.name}` : `address:${address ?? 'unknown'}`;
 }
 
 /**

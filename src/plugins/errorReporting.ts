@@ -53,6 +53,19 @@ export function maskUnexpectedErrors(formatted: GraphQLFormattedError, error?: u
 }
 
 /**
+ * `maskUnexpectedErrors` for results sent outside Apollo (the subscription transports), logging the
+ * unexpected ones as the plugin below does and giving them the request id.
+ */
+export function formatErrorsFor(context: Pick<Context, 'log' | 'requestId'>, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const unexpected = isUnexpected(codeOf(error));
+    if (unexpected) context.log.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
+    const formatted = maskUnexpectedErrors(error.toJSON(), error);
+    return unexpected ? { ...formatted, extensions: { ...formatted.extensions, requestId: context.requestId } } : formatted;
+  });
+}
+
+/**
  * Logs unexpected errors in full with the request id, and gives masked errors that request id so a
  * client's report can be matched to the log line.
  */

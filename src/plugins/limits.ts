@@ -5,6 +5,7 @@ import type { DocumentNode } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import type { Context } from '../context';
+import type { Caller } from '../auth';
 import { DEFAULT_PAGE_SIZE } from '../db/pages';
 
 /**
@@ -102,6 +103,15 @@ export function costOf(context: Context): number | undefined {
   return acceptedCosts.get(context);
 }
 
+/** The error refusing an operation of `cost` to `caller`, or null when it is within the caller's budget. */
+export function costRefusal(cost: number, caller: Caller, limits: Limits): GraphQLError | null {
+  const budget = caller.role === 'anonymous' ? limits.costAnonymous : limits.costAuthenticated;
+  if (cost <= budget) return null;
+  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${budget} for ${caller.role} callers; ask for smaller pages or fewer hops`, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, budget, http: { status: 400 } },
+  });
+}
+
 /** Costs computed per variables, at most this many for one document (the oldest goes first). */
 const MAX_COSTS_PER_DOCUMENT = 64;
 
@@ -134,12 +144,8 @@ export function costLimitPlugin(schema: GraphQLSchema, limits: Limits): ApolloSe
             if (error instanceof GraphQLError) return;
             throw error;
           }
-          const budget = contextValue.caller.role === 'anonymous' ? limits.costAnonymous : limits.costAuthenticated;
-          if (cost > budget) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${budget} for ${contextValue.caller.role} callers; ask for smaller pages or fewer hops`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, budget, http: { status: 400 } },
-            });
-          }
+          const refusal = costRefusal(cost, contextValue.caller, limits);
+          if (refusal) throw refusal;
           acceptedCosts.set(contextValue, cost);
         },
       };

@@ -64,7 +64,7 @@ export const Query: QueryResolvers = {
     }
     const limit = first ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES) throw new BadUserInputError(`"first" must be between 1 and ${MAX_CHANGES}`, 'first');
-    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), after: after ?? null, first: limit });
+    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), actions: null, after: after ?? null, first: limit });
   },
   elements: list('Element'),
   deposits: list('Deposit'),

@@ -3,6 +3,7 @@ import type { NodeRecord } from '../db/models';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { Query } from './Query';
 import { Mutation } from './Mutation';
+import { Subscription } from './Subscription';
 import { entityTypeName } from './Entity';
 import { Element } from './Element';
 import { Deposit } from './Deposit';
@@ -25,6 +26,7 @@ export function nodeTypeName(node: NodeRecord) {
 export const resolvers: Resolvers = {
   Query,
   Mutation,
+  Subscription,
   JSONObject: JSONObjectResolver,
   Node: { __resolveType: nodeTypeName },
   Entity: { __resolveType: entityTypeName },

@@ -65,8 +65,8 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
   return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
 }
 
-/** Impact always builds its paths: they come from the rule's breadth-first search, not from a heavier statement. */
-async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
+/** `impact(of:)`, also for `Subscription.impactChanged`. Impact always builds its paths: they come from the rule's breadth-first search, not from a heavier statement. */
+export async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
   inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
   const unique = [...new Set(ids)];
   const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };

@@ -10,7 +10,10 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   'CREATE CONSTRAINT figure_id IF NOT EXISTS FOR (n:Figure) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT redirect_id IF NOT EXISTS FOR (n:Redirect) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT audit_clock_id IF NOT EXISTS FOR (n:AuditClock) REQUIRE n.id IS UNIQUE',
   'CREATE INDEX change_at IF NOT EXISTS FOR (n:Change) ON (n.at)',
+  // The audit trail in commit order: `changes`, the follower behind subscriptions (db/queries/audit.ts).
+  'CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq)',
   'CREATE INDEX element_symbol IF NOT EXISTS FOR (n:Element) ON (n.symbolUpper)',
   'CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)',
   'CREATE INDEX facility_start_year IF NOT EXISTS FOR (n:Facility) ON (n.startYear)',
