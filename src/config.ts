@@ -184,7 +184,8 @@ const EnvSchema = z.object({
   SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(20).max(2_000).default(250),
   SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
   CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
-  SUBSCRIPTION_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  // At most 1,000: a Repeater holds at most 1,024 values pushed and not yet taken (live/streams.ts).
+  SUBSCRIPTION_BUFFER: z.coerce.number().int().min(1).max(1_000).default(1_000),
   NEO4J_EMBEDDED_MAX_RESTARTS: z.coerce.number().int().min(0).max(100).default(5),
   SANDBOX: bool.optional(),
   EXPLORER: bool.default(true),

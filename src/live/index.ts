@@ -63,10 +63,19 @@ export interface Live {
   readonly follower: AuditFollower;
   /** Accepts graphql-ws upgrades on `/graphql`. */
   attach(httpServer: http.Server): void;
-  /** Open connections (both transports) and subscriptions, for metrics and tests. */
-  stats(): { readonly connections: number; readonly subscriptions: number };
+  /**
+   * Open connections (both transports) and subscriptions, and the most changes that ever waited for one
+   * subscriber (bounded by SUBSCRIPTION_BUFFER), for metrics and tests.
+   */
+  stats(): LiveStats;
   /** Closes every connection (1001 Going away) and stops following. */
   close(): Promise<void>;
+}
+
+export interface LiveStats {
+  readonly connections: number;
+  readonly subscriptions: number;
+  readonly mostWaiting: number;
 }
 
 /** Close code for a subscriber dropped for not keeping up (RFC 6455 1008: policy violation). */
@@ -149,6 +158,31 @@ export function createLive(deps: LiveDeps): Live {
   const rules = [...specifiedRules, ...deps.validationRules];
   const trust = trustFunction(deps.trustProxy);
   let subscriptions = 0;
+  let mostWaiting = 0;
+  /** A connection's session: `close` closes the transport once, after every stream of it has ended. */
+  const session = (close: (reason: string) => void): LiveSession => {
+    const streams = new Set<() => void>();
+    let dropped = false;
+    return {
+      follower,
+      db: deps.db,
+      buffer: config.buffer,
+      noteWaiting: (count) => {
+        mostWaiting = Math.max(mostWaiting, count);
+      },
+      dropSlowConsumer: (reason) => {
+        if (dropped) return;
+        dropped = true;
+        for (const end of [...streams]) end();
+        close(reason);
+      },
+      track: (end) => {
+        if (dropped) end();
+        streams.add(end);
+        return () => streams.delete(end);
+      },
+    };
+  };
 
   /** Parses, validates and costs a subscription; returns the arguments to run it with, or the errors. */
   function prepare(payload: Subscribe, connection: Connection): (ExecutionArgs & { contextValue: Context }) | GraphQLError[] {
@@ -193,7 +227,10 @@ export function createLive(deps: LiveDeps): Live {
     let events = 0;
     subscriptions += 1;
     return new Repeater<ExecutionResult>(async (push, stop) => {
-      void stop.then(() => (source as AsyncIterableIterator<unknown>).return?.());
+      // Ending the source early; a source that failed rejects here with the error already reported.
+      void stop.then(() => (source as AsyncIterableIterator<unknown>).return?.()).catch(() => undefined);
+      // A dropped connection ends this stream too, even while a result waits for the transport.
+      const untrack = base.live?.track(() => stop());
       try {
         for await (const payload of source) {
           events += 1;
@@ -203,6 +240,7 @@ export function createLive(deps: LiveDeps): Live {
       } catch (error) {
         await push({ errors: [asGraphQLError(error)] });
       } finally {
+        untrack?.();
         subscriptions -= 1;
       }
       stop();
@@ -236,12 +274,7 @@ export function createLive(deps: LiveDeps): Live {
           socket.close(TOO_MANY_CONNECTIONS_CLOSE, closeReason(`Too many connections for this client (at most ${config.connectionsPerClient})`));
           return false;
         }
-        const live: LiveSession = {
-          follower,
-          db: deps.db,
-          buffer: config.buffer,
-          dropSlowConsumer: (reason) => socket.close(SLOW_CONSUMER_CLOSE, closeReason(reason)),
-        };
+        const live = session((reason) => socket.close(SLOW_CONSUMER_CLOSE, closeReason(reason)));
         wsConnections.set(ctx, { caller, client, live, release });
         return true;
       },
@@ -310,15 +343,8 @@ export function createLive(deps: LiveDeps): Live {
       release();
       streams.delete(res);
     });
-    const live: LiveSession = {
-      follower,
-      db: deps.db,
-      buffer: config.buffer,
-      dropSlowConsumer: () => {
-        // The stream ends after its last result (the SLOW_CONSUMER error); a reader that takes no more is cut off.
-        setTimeout(() => res.destroy(), SSE_DROP_GRACE_MS).unref();
-      },
-    };
+    // A dropped stream ends after its last result (the SLOW_CONSUMER error); a reader that takes no more is cut off.
+    const live = session(() => setTimeout(() => res.destroy(), SSE_DROP_GRACE_MS).unref());
     sseConnections.set(req, { caller, client, live, release });
     try {
       await sseHandler(req, res);
@@ -339,7 +365,7 @@ export function createLive(deps: LiveDeps): Live {
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       });
     },
-    stats: () => ({ connections: connections.total, subscriptions }),
+    stats: () => ({ connections: connections.total, subscriptions, mostWaiting }),
     close: async () => {
       follower.close();
       for (const stream of streams) stream.end();

@@ -1,4 +1,4 @@
-import { FixedBuffer, Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { changesAfter, type ChangeFilter, type ChangeRecord } from '../db/audit';
 import type { Executor } from '../db/executor';
 import { CHANGES_PAGE } from '../db/queries/audit';
@@ -14,8 +14,15 @@ export interface LiveSession {
   readonly db: Executor;
   /** Changes that may wait for a subscriber before it is dropped. */
   readonly buffer: number;
-  /** Closes the subscriber's connection (a WebSocket with close code 1008 and `reason`, an SSE stream). */
+  /** Told how many changes wait for a subscriber whenever that grows (the transports' statistics). */
+  noteWaiting(count: number): void;
+  /**
+   * Ends every stream of the connection at once and closes it (a WebSocket with close code 1008 and
+   * `reason`, an SSE stream after its last result).
+   */
   dropSlowConsumer(reason: string): void;
+  /** Registers how to end one stream of the connection; returns its unregistration. */
+  track(end: () => void): () => void;
 }
 
 function matches(filter: ChangeFilter, change: ChangeRecord): boolean {
@@ -28,26 +35,38 @@ function matches(filter: ChangeFilter, change: ChangeRecord): boolean {
  * that lets more than `live.buffer` entries wait is dropped (SlowConsumerError) instead of buffered.
  */
 export function changeStream(live: LiveSession, filter: ChangeFilter, after: number | null): AsyncIterableIterator<ChangeRecord> {
-  const buffer = new FixedBuffer(live.buffer);
   return new Repeater<ChangeRecord>(async (push, stop) => {
     let stopped = false;
     void stop.then(() => {
       stopped = true;
     });
-    let cursor = Number.MAX_SAFE_INTEGER;
+    /** Pushed and not yet taken by the transport (each push settles when its value is taken). */
+    let waiting = 0;
+    const send = (change: ChangeRecord): Promise<unknown> => {
+      waiting += 1;
+      live.noteWaiting(waiting);
+      // A push still waiting when the stream stops settles with the stop's error: nobody needs it then.
+      return push(change)
+        .finally(() => {
+          waiting -= 1;
+        })
+        .catch(() => undefined);
+    };
+    let cursor = 0;
     /** New entries held back while older ones are read; null once caught up. */
     let held: ChangeRecord[] | null = [];
     const drop = () => {
       if (stopped) return;
       const error = new SlowConsumerError(live.buffer);
-      live.dropSlowConsumer(error.message);
       stop(error);
+      live.dropSlowConsumer(error.message);
     };
+    const untrack = live.track(() => stop());
     const deliver = (change: ChangeRecord) => {
       if (stopped || change.seq <= cursor) return;
-      if (buffer.full) return drop();
+      if (waiting >= live.buffer) return drop();
       cursor = change.seq;
-      void push(change);
+      void send(change);
     };
     const following = await live.follower.follow((batch) => {
       for (const change of batch.changes) {
@@ -61,9 +80,10 @@ export function changeStream(live: LiveSession, filter: ChangeFilter, after: num
       while (!stopped && cursor < following.position) {
         const page = await changesAfter(live.db, filter, cursor, CHANGES_PAGE, following.position);
         for (const change of page) {
+          if (stopped) break;
           cursor = change.seq;
-          // Resolves at once while the buffer has room: catching up goes at the subscriber's pace.
-          await push(change);
+          // Catching up goes at the subscriber's pace: the next entry when this one is taken.
+          await send(change);
         }
         if (page.length < CHANGES_PAGE) break;
       }
@@ -73,9 +93,10 @@ export function changeStream(live: LiveSession, filter: ChangeFilter, after: num
       for (const change of pending) deliver(change);
       await stop;
     } finally {
+      untrack();
       following.stop();
     }
-  }, buffer);
+  });
 }
 
 /**
@@ -89,10 +110,12 @@ export function touchStream<T>(live: LiveSession, watched: () => ReadonlySet<str
       const ids = watched();
       if (batch.changes.some((change) => change.entityIds.some((id) => ids.has(id)))) void push(signal);
     });
+    const untrack = live.track(() => stop());
     try {
       void push(signal);
       await stop;
     } finally {
+      untrack();
       following.stop();
     }
   }, new SlidingBuffer(1));
