@@ -185,6 +185,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(pages.router);
 
   if (live) {
+    observability.gauge('graphql_subscription_connections', 'Open subscription connections (WebSocket and SSE).', () => live.stats().connections);
+    observability.gauge('graphql_subscriptions', 'Open subscriptions.', () => live.stats().subscriptions);
+    observability.gauge('graphql_subscription_slow_consumer_drops', 'Connections dropped since start because a subscriber did not keep up.', () => live.stats().drops);
     app.use('/graphql/stream', express.json({ limit: config.http.bodyLimit }), live.sse, bodyErrorsAsGraphQL);
     live.attach(httpServer);
   }

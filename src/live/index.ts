@@ -76,6 +76,8 @@ export interface LiveStats {
   readonly connections: number;
   readonly subscriptions: number;
   readonly mostWaiting: number;
+  /** Connections dropped for not keeping up. */
+  readonly drops: number;
 }
 
 /** Close code for a subscriber dropped for not keeping up (RFC 6455 1008: policy violation). */
@@ -159,6 +161,7 @@ export function createLive(deps: LiveDeps): Live {
   const trust = trustFunction(deps.trustProxy);
   let subscriptions = 0;
   let mostWaiting = 0;
+  let drops = 0;
   /** A connection's session: `close` closes the transport once, after every stream of it has ended. */
   const session = (close: (reason: string) => void): LiveSession => {
     const streams = new Set<() => void>();
@@ -173,6 +176,8 @@ export function createLive(deps: LiveDeps): Live {
       dropSlowConsumer: (reason) => {
         if (dropped) return;
         dropped = true;
+        drops += 1;
+        log.warn({ reason }, 'subscriber dropped');
         for (const end of [...streams]) end();
         close(reason);
       },
@@ -365,7 +370,7 @@ export function createLive(deps: LiveDeps): Live {
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       });
     },
-    stats: () => ({ connections: connections.total, subscriptions, mostWaiting }),
+    stats: () => ({ connections: connections.total, subscriptions, mostWaiting, drops }),
     close: async () => {
       follower.close();
       for (const stream of streams) stream.end();

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
+import { Gauge } from 'prom-client';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { StatementObserver } from '../db/executor';
@@ -15,6 +16,8 @@ export interface Observability {
   readonly plugins: ApolloServerPlugin<Context>[];
   /** Serves GET /metrics (Prometheus text format); without metrics, serves nothing (404). */
   readonly router: express.Router;
+  /** Adds a gauge read at every scrape (nothing when metrics are off). */
+  gauge(name: string, help: string, read: () => number): void;
   /** Flushes and stops exporters. */
   shutdown(): Promise<void>;
 }
@@ -45,6 +48,17 @@ export function createObservability(config: Config['observability'], options: Ob
     observer: observers.length > 1 ? nested(observers) : observers[0],
     plugins: [metrics?.plugin, tracing?.plugin].filter((p): p is ApolloServerPlugin<Context> => p !== undefined),
     router: metrics?.router ?? express.Router(),
+    gauge: (name, help, read) => {
+      if (!metrics) return;
+      new Gauge({
+        name,
+        help,
+        registers: [metrics.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    },
     shutdown: async () => {
       await tracing?.shutdown();
     },

@@ -353,5 +353,9 @@ describe('authentication and limits', () => {
     expect(closed.code).toBe(1008);
     expect(closed.reason).toMatch(/^Slow consumer: more than 20 changes waited/);
     await until(async () => s.app.live!.stats().connections === 0, 'the connection is released', 10_000);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/^graphql_subscription_slow_consumer_drops 1$/m);
+    expect(metrics).toMatch(/^graphql_subscriptions 0$/m);
+    expect(metrics).toMatch(/^graphql_subscription_connections 0$/m);
   }, 120_000);
 });
