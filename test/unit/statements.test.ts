@@ -68,7 +68,7 @@ const MODULES: readonly ModuleCase[] = [
   { title: 'db/queries/nodes', exports: nodes, builders: {}, other: [] },
   { title: 'db/queries/capacity', exports: capacity, builders: {}, other: [] },
   { title: 'db/queries/seedUpgrade', exports: seedUpgrade, builders: {}, other: [] },
-  { title: 'db/queries/audit', exports: audit, builders: {}, other: ['CHANGES_ORDER'] },
+  { title: 'db/queries/audit', exports: audit, builders: {}, other: ['CHANGES_ORDER', 'CHANGES_PAGE'] },
   { title: 'db/contentHash', exports: content, builders: {}, other: ['contentLines', 'contentHash'] },
 ];
 
