@@ -162,6 +162,9 @@ export function createLive(deps: LiveDeps): Live {
   let subscriptions = 0;
   let mostWaiting = 0;
   let drops = 0;
+  /** How to end every open stream of every connection (on close). */
+  const everyStream = new Set<() => void>();
+  let closing: Promise<void> | undefined;
   /** A connection's session: `close` closes the transport once, after every stream of it has ended. */
   const session = (close: (reason: string) => void): LiveSession => {
     const streams = new Set<() => void>();
@@ -182,9 +185,13 @@ export function createLive(deps: LiveDeps): Live {
         close(reason);
       },
       track: (end) => {
-        if (dropped) end();
+        if (dropped || closing) end();
         streams.add(end);
-        return () => streams.delete(end);
+        everyStream.add(end);
+        return () => {
+          streams.delete(end);
+          everyStream.delete(end);
+        };
       },
     };
   };
@@ -371,10 +378,14 @@ export function createLive(deps: LiveDeps): Live {
       });
     },
     stats: () => ({ connections: connections.total, subscriptions, mostWaiting, drops }),
-    close: async () => {
-      follower.close();
-      for (const stream of streams) stream.end();
-      await wsServer.dispose();
+    close: () => {
+      closing ??= (async () => {
+        for (const end of [...everyStream]) end();
+        follower.close();
+        for (const stream of streams) stream.end();
+        await wsServer.dispose();
+      })();
+      return closing;
     },
   };
 }

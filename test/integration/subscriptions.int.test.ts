@@ -4,7 +4,10 @@ import WebSocket from 'ws';
 import { sha256Hex } from '../../src/auth';
 import { until } from '../../harness/events';
 import { removeTestData } from '../support/cleanup';
-import { startTestServer, type RunningServer } from '../support/testServer';
+import { database, silentLog, startTestServer, type RunningServer } from '../support/testServer';
+import { Executor } from '../../src/db/executor';
+import { latestChange } from '../../src/db/audit';
+import { ensureSchema } from '../../src/import/importer';
 
 /**
  * Subscriptions (issue #16) over both transports, against the real database: changes with their
@@ -358,4 +361,55 @@ describe('authentication and limits', () => {
     expect(metrics).toMatch(/^graphql_subscriptions 0$/m);
     expect(metrics).toMatch(/^graphql_subscription_connections 0$/m);
   }, 120_000);
+});
+
+describe('the audit clock', () => {
+  it('numbers entries written before it existed after the numbered ones, oldest first', async () => {
+    const s = await server();
+    await write(s, `${PREFIX}clock`, 'Clock');
+    const ids = [`${PREFIX}old-b`, `${PREFIX}old-a`];
+    // Two entries as an earlier release wrote them: no number; written in the order b, a.
+    await s.driver.executeQuery(
+      `UNWIND $entries AS e CREATE (:Change {id: e.id, at: datetime(e.at), actor: $actor, role: 'writer', action: 'UPDATE', target: e.id, entityIds: [e.id], sourceIds: []})`,
+      { entries: [{ id: ids[0], at: '2020-01-01T00:00:00Z' }, { id: ids[1], at: '2020-01-02T00:00:00Z' }], actor: ACTOR },
+    );
+    const executor = new Executor({ driver: s.driver, database, timeoutMs: 15_000, log: silentLog, requestId: 'test' });
+    const before = await latestChange(executor);
+    await ensureSchema(executor);
+    const { records } = await s.driver.executeQuery('MATCH (c:Change) WHERE c.id IN $ids RETURN c.id AS id, c.seq AS seq ORDER BY seq', { ids });
+    expect(records.map((r) => [r.get('id'), r.get('seq')])).toEqual([
+      [ids[0], before + 1],
+      [ids[1], before + 2],
+    ]);
+    // The next write goes on after them, and `changes` lists them in that order.
+    const next = await write(s, `${PREFIX}clock`, 'Clock, renamed');
+    const page = await post<{ changes: { id: string }[] }>(s, `query($after: String) { changes(after: $after, first: 3) { id } }`, { after: null });
+    expect(page.errors).toBeUndefined();
+    expect(await latestChange(executor)).toBe(before + 3);
+    const { records: last } = await s.driver.executeQuery('MATCH (c:Change {id: $id}) RETURN c.seq AS seq', { id: next.id });
+    expect(last[0]?.get('seq')).toBe(before + 3);
+    await ensureSchema(executor); // idempotent
+    expect(await latestChange(executor)).toBe(before + 3);
+  });
+});
+
+describe('shutdown', () => {
+  it('closes open WebSocket subscriptions with 1001 and ends SSE streams', async () => {
+    const s = await server();
+    const ws = await rawConnection(s, { 'x-api-key': READER_KEY });
+    await until(async () => ws.messages.some((m: any) => m.type === 'connection_ack'), 'acknowledged', 10_000);
+    ws.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: CHANGES } }));
+    const sse = await fetch(`${s.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': READER_KEY },
+      body: JSON.stringify({ query: CHANGES }),
+    });
+    expect(sse.status).toBe(200);
+    await until(async () => s.app.live!.stats().subscriptions === 2, 'both subscriptions are open', 10_000);
+    const ended = sse.text();
+    await s.app.stop();
+    expect(await ws.closed).toEqual({ code: 1001, reason: 'Going away' });
+    await expect(ended).resolves.toEqual(expect.any(String));
+    await until(async () => s.app.live!.stats().subscriptions === 0 && s.app.live!.stats().connections === 0, 'every subscription and connection ended', 10_000);
+  });
 });
