@@ -7,9 +7,14 @@ import {
   type DefinitionNode,
   type DocumentNode,
   type FieldDefinitionNode,
+  isObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
+import { foldFor, nodesWithFold } from './compiler';
+import { BadUserInputError } from './errors';
 import type { Context } from './context';
 import type { NodeRecord } from './db/models';
 import { lookupId } from './domain/records';
@@ -20,8 +25,8 @@ import { nodeTypeName } from './resolvers';
  * The Apollo Federation 2 subgraph (FEDERATION=true). schema/*.graphql stays the one API contract: the
  * subgraph is that SDL with federation's `@link`, a `@key(fields: "id")` on every entity type and
  * `@shareable` on the value types other subgraphs are expected to define too. Entities are resolved by
- * id through the request's node loader, as `Query.node` does, so a gateway's `_entities` call for many
- * representations is one batched statement.
+ * id as `Query.nodes` does: a gateway's `_entities` call for many representations, with the fields it
+ * selects below them, is compiled into one statement (entitiesResolver).
  */
 
 /** The resolver map @apollo/subgraph takes (its type is not exported from the package root). */
@@ -93,13 +98,50 @@ export function resolveReferenceOf(typeName: string) {
   };
 }
 
+interface Representation {
+  readonly __typename?: unknown;
+  readonly id?: unknown;
+}
+
 /**
- * The application's resolvers with a `__resolveReference` added to each entity type. The codegen map is
- * typed per field and per context; the subgraph builder takes the untyped graphql-js shape it is.
+ * `Query._entities` in place of @apollo/subgraph's own: the representations' selection is compiled like
+ * `Query.nodes` (src/compiler), so all of them, and everything selected below them, come from one
+ * statement. Without a fold (FOLD off, or a selection the compiler does not take) each goes through its
+ * type's `__resolveReference`. A representation of a type that is not an entity is an error, as in
+ * @apollo/subgraph; each entity type's cache hint restricts the answer's, as there too.
+ */
+export function entitiesResolver(entities: ReadonlySet<string>) {
+  return async (_root: unknown, { representations }: { representations: readonly Representation[] }, ctx: Context, info: GraphQLResolveInfo) => {
+    const cacheControl = maybeCacheControlFromInfo(info);
+    for (const typeName of new Set(representations.map((r) => r.__typename))) {
+      const type = typeof typeName === 'string' && entities.has(typeName) ? info.schema.getType(typeName) : undefined;
+      if (!type || !isObjectType(type)) throw new BadUserInputError(`"${String(typeName)}" is not an entity type of this subgraph`, 'representations');
+      const hint = cacheControl?.cacheHintFromType(type);
+      if (hint) cacheControl!.cacheHint.restrict(hint);
+    }
+    const fold = foldFor(ctx, info);
+    if (!fold) return representations.map((r) => resolveReferenceOf(String(r.__typename))(r, ctx));
+    const ids = representations.flatMap((r) => (typeof r.id === 'string' ? [lookupId(r.id, 'representations')] : []));
+    const nodes = await nodesWithFold(ctx, ids, fold);
+    const byId = new Map(ids.map((id, i) => [id, nodes[i] ?? null]));
+    return representations.map((r) => {
+      const node = typeof r.id === 'string' ? byId.get(r.id) : null;
+      return node && nodeTypeName(node) === r.__typename ? node : null;
+    });
+  };
+}
+
+/**
+ * The application's resolvers with a `__resolveReference` added to each entity type, and `_entities`
+ * folded. The codegen map is typed per field and per context; the subgraph builder takes the untyped
+ * graphql-js shape it is.
  */
 export function subgraphResolvers(resolvers: Resolvers, entities: readonly string[]): SubgraphResolverMap {
   const byType: Record<string, object> = { ...resolvers };
   for (const entity of entities) byType[entity] = { ...byType[entity], __resolveReference: resolveReferenceOf(entity) };
+  byType.Query = { ...byType.Query, _entities: entitiesResolver(new Set(entities)) };
+  // The records stay as the loaders and the compiler made them (their folded rows are keyed by the record).
+  byType._Entity = { __resolveType: (node: NodeRecord) => nodeTypeName(node) };
   return byType as SubgraphResolverMap;
 }
 

@@ -125,6 +125,24 @@ describe('the Federation 2 subgraph (FEDERATION=true)', () => {
     expect(headers.get('x-db-round-trips')).toBe('1');
   });
 
+  it('compiles the fields selected below the representations into the same one statement', async () => {
+    const query = /* GraphQL */ `{
+      _entities(representations: [{ __typename: "Facility", id: "${LOVOZERO}" }, { __typename: "Company", id: "fac-no-such-company" }]) {
+        ... on Facility { id name operator { name } inputs { from { id } product { name } } }
+      }
+    }`;
+    const { json, headers } = await post(`${ours.url}/graphql`, query);
+    expect(json.errors).toBeUndefined();
+    expect(json.data._entities[0]).toMatchObject({ id: LOVOZERO, operator: { name: expect.any(String) }, inputs: [{ from: { id: 'dep-lovozero' }, product: null }] });
+    expect(json.data._entities[1]).toBeNull();
+    expect(headers.get('x-db-round-trips')).toBe('1');
+    // The same answer as `nodes` gives for the same selection.
+    const nodes = await post(`${ours.url}/graphql`, `{ nodes(ids: ["${LOVOZERO}"]) { ... on Facility { id name operator { name } inputs { from { id } product { name } } } } }`);
+    expect(nodes.json.data.nodes[0]).toEqual(json.data._entities[0]);
+    const unknownType = await post(`${ours.url}/graphql`, '{ _entities(representations: [{ __typename: "PageInfo", id: "x" }]) { __typename } }');
+    expect(unknownType.json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'representations' });
+  });
+
   it('answers through the gateway a query from our lists into the notes subgraph', async () => {
     const query = (extra: string) => /* GraphQL */ `{
       facilities(first: 5) { edges { node { id name ${extra} operator { id name } region { name } } } }
