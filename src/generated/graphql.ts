@@ -1676,9 +1676,10 @@ export type Query = {
    */
   capacity: CapacityReport;
   /**
-   * The audit trail, oldest first: changes at or after `since`, optionally only those concerning one
-   * entity. Every write made through the API is recorded here. Page with `first` and `after` (keyset
-   * cursors: an entry written meanwhile never shifts a page).
+   * The audit trail in commit order: changes at or after `since`, optionally only those concerning one
+   * entity or of some actions. Every write made through the API is recorded here. Page with `first` and
+   * `after` (keyset cursors: an entry written meanwhile never shifts a page); the last cursor also resumes
+   * `Subscription.changes` from there.
    */
   changes: Array<Change>;
   /** Companies, filtered, sorted and paginated. Page size at most 100. */
@@ -1755,6 +1756,7 @@ export type QueryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entity?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<ChangeAction>>;
   since?: InputMaybe<Scalars['String']['input']>;
 };
 

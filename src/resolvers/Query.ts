@@ -58,13 +58,13 @@ export const Query: QueryResolvers = {
     const found = await elementBySymbol(ctx.db, symbol, foldFor(ctx, info));
     return found && expectKind('ELEMENT', found);
   },
-  changes: async (_p, { since, entity, first, after }, ctx) => {
+  changes: async (_p, { since, entity, kinds, first, after }, ctx) => {
     if (since != null && !isIsoDateTime(since)) {
       throw new BadUserInputError(`"since" must be an ISO 8601 date-time such as 2026-11-23T00:00:00Z (got "${since}")`, 'since');
     }
     const limit = first ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES) throw new BadUserInputError(`"first" must be between 1 and ${MAX_CHANGES}`, 'first');
-    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), actions: null, after: after ?? null, first: limit });
+    return listChanges(ctx.db, { since: since ?? null, entity: entity == null ? null : checkId(entity, 'entity'), actions: kinds == null ? null : [...new Set(kinds)], after: after ?? null, first: limit });
   },
   elements: list('Element'),
   deposits: list('Deposit'),

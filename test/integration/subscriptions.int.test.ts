@@ -166,6 +166,10 @@ describe('changes', () => {
       const deleted = await post<{ deleteEntity: { change: { id: string } } }>(s, `mutation { deleteEntity(id: "${id}", sources: [{ id: "${SOURCE}" }]) { change { id } } }`);
       await updates.reach(1);
       expect(updates.events.map((e) => [e.id, e.action])).toEqual([[deleted.data!.deleteEntity.change.id, 'DELETE']]);
+      // The list filters the same way, in the same order.
+      const listed = await post<{ changes: { id: string; action: string }[] }>(s, `query($e: ID) { changes(entity: $e, kinds: [DELETE, CREATE]) { id action } }`, { e: id });
+      expect(listed.data?.changes.map((c) => c.action)).toEqual(['CREATE', 'DELETE']);
+      expect(listed.data?.changes[1]?.id).toBe(deleted.data!.deleteEntity.change.id);
     } finally {
       await ws.dispose();
     }
