@@ -33,6 +33,7 @@ export class AuditFollower {
   /** Bumped on every stop: a poll of an earlier run throws its rows away. */
   private run = 0;
   private polling = false;
+  private failing = false;
   private nudged = false;
 
   constructor(
@@ -112,9 +113,13 @@ export class AuditFollower {
         for (const listener of [...this.listeners]) listener(batch);
         if (changes.length < CHANGES_PAGE) break;
       }
+      if (this.failing) this.deps.log.info('reading the audit trail for subscriptions works again');
+      this.failing = false;
     } catch (error) {
       // The database is down or slow: subscribers keep waiting, and the next poll reads on from here.
-      this.deps.log.warn({ err: error }, 'reading the audit trail for subscriptions failed');
+      // Said once per outage, not every poll.
+      if (!this.failing) this.deps.log.warn({ err: error }, 'reading the audit trail for subscriptions failed; retrying');
+      this.failing = true;
     } finally {
       this.polling = false;
       this.schedule(run, this.nudged ? 0 : this.deps.pollMs);
