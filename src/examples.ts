@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, valueFromASTUntyped, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
 import { projectPath } from './paths';
 
 /**
@@ -8,6 +8,8 @@ import { projectPath } from './paths';
  * lines that say what it asks. Variables take their defaults from the document itself
  * (`$deposit: ID! = "dep-tastyg"`), so every file runs as it is and the defaults cannot drift from it.
  * The Sandbox landing page, the offline explorer, the typed client and the tests all read them here.
+ * Most are queries; a subscription runs over WebSocket only (never POST /graphql), so a runner over
+ * HTTP takes the examples whose `operationType` is `query`.
  * They are data files, not code: found through `projectPath('examples')`, so the same code reads them
  * from src/ (tsx, ts-jest) and from compiled output in dist/.
  */
@@ -16,6 +18,8 @@ export interface Example {
   readonly file: string;
   /** Name of the operation, for example `FacilitiesDependingOnDeposit`. */
   readonly operationName: string;
+  /** `query`, or `subscription` for an example to run over WebSocket (graphql-ws). */
+  readonly operationType: OperationTypeNode;
   /** The leading comment, without the `#`s: what the operation asks. */
   readonly description: string;
   /** The whole file, comment included. */
@@ -49,6 +53,7 @@ function parseExample(file: string, document: string): Example {
   return {
     file,
     operationName: operation.name.value,
+    operationType: operation.operation,
     description: comment.replace(/^#\s?/gm, '').trim().replace(/\n/g, ' '),
     document,
     variables,

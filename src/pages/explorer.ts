@@ -17,7 +17,7 @@ const RURU_STATIC_DIR = path.join(path.dirname(require.resolve('ruru')), '..', '
  * so GraphiQL props that `RuruClientConfig` does not name (defaultTabs, visiblePlugin) work too.
  */
 interface ExplorerClientConfig {
-  /** One editor tab per example (GraphiQL uses them when the browser has no saved tabs). */
+  /** One editor tab per example, the subscription too (GraphiQL uses them when the browser has no saved tabs). */
   readonly defaultTabs: readonly { readonly query: string; readonly variables: string }[];
   /** The plugin open on load: the explorer, which builds queries by ticking fields. */
   readonly visiblePlugin: string;
@@ -37,6 +37,8 @@ export function explorerHTML(examples: readonly Example[]): string {
   return ruruHTML({
     staticPath: STATIC_PATH,
     endpoint: '/graphql',
+    // Subscriptions over graphql-ws: Ruru turns a path into ws(s)://<the page's host>/graphql in the browser.
+    subscriptionEndpoint: '/graphql',
     clientConfig: clientConfig as unknown as RuruClientConfig,
     htmlParts: {
       titleTag: '<title>Explorer · critical-minerals graph</title>',

@@ -1,21 +1,37 @@
-import { loadExamples } from '../../src/examples';
+import { print } from 'graphql';
+import { createClient, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { LiveChangesDocument, type LiveChangesSubscription } from '../../client/generated/graphql';
 import { examplesClient, summariseExamples, type ExamplesClient } from '../../client/runExamples';
+import { sha256Hex } from '../../src/auth';
+import { loadExamples } from '../../src/examples';
+import { removeTestData } from '../support/cleanup';
 import { startTestServer, type RunningServer } from '../support/testServer';
 
-/** Every example operation through the typed client (graphql-request + generated documents), over HTTP. */
+/**
+ * Every example query through the typed client (graphql-request + generated documents), over HTTP, and
+ * the example subscription over graphql-ws, as the explorer runs it.
+ */
+const PREFIX = 'fac-examplelive-';
+const ACTOR = 'example-live-test';
+const WRITER_KEY = 'writer-key-for-the-example-subscription';
+const queries = loadExamples().filter((e) => e.operationType === 'query');
+
 let server: RunningServer;
 let client: ExamplesClient;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ API_KEYS: `${ACTOR}:writer:${sha256Hex(WRITER_KEY)}` });
   client = examplesClient(`${server.url}/graphql`);
 });
 afterAll(async () => {
   await server.close();
+  await removeTestData({ prefix: PREFIX, actors: [ACTOR] });
 });
 
 describe('the typed client', () => {
-  it('has a typed function for every example in examples/', () => {
-    expect(Object.keys(client).sort()).toEqual(loadExamples().map((e) => e.operationName).sort());
+  it('has a typed function for every example query in examples/ (the one subscription runs over WebSocket)', () => {
+    expect(Object.keys(client).sort()).toEqual(queries.map((e) => e.operationName).sort());
+    expect(loadExamples().filter((e) => e.operationType !== 'query').map((e) => [e.operationName, e.operationType])).toEqual([['LiveChanges', 'subscription']]);
   });
 
   it('finds the lithium hydroxide plant among the facilities that depend on Tastyg', async () => {
@@ -72,9 +88,40 @@ describe('the typed client', () => {
 
   it('runs as a script, printing one answer per example', async () => {
     const lines = await summariseExamples(client);
-    expect(lines).toHaveLength(loadExamples().length);
+    expect(lines).toHaveLength(queries.length);
     expect(lines[0]).toContain('Elbrusmetall lithium hydroxide plant');
     expect(lines[3]).toContain('China 91%');
     expect(lines[5]).toContain('Glazov');
+  });
+
+  it('receives a write as it commits through the example subscription, over graphql-ws', async () => {
+    const upsert = async (name: string) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': WRITER_KEY },
+        body: JSON.stringify({
+          query: /* GraphQL */ `mutation ($input: FacilityInput!) { upsertFacility(input: $input, sources: [{ id: "seed-topcor-magnets" }]) { change { cursor } } }`,
+          variables: { input: { id: `${PREFIX}plant`, name, kind: 'test plant', status: 'PLANNED' } },
+        }),
+      });
+      const { data } = (await response.json()) as { data?: { upsertFacility: { change: { cursor: string } } } };
+      if (!data) throw new Error(`the write failed (${response.status})`);
+      return data.upsertFacility.change.cursor;
+    };
+    // From the first write's cursor: whenever the subscription starts, the second write comes after it.
+    const after = await upsert('Example subscription test plant');
+    const ws = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const received = new Promise<FormattedExecutionResult<LiveChangesSubscription, unknown>>((resolve, reject) => {
+        ws.subscribe<LiveChangesSubscription>({ query: print(LiveChangesDocument), variables: { after } }, { next: resolve, error: reject, complete: () => reject(new Error('completed')) });
+      });
+      await upsert('Example subscription test plant, renamed');
+      const { data, errors } = await received;
+      expect(errors).toBeUndefined();
+      expect(data?.changes).toMatchObject({ action: 'UPDATE', actor: ACTOR, target: `${PREFIX}plant`, entityIds: [`${PREFIX}plant`], sources: [{ id: 'seed-topcor-magnets' }] });
+      expect(JSON.parse(data!.changes.after!)).toMatchObject({ name: 'Example subscription test plant, renamed' });
+    } finally {
+      await ws.dispose();
+    }
   });
 });

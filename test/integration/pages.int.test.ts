@@ -25,7 +25,7 @@ describe('the Apollo Sandbox landing page on /graphql', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('embeddable-sandbox.cdn.apollographql.com');
-    for (const example of loadExamples()) expect(html).toContain(`query ${example.operationName}(`);
+    for (const example of loadExamples()) expect(html).toContain(`${example.operationType} ${example.operationName}(`);
     expect(html).toContain('dep-tastyg');
   });
 
@@ -52,10 +52,11 @@ describe('the offline explorer on /explorer', () => {
     }
   });
 
-  it('opens one tab per example, with its default variables, and the explorer plugin', async () => {
+  it('opens one tab per example, with its default variables, and the explorer plugin; subscriptions go over WebSocket', async () => {
     const html = await (await browserGet(`${on.url}/explorer`)).text();
     const config = JSON.parse(html.match(/const RURU_CONFIG = (\{[\s\S]*?\});\n/)![1]!);
-    expect(config).toMatchObject({ endpoint: '/graphql', staticPath: '/explorer/static/', visiblePlugin: 'GraphiQL Explorer' });
+    // A path: Ruru makes it ws(s)://<the page's host>/graphql in the browser (the browser test runs one).
+    expect(config).toMatchObject({ endpoint: '/graphql', subscriptionEndpoint: '/graphql', staticPath: '/explorer/static/', visiblePlugin: 'GraphiQL Explorer' });
     expect(config.defaultTabs).toEqual(loadExamples().map((e) => ({ query: e.document, variables: JSON.stringify(e.variables, null, 2) })));
   });
 

@@ -39,6 +39,9 @@ export const DependencyFields = graphql(/* GraphQL */ `
         to {
           id
         }
+        sources {
+          id
+        }
       }
     }
   }
@@ -140,6 +143,7 @@ export const SharesQuery = graphql(/* GraphQL */ `
   query GraphShares($stage: String!, $element: String) {
     supplyShares(stage: $stage, element: $element) {
       stage {
+        id
         name
       }
       commodity
@@ -148,10 +152,17 @@ export const SharesQuery = graphql(/* GraphQL */ `
       coveredPct
       shares {
         country {
+          id
           name
         }
         sharePct
         derived
+        metric
+        sources {
+          id
+          title
+          url
+        }
       }
     }
   }
@@ -166,6 +177,47 @@ export const ElementsQuery = graphql(/* GraphQL */ `
           name
         }
       }
+    }
+  }
+`);
+
+/**
+ * The sources of what is drawn, for the exports: the entities' own (at most 100 ids a request, so the
+ * caller asks in chunks), and the title and URL of each source id a drawn link cites.
+ */
+export const ExportSourcesQuery = graphql(/* GraphQL */ `
+  query GraphExportSources($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      id
+      ... on Entity {
+        sources {
+          id
+          title
+          url
+        }
+      }
+      ... on Source {
+        title
+        url
+      }
+    }
+  }
+`);
+
+/**
+ * Every change to the graph as it commits (over graphql-ws, not `api`): the page redraws when one
+ * concerns what it draws, and resumes `after` the last one it received when it reconnects.
+ */
+export const ChangesSubscription = graphql(/* GraphQL */ `
+  subscription GraphChanges($after: String) {
+    changes(after: $after) {
+      cursor
+      at
+      actor
+      action
+      target
+      entityIds
     }
   }
 `);

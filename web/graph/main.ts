@@ -2,8 +2,11 @@ import type { Core } from 'cytoscape';
 import { ClientError } from 'graphql-request';
 import { api, ElementsQuery, EntityQuery, NeighbourhoodQuery, SearchQuery, SharesQuery } from './api';
 import { byId, h } from './dom';
+import { wireExports } from './downloads';
+import type { ShareBreakdown } from './exports';
 import { GraphView, hopLabel } from './graphView';
 import { KIND_ORDER, KIND_STYLES } from './kinds';
+import { followChanges, LiveStatus, type Change } from './live';
 import { SupplyGraph } from './model';
 import { SharesChart } from './sharesChart';
 import { renderEntity } from './sidePanel';
@@ -39,6 +42,7 @@ const stageSelect = byId<HTMLSelectElement>('share-stage');
 const view = new GraphView(byId('cy'), (id) => void expandAndShow(id));
 window.graphPage = { cy: view.cy };
 const chart = new SharesChart(byId('shares-chart'), byId('shares-caption'), byId('shares-table'));
+const live = new LiveStatus(byId('live-state'), byId('live-notice'));
 
 const state = {
   centre: null as string | null,
@@ -49,6 +53,10 @@ const state = {
   graph: null as SupplyGraph | null,
   /** Increases with every redraw from scratch, so a slow answer to an old one is ignored. */
   generation: 0,
+  /** The entity in the side panel. */
+  shown: null as string | null,
+  /** The country shares charted. */
+  shares: null as ShareBreakdown | null,
 };
 
 function say(message: string, isError = false): void {
@@ -67,10 +75,13 @@ async function neighbourhood(graph: SupplyGraph, id: string, maxHops: number): P
   graph.add(id, -1, data.dependencies);
 }
 
-/** Draws the centre's neighbourhood from scratch (new centre, hops or year), then replays the expansions. */
-async function redraw(): Promise<void> {
+/**
+ * Draws the centre's neighbourhood from scratch (new centre, hops or year, a live change), then replays
+ * the expansions. True when it drew: not overtaken by a later redraw, and no error.
+ */
+async function redraw(): Promise<boolean> {
   const centre = state.centre;
-  if (!centre) return;
+  if (!centre) return false;
   const generation = ++state.generation;
   say('Loading…');
   try {
@@ -80,12 +91,34 @@ async function redraw(): Promise<void> {
     graph.add(centre, 1, first.dependents);
     graph.add(centre, -1, first.dependencies);
     for (const id of state.expanded) if (graph.entities.has(id)) await neighbourhood(graph, id, 1);
-    if (generation !== state.generation) return;
+    if (generation !== state.generation) return false;
     state.graph = graph;
     draw();
     say(`${first.centre.name}: ${first.dependents.length} downstream, ${first.dependencies.length} upstream${state.asOf ? ` as of ${state.asOf}` : ' (planned included)'}.`);
+    return true;
   } catch (error) {
     if (generation === state.generation) say(failure(error), true);
+    return false;
+  }
+}
+
+/** Redraws for live changes: one at a time; the changes that arrive meanwhile make one more after it. */
+const liveRedraws = { running: false, next: null as Change | null };
+
+/** A change to the graph: when it concerns an entity drawn (a link's ends count), redraw and say so. */
+async function onChange(change: Change): Promise<void> {
+  if (!change.entityIds.some((id) => state.graph?.entities.has(id))) return;
+  if (state.shown && change.entityIds.includes(state.shown)) void showEntity(state.shown);
+  liveRedraws.next = change;
+  if (liveRedraws.running) return;
+  liveRedraws.running = true;
+  try {
+    for (let next: Change | null = liveRedraws.next; next; next = liveRedraws.next) {
+      liveRedraws.next = null;
+      if (await redraw()) live.announce(next);
+    }
+  } finally {
+    liveRedraws.running = false;
   }
 }
 
@@ -139,6 +172,7 @@ async function expandAndShow(id: string): Promise<void> {
 }
 
 async function showEntity(id: string): Promise<void> {
+  state.shown = id;
   try {
     const { node } = await api.request(EntityQuery, { id });
     if (!node) throw new Error(`No entity has the id ${id}`);
@@ -179,6 +213,7 @@ async function showShares(): Promise<void> {
   try {
     const element = elementSelect.value || null;
     const { supplyShares } = await api.request(SharesQuery, { stage: stageSelect.value, element });
+    state.shares = supplyShares;
     chart.show(supplyShares);
   } catch (error) {
     say(failure(error), true);
@@ -237,10 +272,15 @@ function wire(): void {
   );
   stageSelect.append(...STAGES.map(([value, label]) => h('option', { value }, label)));
   stageSelect.value = 'stage-separation';
+  wireExports(
+    { drawn: () => state.graph && { graph: state.graph, maxHops: state.maxHops, asOf: state.asOf }, shares: () => state.shares },
+    (error) => say(failure(error), true),
+  );
 }
 
 async function start(): Promise<void> {
   wire();
+  followChanges((change) => void onChange(change), (liveState, detail) => live.show(liveState, detail));
   const params = new URLSearchParams(location.search);
   const asOf = params.get('asOf');
   if (asOf && /^\d{4}$/.test(asOf)) {

@@ -19,6 +19,8 @@ export interface DrawnLink {
   readonly type: LinkType;
   readonly material: string | null;
   readonly status: LinkStatus;
+  /** Ids of the sources citing the link (their titles and URLs are fetched for an export). */
+  readonly sourceIds: readonly string[];
 }
 
 export class SupplyGraph {
@@ -46,7 +48,7 @@ export class SupplyGraph {
       });
       for (const link of path.links) {
         const key = `${link.from.id}|${link.type}|${link.to.id}|${link.material ?? ''}`;
-        this.links.set(key, { key, from: link.from.id, to: link.to.id, type: link.type, material: link.material ?? null, status: link.status });
+        this.links.set(key, { key, from: link.from.id, to: link.to.id, type: link.type, material: link.material ?? null, status: link.status, sourceIds: link.sources.map((s) => s.id) });
       }
     }
   }
