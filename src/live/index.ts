@@ -18,6 +18,7 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
+import { print as printSse } from 'graphql-sse';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/express';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -27,7 +28,7 @@ import type { Caller } from '../auth';
 import type { Config } from '../config';
 import type { Context, RequestInfo } from '../context';
 import type { Executor } from '../db/executor';
-import { AppError, BadRequestError, LimitExceededError } from '../errors';
+import { AppError, BadRequestError, ErrorCode, LimitExceededError } from '../errors';
 import type { Logger } from '../logger';
 import { clientAt } from '../plugins/clientLimits';
 import { formatErrorsFor } from '../plugins/errorReporting';
@@ -237,8 +238,9 @@ export function createLive(deps: LiveDeps): Live {
     if (!(Symbol.asyncIterator in source)) return source;
     const base = args.contextValue as Context;
     let events = 0;
-    subscriptions += 1;
+    // (The executor runs on the transport's first read: a stream never read is never counted.)
     return new Repeater<ExecutionResult>(async (push, stop) => {
+      subscriptions += 1;
       // Ending the source early; a source that failed rejects here with the error already reported.
       void stop.then(() => (source as AsyncIterableIterator<unknown>).return?.()).catch(() => undefined);
       // A dropped connection ends this stream too, even while a result waits for the transport.
@@ -259,6 +261,8 @@ export function createLive(deps: LiveDeps): Live {
     });
   }
 
+  /** Where errors of subscriptions refused before they run are logged from (no request context yet). */
+  const refusals = { log, requestId: 'subscribe' };
   const format = (context: unknown, result: ExecutionResult): FormattedExecutionResult => {
     const { errors, ...rest } = result;
     return errors ? { ...rest, errors: formatErrorsFor(context as Context, errors) } : rest;
@@ -299,7 +303,7 @@ export function createLive(deps: LiveDeps): Live {
         return prepare(payload, connection);
       },
       onNext: (_ctx, _id, _payload, args, result) => format(args.contextValue, result),
-      onError: (ctx, _id, _payload, errors) => formatErrorsFor({ log, requestId: wsConnections.get(ctx)?.client ?? 'subscription' } as Context, errors),
+      onError: (_ctx, _id, _payload, errors) => formatErrorsFor(refusals, errors),
       onClose: (ctx) => {
         wsConnections.get(ctx)?.release();
         wsConnections.delete(ctx);
@@ -319,7 +323,7 @@ export function createLive(deps: LiveDeps): Live {
       if (!connection) return [JSON.stringify({ errors: [{ message: 'Not authenticated', extensions: { code: 'UNAUTHENTICATED' } }] }), { status: 401, statusText: 'Unauthorized' }];
       const prepared = prepare(params, connection);
       if (Array.isArray(prepared)) {
-        const body = JSON.stringify({ errors: formatErrorsFor({ log, requestId: connection.client } as Context, prepared) });
+        const body = JSON.stringify({ errors: formatErrorsFor(refusals, prepared) });
         return [body, { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
       }
       return prepared as ExecutionArgs & { contextValue: SseContext };
@@ -355,8 +359,14 @@ export function createLive(deps: LiveDeps): Live {
       release();
       streams.delete(res);
     });
-    // A dropped stream ends after its last result (the SLOW_CONSUMER error); a reader that takes no more is cut off.
-    const live = session(() => setTimeout(() => res.destroy(), SSE_DROP_GRACE_MS).unref());
+    // A dropped stream gets the reason as its last result, then ends; a reader that takes no more is cut off.
+    const live = session((reason) => {
+      if (res.writable) {
+        const error = new GraphQLError(reason, { extensions: { code: ErrorCode.SlowConsumer, limit: config.buffer } });
+        res.end(`${printSse({ event: 'next', data: { errors: [error] } })}${printSse({ event: 'complete', data: null })}`);
+      }
+      setTimeout(() => res.destroy(), SSE_DROP_GRACE_MS).unref();
+    });
     sseConnections.set(req, { caller, client, live, release });
     try {
       await sseHandler(req, res);

@@ -1,5 +1,7 @@
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
+import http from 'node:http';
+import { once } from 'node:events';
 import WebSocket from 'ws';
 import { sha256Hex } from '../../src/auth';
 import { until } from '../../harness/events';
@@ -364,6 +366,49 @@ describe('authentication and limits', () => {
     expect(metrics).toMatch(/^graphql_subscription_slow_consumer_drops 1$/m);
     expect(metrics).toMatch(/^graphql_subscriptions 0$/m);
     expect(metrics).toMatch(/^graphql_subscription_connections 0$/m);
+  }, 120_000);
+});
+
+describe('a slow consumer over SSE', () => {
+  it('gets SLOW_CONSUMER as its last event, and its stream ends', async () => {
+    const BUFFER = 20;
+    const s = await server({ SUBSCRIPTION_BUFFER: String(BUFFER), BODY_LIMIT: '200kb' });
+    const start = await write(s, `${PREFIX}slow-sse`, 'Slow SSE start');
+    const streams = [0, 1].map(
+      () =>
+        new Promise<{ response: http.IncomingMessage }>((resolve, reject) => {
+          const request = http.request(`${s.url}/graphql/stream`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': READER_KEY },
+          });
+          request.once('error', reject);
+          // The reader takes the headers, then stops reading: the sockets' buffers fill, then the server's queue would.
+          request.once('response', (response) => {
+            response.pause();
+            resolve({ response });
+          });
+          request.end(JSON.stringify({ query: CHANGES, variables: { after: start.cursor } }));
+        }),
+    );
+    const readers = await Promise.all(streams);
+    await until(async () => s.app.live!.stats().subscriptions === readers.length, 'every stream is open', 10_000);
+    const big = 'y'.repeat(90_000);
+    let writes = 0;
+    while (s.app.live!.stats().subscriptions > 0 && writes < 400) {
+      await write(s, `${PREFIX}slow-sse`, `Slow SSE ${writes}`, `${big} ${writes++}`);
+    }
+    expect(s.app.live!.stats().subscriptions).toBe(0);
+    expect(s.app.live!.stats().mostWaiting).toBeLessThanOrEqual(BUFFER);
+    for (const { response } of readers) {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.resume();
+      await once(response, 'end');
+      const text = Buffer.concat(chunks).toString();
+      expect(text).toMatch(/event: next\ndata: \{"errors":\[\{"message":"Slow consumer: more than 20 changes waited[^\n]*"code":"SLOW_CONSUMER"/);
+      expect(text.endsWith('event: complete\ndata:\n\n')).toBe(true);
+    }
+    await until(async () => s.app.live!.stats().connections === 0, 'the connections are released', 10_000);
   }, 120_000);
 });
 
