@@ -93,13 +93,18 @@ export const LATEST_CHANGE: Query<{ seq: number }> = {
 
 /**
  * Numbers the entries written before the audit clock existed, oldest first, after any numbered ones, and
- * sets the clock past them (start-up, before serving; a no-op once done).
+ * sets the clock past them (start-up, before serving). Writes nothing when there are none (an empty
+ * store stays empty; the first audited write makes the clock).
  */
 export const NUMBER_OLD_CHANGES: NamedQuery = {
   name: 'audit.numberOldChanges',
   cypher: `
+MATCH (c:Change) WHERE c.seq IS NULL
+WITH c ORDER BY c.at, c.id
+WITH collect(c) AS old
+WHERE size(old) > 0
 ${CLOCK}
-WITH clock, COLLECT { MATCH (c:Change) WHERE c.seq IS NULL RETURN c ORDER BY c.at, c.id } AS old
+WITH clock, old
 FOREACH (i IN range(0, size(old) - 1) | FOREACH (c IN [old[i]] | SET c.seq = clock.seq + 1 + i))
 SET clock.seq = clock.seq + size(old)`,
 };
