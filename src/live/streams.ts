@@ -57,11 +57,11 @@ export function changeStream(live: LiveSession, filter: ChangeFilter, after: num
     let held: ChangeRecord[] | null = [];
     const drop = () => {
       if (stopped) return;
+      stopped = true;
       const error = new SlowConsumerError(live.buffer);
       stop(error);
       live.dropSlowConsumer(error.message);
     };
-    const untrack = live.track(() => stop());
     const deliver = (change: ChangeRecord) => {
       if (stopped || change.seq <= cursor) return;
       if (waiting >= live.buffer) return drop();
@@ -75,6 +75,7 @@ export function changeStream(live: LiveSession, filter: ChangeFilter, after: num
         else if (held.push(change) > live.buffer) drop();
       }
     });
+    const untrack = live.track(() => stop());
     try {
       cursor = after ?? following.position;
       while (!stopped && cursor < following.position) {
