@@ -81,7 +81,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const armor = armorProtection(config.limits, config.production);
   const pages = createPages(config.pages, config.http.introspection, schema);
   const observability = deps.observability ?? createObservability(config.observability);
-  const clientLimits = createClientLimits(config.clientLimits);
+  const clientLimits = createClientLimits(config.clientLimits, () => observability.refused('rate'));
   const apq = createApqCache(config.apq, log);
   const health =
     deps.health ?? new DatabaseHealth({ probe: () => driver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { StatementObserver } from '../db/executor';
@@ -18,6 +18,8 @@ export interface Observability {
   readonly router: express.Router;
   /** Adds a gauge read at every scrape (nothing when metrics are off). */
   gauge(name: string, help: string, read: () => number): void;
+  /** Counts a request refused before GraphQL for a per-client budget (`limit`: `rate`). */
+  refused(limit: string): void;
   /** Flushes and stops exporters. */
   shutdown(): Promise<void>;
 }
@@ -43,6 +45,14 @@ export function createObservability(config: Config['observability'], options: Ob
           ...(config.otlpEndpoint ? { endpoint: config.otlpEndpoint } : {}),
         })
       : undefined;
+  const refusals = metrics
+    ? new Counter({
+        name: 'http_requests_refused_total',
+        help: 'Requests answered 429 before GraphQL because their client was over its request-rate budget (RATE_LIMIT_*).',
+        labelNames: ['limit'],
+        registers: [metrics.registry],
+      })
+    : undefined;
   const observers = [metrics?.observer, tracing?.observer].filter((o): o is StatementObserver => o !== undefined);
   return {
     observer: observers.length > 1 ? nested(observers) : observers[0],
@@ -59,6 +69,7 @@ export function createObservability(config: Config['observability'], options: Ob
         },
       });
     },
+    refused: (limit) => refusals?.inc({ limit }),
     shutdown: async () => {
       await tracing?.shutdown();
     },

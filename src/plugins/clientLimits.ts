@@ -71,7 +71,7 @@ function rateLimitedBody(message: string, limit: 'rate' | 'concurrentCost', retr
   return { message, extensions: { code: ErrorCode.RateLimited, limit, retryAfterSeconds, ...details } };
 }
 
-function rateMiddleware(budgets: Budgets): express.RequestHandler {
+function rateMiddleware(budgets: Budgets, onRefused: () => void): express.RequestHandler {
   const anonymous = rateLimiter(budgets.rateAnonymous, 'rate-anonymous');
   const authenticated = rateLimiter(budgets.rateAuthenticated, 'rate-authenticated');
   return (req, res, next) => {
@@ -90,6 +90,7 @@ function rateMiddleware(budgets: Budgets): express.RequestHandler {
           next(rejection);
           return;
         }
+        onRefused();
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         const rate = isAuthenticated ? budgets.rateAuthenticated : budgets.rateAnonymous;
         res.setHeader('retry-after', String(retryAfterSeconds));
@@ -149,6 +150,10 @@ function concurrentCostPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
   };
 }
 
-export function createClientLimits(budgets: Budgets): ClientLimits {
-  return { middleware: rateMiddleware(budgets), plugin: concurrentCostPlugin(budgets) };
+/**
+ * `onRefused` hears of every request refused for its rate (answered 429 before it reaches GraphQL, so
+ * the operation metrics never see it; metrics count it there).
+ */
+export function createClientLimits(budgets: Budgets, onRefused: () => void = () => undefined): ClientLimits {
+  return { middleware: rateMiddleware(budgets, onRefused), plugin: concurrentCostPlugin(budgets) };
 }

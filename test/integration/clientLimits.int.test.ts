@@ -87,6 +87,8 @@ describe('request rate', () => {
       expect((await post(s, CHEAP, { 'x-api-key': READER_KEY })).status).toBe(200);
       // Without TRUST_PROXY, a forwarded header names no client: it is still the same address.
       expectRateLimited(await post(s, CHEAP, { 'x-forwarded-for': '203.0.113.7' }), 'rate');
+      // Refused before GraphQL, the three are counted in /metrics all the same.
+      expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/^http_requests_refused_total\{limit="rate"\} 3$/m);
     });
     // The limiter's own answer decides: asked again as soon as each refusal is in, the address is
     // served once its window has passed (Retry-After said at most a second).
