@@ -6,7 +6,7 @@ import { ServiceUnavailableError } from '../errors';
 import type { SubscriptionEntityArgs, SubscriptionImpactChangedArgs, SubscriptionResolvers } from '../generated/graphql';
 import type { LiveSession } from '../live/streams';
 import { changeStream, touchStream } from '../live/streams';
-import { impact } from './traversal';
+import { checkImpactArguments, impact } from './traversal';
 
 /**
  * Live updates from the audit trail (live/). `subscribe` runs once with the connection's context;
@@ -49,7 +49,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_p, args, ctx) => {
       const watch: ImpactWatch = { ids: new Set(args.of.map((id) => lookupId(id, 'of'))) };
       // Checked before anything is streamed: bad arguments fail the subscription, not each answer.
-      await impact(ctx, args.of, args.asOf, args.maxHops);
+      await checkImpactArguments(ctx, args.of, args.asOf, args.maxHops);
       return touchStream(liveOf(ctx), () => watch.ids, watch);
     },
     resolve: async (watch: ImpactWatch, args: SubscriptionImpactChangedArgs, ctx: Context): Promise<ImpactRecord> => {

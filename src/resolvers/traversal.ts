@@ -65,11 +65,21 @@ async function dependencyList(ctx: Context, id: string, direction: Direction, ar
   return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
 }
 
+/** `impact`'s arguments, checked (BAD_USER_INPUT): the distinct disrupted ids and the traversal's options. */
+function impactArguments(ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
+  inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
+  return { unique: [...new Set(ids)], options: { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS } };
+}
+
+/** Fails as `impact` would on its arguments (BAD_USER_INPUT, NOT_FOUND), without computing it (`Subscription.impactChanged`). */
+export async function checkImpactArguments(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined): Promise<void> {
+  const { unique } = impactArguments(ids, asOf, maxHops);
+  await Promise.all(unique.map((id) => entity(ctx, id, 'of')));
+}
+
 /** `impact(of:)`, also for `Subscription.impactChanged`. Impact always builds its paths: they come from the rule's breadth-first search, not from a heavier statement. */
 export async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
-  inRange(ids.length, 1, MAX_DISRUPTED, 'of', `at most ${MAX_DISRUPTED} disrupted entities`);
-  const unique = [...new Set(ids)];
-  const options = { maxHops: hops(maxHops, 8), asOf: year(asOf), limit: MAX_RESULTS };
+  const { unique, options } = impactArguments(ids, asOf, maxHops);
   const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
   if (disrupted.every((d, i) => d.id === unique[i])) return { disrupted, ...impact };
   const byId = new Map(disrupted.map((d) => [d.id, d]));

@@ -77,6 +77,8 @@ const CHANGES = `subscription($entity: ID, $after: String, $kinds: [ChangeAction
 class Collector<T> {
   readonly events: T[] = [];
   errors: unknown[] = [];
+  /** The server ended the subscription. */
+  completed = false;
   private waiters: { count: number; resolve: () => void }[] = [];
   push(event: T): void {
     this.events.push(event);
@@ -104,7 +106,9 @@ function subscribeWs<T>(client: WsClient, query: string, variables: Record<strin
     {
       next: (result) => (result.errors ? collector.fail(result.errors) : collector.push(pick(result.data))),
       error: (error) => collector.fail(error),
-      complete: () => undefined,
+      complete: () => {
+        collector.completed = true;
+      },
     },
   );
 }
@@ -265,6 +269,16 @@ describe('entity and impactChanged', () => {
       // The impact of an entity that no longer exists: the subscription says so.
       await until(async () => impacts.errors.length > 0, 'impactChanged reports the deletion', 10_000);
       expect((impacts.errors[0] as any)[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', id } });
+      // Bad arguments fail the subscription itself, before anything is streamed.
+      const refused = [new Collector<unknown>(), new Collector<unknown>()];
+      const IMPACT = `subscription($of: [ID!]!, $maxHops: Int) { impactChanged(of: $of, maxHops: $maxHops) { disrupted { id } } }`;
+      subscribeWs(ws, IMPACT, { of: [`${PREFIX}never-written`] }, refused[0]!, (d) => d);
+      subscribeWs(ws, IMPACT, { of: ['fac-glazov-magnet'], maxHops: 99 }, refused[1]!, (d) => d);
+      await until(async () => refused.every((r) => r.completed), 'both subscriptions ended by the server', 10_000);
+      expect(refused.map((r) => [r.events.length, (r.errors[0] as any)[0].extensions.code])).toEqual([
+        [0, 'NOT_FOUND'],
+        [0, 'BAD_USER_INPUT'],
+      ]);
     } finally {
       await ws.dispose();
     }
