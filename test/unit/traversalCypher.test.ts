@@ -37,7 +37,10 @@ describe('traversalQuery (dependents / dependencies)', () => {
   it('differs in the hop bound only where the bound is written', () => {
     const six = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }).cypher;
     const seven = traversalQuery({ direction: 'down', maxHops: 7, time: 'current', withPaths: true }).cypher;
-    expect(seven).toBe(six.replace('{1,6}', '{1,7}').replace('size(rs) <= 6', 'size(rs) <= 7'));
+    // Each search's flow part is bounded by what the entry steps leave of the bound: {1,6}, {1,5}, {1,4}.
+    const oneMore = six.replace(/\)\{1,(\d+)\}\(b\)/g, (_, hops: string) => `){1,${Number(hops) + 1}}(b)`).replace('hops <= 6', 'hops <= 7');
+    expect(seven).toBe(oneMore);
+    expect(six).toMatch(/\{1,4\}\(b\)/);
     expect(seven).not.toBe(six);
   });
 
@@ -47,15 +50,27 @@ describe('traversalQuery (dependents / dependencies)', () => {
     expect(down).toContain('(x)-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]->(y)');
     expect(up).toContain('(x)<-[r:FEEDS|SUPPLIES|PRODUCES|USED_IN]-(y)');
     expect(up).toContain('(start)<-[:CONTAINS]-(a:Deposit)');
-    expect(down).not.toContain('(start)<-[:CONTAINS]-(a:Deposit)');
+    expect(down).not.toContain('(start)<-[:CONTAINS]-(a:Deposit');
+  });
+
+  it('searches from the start once per kind of entry, not once per entry (a region from each of its facilities and deposits)', () => {
+    for (const withPaths of [true, false]) {
+      const down = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths }).cypher;
+      // A company's, the start's own, and the four ways a product or an element enters.
+      expect(down.match(/ANY SHORTEST \(start\)/g)).toHaveLength(6);
+      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(1);
+      expect(down).toContain('MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)');
+    }
   });
 
   it('only the asOf variants read $asOf; hops-only variants materialise no path', () => {
     for (const time of TIMES) {
       const cypher = traversalQuery({ direction: 'down', maxHops: 4, time, withPaths: false }).cypher;
       expect(cypher.includes('$asOf')).toBe(time === 'asOf');
-      expect(cypher).toContain('{ns: [], rs: []} AS best');
+      expect(cypher).toContain('[] AS nodes, [] AS links');
       expect(cypher).not.toContain('head(collect(');
+      // Only distances go through the searches: no path's nodes or relationships are carried.
+      expect(cypher).not.toMatch(/nodes\(p|relationships\(p/);
     }
   });
 
