@@ -12,6 +12,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../src/net';
 import { ourOperations, SEED_IDS } from '../bench/operations';
+import { CLIENT_BUDGETS_OFF } from '../harness/serverProcess';
 
 const OPERATIONS = ['lookup', 'page', 'search', 'frontend'];
 
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/index.js'], {
     cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, PORT: String(port), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' },
+    // Load from one address that measures capacity: the per-client budgets are off (as in the benchmark).
+    env: { ...process.env, PORT: String(port), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn', ...CLIENT_BUDGETS_OFF },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: op.query, variables: op.variables }),
     });
     process.stdout.write(`${op.name.padEnd(9)} ${result.requests.average} req/s, p50 ${result.latency.p50} ms, non-2xx ${result.non2xx}\n`);
+    // A profile of refusals or errors says nothing about answering: stop rather than print it.
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${op.name}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the profile would not be of answers`);
   }
   server.kill('SIGINT');
   await exited;
