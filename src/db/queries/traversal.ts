@@ -194,7 +194,7 @@ const PATH: Columns = (p0, p1) =>
  * for each kind of entry, ONE shortest-path search from `start` through the entry into the flow. A
  * search per entry instead (one from each of an element's thousands of products) repeats the same
  * breadth-first expansion once per entry: on the 1M graph the hub element's dependents took 6.9 million
- * db hits and 15.7 s that way, 1.7 million and under 1 s this way. A region is the exception: its
+ * db hits and 2.8 s that way, 1.7 million and 1.0–1.3 s this way. A region is the exception: its
  * entries lie at different depths of the region tree, and one search through that tree into the flow
  * took more memory than a transaction may use on a country of the 1M graph, so a region searches from
  * each facility or deposit in it.
