@@ -166,7 +166,7 @@ describe('changes', () => {
     const ws = wsClient(s);
     try {
       subscribeWs(ws, CHANGES, { entity: id, kinds: ['DELETE'] }, updates, (d) => d.changes);
-      await until(async () => s.app.live!.stats().subscriptions === 1, 'the subscription is open', 10_000);
+      await following(s, 1);
       await write(s, `${PREFIX}other`, 'Another entity');
       await write(s, id, 'Live test (filtered), renamed');
       const deleted = await post<{ deleteEntity: { change: { id: string } } }>(s, `mutation { deleteEntity(id: "${id}", sources: [{ id: "${SOURCE}" }]) { change { id } } }`);
@@ -223,6 +223,17 @@ describe('changes', () => {
   }, 120_000);
 });
 
+/**
+ * Waits until `count` streams follow the audit trail on `server`. A subscription without `after` starts
+ * from the last entry when its stream begins following, which is a moment after the transport counts it
+ * open (`stats().subscriptions`): a write committed in between is before its start. Waiting for the
+ * follower's listener is the event that says a write from now on is delivered (CI once wrote in that gap,
+ * and the across-instances test waited forever).
+ */
+async function following(server: { app: { live: { follower: { size: number } } | null } }, count: number): Promise<void> {
+  await until(async () => server.app.live!.follower.size === count, 'the subscription follows the trail', 10_000);
+}
+
 describe('across instances', () => {
   it('a change written through one instance reaches a subscriber on another within 2 s', async () => {
     const [one, other] = [await server(), await server()];
@@ -232,7 +243,7 @@ describe('across instances', () => {
     const ws = wsClient(other);
     try {
       subscribeWs(ws, CHANGES, { entity: id }, events, (d) => d.changes);
-      await until(async () => other.app.live!.stats().subscriptions === 1, 'the subscription is open', 10_000);
+      await following(other, 1);
       const sent = Date.now();
       const change = await write(one, id, 'Across instances, renamed');
       await events.reach(1);
