@@ -1,4 +1,5 @@
 import { database, execute, setupInProcessApp, testContext } from '../support/testServer';
+import { traverse } from '../../src/db/traversal';
 
 const t = setupInProcessApp();
 
@@ -167,4 +168,31 @@ describe('limits', () => {
     const data = await ok(`{ impact(of: ["${hub}"], maxHops: 12) { affected { hops } } }`);
     expect(data.impact.affected.length).toBeGreaterThan(0);
   });
+});
+
+describe('distances and paths', () => {
+  // Without `path` selected only distances go through the searches (db/queries/traversal.ts); with it,
+  // each target's shortest path. Both must find the same targets at the same distances, from every kind
+  // of start (regions and companies through what they hold, elements and products through materials).
+  it('agree for every entity of the seed, both ways, and each path leads from the start to its target in `hops` links', async () => {
+    const db = testContext(t.driver).db;
+    const ids = (await t.driver.executeQuery('MATCH (n:Entity) RETURN n.id AS id ORDER BY id', {}, { database })).records.map((r) => r.get('id') as string);
+    expect(ids.length).toBeGreaterThan(200);
+    let reachedSome = 0;
+    for (const direction of ['down', 'up'] as const) {
+      for (const id of ids) {
+        const options = { maxHops: 6, limit: 1_000 };
+        const [distances, paths] = await Promise.all([traverse(db, id, direction, { ...options, withPaths: false }), traverse(db, id, direction, { ...options, withPaths: true })]);
+        const key = (rows: typeof paths) => rows.map((r) => `${r.entity.id}:${r.hops}`).sort();
+        expect({ id, direction, reached: key(paths) }).toEqual({ id, direction, reached: key(distances) });
+        for (const { entity, hops, path } of paths) {
+          expect(path.links).toHaveLength(hops);
+          expect([path.nodes[0]?.id, path.nodes.at(-1)?.id]).toEqual([id, entity.id]);
+          path.links.forEach((link, i) => expect([link.from.id, link.to.id].sort()).toEqual([path.nodes[i]!.id, path.nodes[i + 1]!.id].sort()));
+        }
+        if (paths.length > 0) reachedSome++;
+      }
+    }
+    expect(reachedSome).toBeGreaterThan(300);
+  }, 120_000);
 });
