@@ -128,11 +128,14 @@ const MATERIAL_ENTRIES: Readonly<Record<EntryMode, readonly MaterialEntry[]>> = 
  * the deposits containing it and the facilities making products that contain it. Yields `a` (entry,
  * existing in the time mode) and `p0` (how it was reached); `carry` lists further variables to keep.
  */
+/** A region's entries: the facilities and deposits in it, at any depth of the region tree (binds `p0`, `a`). */
+const REGION_ENTRY = 'MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)';
+
 export function entries(mode: EntryMode, time: TimeMode, carry = ''): string {
   const self = mode === 'disruption' ? 'NOT start:Region AND NOT start:Company AND NOT start:Element' : 'NOT start:Region AND NOT start:Company';
   return `CALL (start) {
     WITH start WHERE start:Region
-    MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Facility OR a:Deposit
+    ${REGION_ENTRY}
     RETURN a, p0
     UNION
     WITH start WHERE start:Company
@@ -152,19 +155,19 @@ export function entries(mode: EntryMode, time: TimeMode, carry = ''): string {
 
 /**
  * Upstream, what a facility entry takes in and what its products are made of: the products it
- * consumes, and the elements contained in what it consumes or makes. `path` yields a branch's columns
- * from the steps `p0` (start to entry) and `p1` (entry to target).
+ * consumes, and the elements contained in what it consumes or makes; each target with the `columns`
+ * of its path.
  */
-const facilityMaterials = (path: (p0: string, p1: string) => string) => `
+const facilityMaterials = (columns: Columns) => `
     UNION
     MATCH p1 = (a:Facility)<-[:CONSUMED_BY]-(b:Product)
-    RETURN b AS target, ${path('p0', 'p1')}
+    RETURN b AS target, ${columns.of('p0', 'p1')}
     UNION
     MATCH p1 = (a:Facility)<-[:CONSUMED_BY]-(:Product)-[:CONTAINS]->(b:Element)
-    RETURN b AS target, ${path('p0', 'p1')}
+    RETURN b AS target, ${columns.of('p0', 'p1')}
     UNION
     MATCH p1 = (a:Facility)-[:PRODUCES]->(:Product)-[:CONTAINS]->(b:Element)
-    RETURN b AS target, ${path('p0', 'p1')}`;
+    RETURN b AS target, ${columns.of('p0', 'p1')}`;
 
 /**
  * Ways from `start` into the flow network, as the beginning of a path pattern that ends at the entry `a`
@@ -180,13 +183,22 @@ function entryPaths(direction: Direction, time: TimeMode): { guard: string; path
   ];
 }
 
-/** A branch's columns from the steps `p0` (start to entry) and, when there is one, `p1` (entry onwards). */
-type Columns = (p0: string, p1?: string) => string;
+/** What a branch returns of a target's path: its `names`, and their values `of` the steps `p0` (start to entry) and, when there is one, `p1` (entry onwards). */
+interface Columns {
+  readonly names: string;
+  of(p0: string, p1?: string): string;
+}
 /** Only the distance (`hops`): no path is carried through the search. */
-const DISTANCE: Columns = (p0, p1) => (p1 ? `length(${p0}) + length(${p1}) AS hops` : `length(${p0}) AS hops`);
+const DISTANCE: Columns = {
+  names: 'hops',
+  of: (p0, p1) => (p1 ? `length(${p0}) + length(${p1}) AS hops` : `length(${p0}) AS hops`),
+};
 /** The path, as its nodes (`ns`) and relationships (`rs`). */
-const PATH: Columns = (p0, p1) =>
-  p1 ? `nodes(${p0}) + tail(nodes(${p1})) AS ns, relationships(${p0}) + relationships(${p1}) AS rs` : `nodes(${p0}) AS ns, relationships(${p0}) AS rs`;
+const PATH: Columns = {
+  names: 'ns, rs',
+  of: (p0, p1) =>
+    p1 ? `nodes(${p0}) + tail(nodes(${p1})) AS ns, relationships(${p0}) + relationships(${p1}) AS rs` : `nodes(${p0}) AS ns, relationships(${p0}) AS rs`,
+};
 
 /**
  * Everything reachable from `start` within the bound (entry steps included), as `target` with the
@@ -207,7 +219,7 @@ function reachable(v: Variant, columns: Columns): string {
     UNION
     WITH start WHERE ${e.guard}
     MATCH p = ANY SHORTEST ${e.path}${hop(v.direction, FLOW, v.time)}{1,${v.maxHops - e.length}}(b)
-    RETURN b AS target, ${columns('p')}`,
+    RETURN b AS target, ${columns.of('p')}`,
     )
     .join('');
   const region =
@@ -215,16 +227,16 @@ function reachable(v: Variant, columns: Columns): string {
       ? `
     UNION
     WITH start WHERE start:Region
-    MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit) AND ${exists('a', v.time)}
+    ${REGION_ENTRY} AND ${exists('a', v.time)}
     MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops - 1}}(b)
-    RETURN b AS target, ${columns('p0', 'p1')}`
+    RETURN b AS target, ${columns.of('p0', 'p1')}`
       : '';
   return `CALL (start) {
     ${entries(v.direction, v.time)}
     CALL (a, p0) {
-      RETURN a AS target, ${columns('p0')}${v.direction === 'up' ? facilityMaterials(columns) : ''}
+      RETURN a AS target, ${columns.of('p0')}${v.direction === 'up' ? facilityMaterials(columns) : ''}
     }
-    RETURN target, ${columns === DISTANCE ? 'hops' : 'ns, rs'}${region}${searches}
+    RETURN target, ${columns.names}${region}${searches}
   }`;
 }
 
