@@ -8,10 +8,12 @@
  * carries back) is the limit, not the GraphQL layer.
  */
 import type { Driver } from 'neo4j-driver';
+import { loadCypher } from '../bench/load';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { createContext } from '../src/context';
 import { createDriver } from '../src/db/driver';
+import type { NamedQuery } from '../src/db/executor';
 import { ProfilingExecutor } from '../src/db/profiling';
 import { createApp } from '../src/server';
 import { ourOperations, SEED_IDS } from '../bench/operations';
@@ -23,21 +25,13 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Statements per second with CALLERS concurrent callers for `seconds`, and the answer's size (JSON bytes). */
-async function rate(driver: Driver, database: string, cypher: string, params: Record<string, unknown>, seconds: number): Promise<{ perSec: number; bytes: number }> {
-  const first = await driver.executeQuery(cypher, params, { database, routing: 'READ' });
-  const bytes = JSON.stringify(first.records.map((r) => r.toObject()), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)).length;
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CALLERS }, async () => {
-      while (performance.now() < end) {
-        await driver.executeQuery(cypher, params, { database, routing: 'READ' });
-        done++;
-      }
-    }),
-  );
-  return { perSec: Math.round(done / seconds), bytes };
+/** Statements per second (the benchmark's floor loop, CALLERS callers for `seconds`) and the answer's size in JSON bytes. */
+async function rate(driver: Driver, database: string, statement: NamedQuery, params: Record<string, unknown>, seconds: number): Promise<{ perSec: number; bytes: number }> {
+  const first = await driver.executeQuery(statement.cypher, params, { database, routing: 'READ' });
+  const bytes = JSON.stringify(first.records.map((r) => r.toObject())).length;
+  const load = await loadCypher(driver, database, statement, params, { durationSec: seconds, connections: CALLERS });
+  if (load.failures > 0) throw new Error(`${statement.name}: ${load.failures} failed statements (first: ${load.firstFailure})`);
+  return { perSec: Math.round(load.rps), bytes };
 }
 
 async function main(): Promise<void> {
@@ -56,8 +50,8 @@ async function main(): Promise<void> {
       if (response.body.kind !== 'single' || response.body.singleResult.errors) throw new Error(`${op.name}: the operation failed`);
       if (!(ctx.db instanceof ProfilingExecutor) || ctx.db.statements.length === 0) throw new Error(`${op.name}: no statement was sent`);
       const last = ctx.db.statements[ctx.db.statements.length - 1]!;
-      const ours = await rate(driver, database, last.cypher, last.params, seconds);
-      const floor = await rate(driver, database, op.floor.statement.cypher, op.floor.params, seconds);
+      const ours = await rate(driver, database, { name: `ours.${op.name}`, cypher: last.cypher }, last.params, seconds);
+      const floor = await rate(driver, database, op.floor.statement, op.floor.params, seconds);
       console.log(
         `${op.name.padEnd(10)} statements ${ctx.db.statements.length}; ours alone ${ours.perSec}/s, answer ${ours.bytes} B; ` +
           `floor ${floor.perSec}/s, answer ${floor.bytes} B`,
