@@ -63,6 +63,12 @@ export interface Config {
     readonly rateAuthenticated: number;
     readonly concurrentCostAnonymous: number;
     readonly concurrentCostAuthenticated: number;
+    /**
+     * How long a refusal (429) is held before it is sent, at most its Retry-After: a client that ignores
+     * Retry-After and asks again at once waits this long per refusal instead of costing a refusal per
+     * round trip. 0 answers at once.
+     */
+    readonly refusalHoldMs: number;
   };
   /** Prometheus metrics at /metrics and OpenTelemetry traces. */
   readonly observability: {
@@ -174,6 +180,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_AUTHENTICATED: z.coerce.number().int().min(0).default(1_000),
   CONCURRENT_COST_ANONYMOUS: z.coerce.number().int().min(0).default(200_000),
   CONCURRENT_COST_AUTHENTICATED: z.coerce.number().int().min(0).default(2_000_000),
+  RATE_LIMIT_HOLD_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
   METRICS: bool.default(true),
   METRICS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'an http(s):// URL of an OTLP collector' }).optional(),
@@ -265,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       rateAuthenticated: e.RATE_LIMIT_AUTHENTICATED,
       concurrentCostAnonymous: e.CONCURRENT_COST_ANONYMOUS,
       concurrentCostAuthenticated: e.CONCURRENT_COST_AUTHENTICATED,
+      refusalHoldMs: e.RATE_LIMIT_HOLD_MS,
     },
     observability: {
       metrics: e.METRICS,

@@ -17,6 +17,11 @@ import { costOf } from './limits';
  * A client is the verified credential's name, else the address (`clientOf`). Over either budget the
  * answer is HTTP 429 with `Retry-After` and the code RATE_LIMITED. A budget of 0 switches it off.
  *
+ * A refusal is held `refusalHoldMs` (at most its Retry-After) before it is sent. A client that honours
+ * Retry-After loses nothing by it; one that asks again at once - a flood - gets one refusal per held
+ * connection per hold instead of one per round trip, so its refusals stop taking the CPU the other
+ * clients' answers need. A held refusal costs a timer; a client that goes away cancels it.
+ *
  * Both budgets live in this process's memory: behind a balancer, each instance gives a client its own
  * budget. A global budget across instances would need a shared store (rate-limiter-flexible's
  * RateLimiterRedis for the rate; a Redis counter with expiry for the cost in flight).
@@ -58,17 +63,36 @@ const BURST_WINDOW_SECONDS = 10;
  */
 const CONCURRENT_RETRY_AFTER_SECONDS = 1;
 
+/**
+ * The rate is counted in slices of a tenth of a second (or one request's share of a second, when the
+ * rate is below 10/s): a client at its budget is spread over the second instead of running a second's
+ * budget at once at the start of each window, which is what made other clients' answers wait.
+ */
+const SLICES_PER_SECOND = 10;
+
 /** `points` requests per second for each key, plus the burst allowance; null when switched off. */
-function rateLimiter(points: number, keyPrefix: string): BurstyRateLimiter | null {
+export function rateLimiter(points: number, keyPrefix: string): BurstyRateLimiter | null {
   if (points === 0) return null;
+  const perSlice = Math.ceil(points / SLICES_PER_SECOND);
   return new BurstyRateLimiter(
-    new RateLimiterMemory({ keyPrefix, points, duration: 1 }),
+    new RateLimiterMemory({ keyPrefix, points: perSlice, duration: perSlice / points }),
     new RateLimiterMemory({ keyPrefix: `${keyPrefix}-burst`, points: Math.ceil(points * BURST_SHARE), duration: BURST_WINDOW_SECONDS }),
   );
 }
 
 function rateLimitedBody(message: string, limit: 'rate' | 'concurrentCost', retryAfterSeconds: number, details: Record<string, unknown> = {}) {
   return { message, extensions: { code: ErrorCode.RateLimited, limit, retryAfterSeconds, ...details } };
+}
+
+/** Runs `answer` after the refusal's hold (`retryAfterSeconds` caps it), or at once without one. */
+function afterHold(holdMs: number, retryAfterSeconds: number, answer: () => void, onGone?: (cancel: () => void) => void): void {
+  const ms = Math.min(holdMs, retryAfterSeconds * 1000);
+  if (ms === 0) {
+    answer();
+    return;
+  }
+  const timer = setTimeout(answer, ms);
+  onGone?.(() => clearTimeout(timer));
 }
 
 function rateMiddleware(budgets: Budgets, onRefused: () => void): express.RequestHandler {
@@ -93,10 +117,14 @@ function rateMiddleware(budgets: Budgets, onRefused: () => void): express.Reques
         onRefused();
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         const rate = isAuthenticated ? budgets.rateAuthenticated : budgets.rateAnonymous;
-        res.setHeader('retry-after', String(retryAfterSeconds));
-        res.status(429).json({
-          errors: [rateLimitedBody(`Too many requests from this client (budget: ${rate} per second); retry after ${retryAfterSeconds} s`, 'rate', retryAfterSeconds)],
-        });
+        const answer = () => {
+          res.setHeader('retry-after', String(retryAfterSeconds));
+          res.status(429).json({
+            errors: [rateLimitedBody(`Too many requests from this client (budget: ${rate} per second); retry after ${retryAfterSeconds} s`, 'rate', retryAfterSeconds)],
+          });
+        };
+        // The body is left unread while the refusal is held; a client that closes the connection cancels it.
+        afterHold(budgets.refusalHoldMs, retryAfterSeconds, answer, (cancel) => res.once('close', cancel));
       },
     );
   };
@@ -115,6 +143,7 @@ function concurrentCostPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
     async requestDidStart() {
       // One per operation (a batch's operations each get their own): what this operation holds.
       let held: { readonly client: string; readonly cost: number } | undefined;
+      let refused = false;
       return {
         async didResolveOperation({ contextValue }) {
           const cost = costOf(contextValue);
@@ -132,6 +161,7 @@ function concurrentCostPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
               { cost, inFlightCost: running, budget },
             );
             const headers = new HeaderMap([['retry-after', String(CONCURRENT_RETRY_AFTER_SECONDS)]]);
+            refused = true;
             throw new GraphQLError(message, { extensions: { ...extensions, http: { status: 429, headers } } });
           }
           // Checked and held in one synchronous step: no other request of the client runs in between.
@@ -141,6 +171,7 @@ function concurrentCostPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
         // Apollo calls willSendResponse for every request that got this far: answered, failed in
         // execution, or refused by another plugin's didResolveOperation.
         async willSendResponse() {
+          if (refused) await new Promise<void>((resolve) => afterHold(budgets.refusalHoldMs, CONCURRENT_RETRY_AFTER_SECONDS, resolve));
           if (!held) return;
           release(held.client, held.cost);
           held = undefined;

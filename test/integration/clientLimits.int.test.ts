@@ -55,8 +55,8 @@ function expectRateLimited(answer: Answer, limit: 'rate' | 'concurrentCost'): vo
 }
 
 describe('request rate', () => {
-  /** One request per second and a burst of one more: from a fresh budget, two answers, then 429. */
-  const RATE = { RATE_LIMIT_ANONYMOUS: '1', RATE_LIMIT_AUTHENTICATED: '1000', API_KEYS };
+  /** One request per second and a burst of one more: from a fresh budget, two answers, then 429 (sent at once). */
+  const RATE = { RATE_LIMIT_ANONYMOUS: '1', RATE_LIMIT_AUTHENTICATED: '1000', RATE_LIMIT_HOLD_MS: '0', API_KEYS };
   /** The rate window; an exchange that must fall into one window has to finish within it. */
   const WINDOW_MS = 1_000;
 
@@ -135,6 +135,7 @@ describe('concurrent cost', () => {
       CONCURRENT_COST_ANONYMOUS: String(budget - 1),
       // A query the cost limit refuses outright, for the paths that must release nothing.
       COST_LIMIT_AUTHENTICATED: String(budget * 2),
+      RATE_LIMIT_HOLD_MS: '0',
     });
   });
 
@@ -184,5 +185,62 @@ describe('concurrent cost', () => {
     expectRateLimited(refused, 'concurrentCost');
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ cost: budget, inFlightCost: 0, budget: budget - 1 });
     expect((await post(s, CHEAP)).status).toBe(200);
+  });
+});
+
+describe('refusal hold', () => {
+  /**
+   * The hold, as long as the shortest Retry-After (which caps it): far longer than the other client's
+   * answers take, so that what is held shows against what is not.
+   */
+  const HOLD_MS = 1_000;
+  const PAGE = /* GraphQL */ `{ facilities(first: 5) { edges { node { id name } } } }`;
+
+  interface Timed {
+    readonly answer: Answer;
+    readonly ms: number;
+  }
+
+  /**
+   * Sends `count` requests of `query` at once and, while they are out, one of another client (an API
+   * key). Returns that one's answer, the answers in at the moment it came, and all of them with their times.
+   */
+  async function whileOthersAsk(s: RunningServer, query: string, count: number): Promise<{ other: Answer; inBefore: Answer[]; all: Timed[] }> {
+    const arrived: Answer[] = [];
+    const sent = Array.from({ length: count }, async (): Promise<Timed> => {
+      const at = performance.now();
+      const answer = await post(s, query);
+      arrived.push(answer);
+      return { answer, ms: performance.now() - at };
+    });
+    const other = await post(s, query, { 'x-api-key': READER_KEY });
+    const inBefore = [...arrived];
+    return { other, inBefore, all: await Promise.all(sent) };
+  }
+
+  it('sends a refusal for the request rate only after the hold, while other clients are answered', async () => {
+    const s = await server({ RATE_LIMIT_ANONYMOUS: '1', RATE_LIMIT_HOLD_MS: String(HOLD_MS), API_KEYS });
+    // Six at once from one address: its budget (one a second and a burst of one) passes two, or three if
+    // a second goes by meanwhile; the others are refused before their bodies are read.
+    const { other, inBefore, all } = await whileOthersAsk(s, CHEAP, 6);
+    expect(other.status).toBe(200);
+    expect(inBefore.filter((a) => a.status === 429)).toEqual([]);
+    const refused = all.filter((t) => t.answer.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    for (const { answer, ms } of refused) {
+      expectRateLimited(answer, 'rate');
+      expect(ms).toBeGreaterThanOrEqual(HOLD_MS - 5);
+    }
+  });
+
+  it('sends a refusal for the cost in flight only after the hold, while other clients are answered', async () => {
+    // An anonymous budget below the page's cost: refused once its cost is known, with nothing in flight.
+    const s = await server({ RATE_LIMIT_ANONYMOUS: '0', CONCURRENT_COST_ANONYMOUS: '1', RATE_LIMIT_HOLD_MS: String(HOLD_MS), API_KEYS });
+    expect((await post(s, PAGE, { 'x-api-key': READER_KEY })).status).toBe(200); // the statement planned and cached
+    const { other, inBefore, all } = await whileOthersAsk(s, PAGE, 1);
+    expect(other.status).toBe(200);
+    expect(inBefore).toEqual([]);
+    expectRateLimited(all[0]!.answer, 'concurrentCost');
+    expect(all[0]!.ms).toBeGreaterThanOrEqual(HOLD_MS - 5);
   });
 });
