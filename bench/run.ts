@@ -6,6 +6,7 @@
  * the floor (the same data by hand-written Cypher through neo4j-driver). Prints a table and, as the
  * last line, one JSON object. Every response is checked: a wrong answer counts as a failure.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -215,11 +216,27 @@ function summary(d: DatasetFigures) {
   };
 }
 
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Builds both servers and returns their entry points (relative to the repository), so that each runs
+ * compiled, as its users run it, not through tsx: ours as `npm start` runs it (`npm run build`, then
+ * dist/index.js), the peer compiled by tsc with our compiler options (bench/tsconfig.peer.json).
+ */
+function buildServers(): { readonly ours: string; readonly peer: string } {
+  log('Building both servers');
+  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const peerDir = path.join(REPO_ROOT, '.data', 'bench-peer');
+  fs.rmSync(peerDir, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join('bench', 'tsconfig.peer.json')], { cwd: REPO_ROOT, stdio: 'inherit' });
+  return { ours: path.join('dist', 'index.js'), peer: path.relative(REPO_ROOT, path.join(peerDir, 'peerMain.js')) };
+}
+
 /** From the README's start command to the first answered query, on a fresh embedded store. */
-async function timeToFirstAnswer(): Promise<number> {
+async function timeToFirstAnswer(entry: string): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-startup-'));
   const started = performance.now();
-  const server = await startProcess({ NEO4J_URI: '', NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const server = await startProcess({ NEO4J_URI: '', NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { entry });
   try {
     const { text } = await postJson(server.url, JSON.stringify({ query: '{ element(symbol: "Nd") { name } }' }));
     if (!text.includes('Neodymium')) throw new Error(`unexpected first answer: ${text}`);
@@ -266,9 +283,10 @@ async function main(): Promise<void> {
       ...CLIENT_BUDGETS_OFF,
       ...(config.neo4j.password ? { NEO4J_PASSWORD: config.neo4j.password } : {}),
     };
-    const ours = await startProcess(env);
+    const entries = buildServers();
+    const ours = await startProcess(env, { entry: entries.ours });
     servers.push(ours);
-    const peer = await startProcess(env, { entry: 'bench/peerMain.ts', listen: { urlLine: /PEER_READY (\S+)/ }, readyPath: null });
+    const peer = await startProcess(env, { entry: entries.peer, listen: { urlLine: /PEER_READY (\S+)/ }, readyPath: null });
     servers.push(peer);
     app = await createApp({ config: { ...config, neo4j: { database, queryTimeoutMs: 60_000 } }, driver, log: silent });
 
@@ -301,7 +319,7 @@ async function main(): Promise<void> {
       results.push(figures);
       printTable(figures);
     }
-    const startupSec = args.quick ? null : await timeToFirstAnswer();
+    const startupSec = args.quick ? null : await timeToFirstAnswer(entries.ours);
     if (startupSec !== null) console.log(`\nFrom \`npm start\` (fresh embedded store) to the first answered query: ${startupSec} s`);
     const last = results[results.length - 1]!;
     for (const failure of failures) log(`FAILED ${failure}`);

@@ -97,7 +97,10 @@ export interface StartOptions {
 }
 
 export interface ProcessOptions extends StartOptions {
-  /** The TypeScript entry point, relative to the repository (default `src/index.ts`). */
+  /**
+   * The entry point, relative to the repository (default `src/index.ts`): a `.ts` file runs through tsx,
+   * a `.js` file (a build, such as `dist/index.js`) directly, as `npm start` runs it.
+   */
   readonly entry?: string;
   /**
    * Where the process listens: `free` (default) picks a free port and passes it as PORT; `printed`
@@ -123,15 +126,15 @@ export function startServerProcess(env: Record<string, string>, options: StartOp
 }
 
 /**
- * Starts a TypeScript entry point (the server by default; the benchmark's peer server too) the way
- * `startServerProcess` describes, with the options of `ProcessOptions`.
+ * Starts an entry point (the server's sources by default; its build and the benchmark's peer server
+ * too) the way `startServerProcess` describes, with the options of `ProcessOptions`.
  */
 export async function startProcess(env: Record<string, string>, options: ProcessOptions = {}): Promise<ServerProcess> {
   const { readyTimeoutMs = 60_000, inspect = false, entry = path.join('src', 'index.ts'), listen = 'free', readyPath = '/ready' } = options;
   const port = listen !== 'free' ? null : env.PORT ? Number(env.PORT) : await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLE.test(name)));
-  const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const nodeArgs = [...(inspect ? ['--inspect=127.0.0.1:0'] : []), ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'])];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: REPO_ROOT,
     env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, ...(port === null ? {} : { PORT: String(port) }) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { KeyvAdapter } from '@apollo/utils.keyvadapter';
-import KeyvRedis, { createClient } from '@keyv/redis';
-import { Keyv } from 'keyv';
+import type * as KeyvAdapterModule from '@apollo/utils.keyvadapter';
+import type * as KeyvRedisModule from '@keyv/redis';
+import type * as KeyvModule from 'keyv';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -42,6 +42,10 @@ const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
  */
 export function createApqCache(config: Config['apq'], log: Logger): ApqCache {
   if (!config.cacheUrl) return { cache: undefined, close: async () => undefined };
+  // Loaded only with a Redis to talk to: an in-memory server does not carry the Redis client.
+  const { default: KeyvRedis, createClient } = require('@keyv/redis') as typeof KeyvRedisModule;
+  const { Keyv } = require('keyv') as typeof KeyvModule;
+  const { KeyvAdapter } = require('@apollo/utils.keyvadapter') as typeof KeyvAdapterModule;
   const client = createClient({
     url: config.cacheUrl,
     // Commands are refused at once while disconnected, instead of queueing until Redis returns.

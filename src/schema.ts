@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema } from './federation';
+import type * as Federation from './federation';
 import { projectPath } from './paths';
 import { resolvers } from './resolvers';
 
@@ -25,6 +25,10 @@ export interface SchemaOptions {
 
 /** The executable schema: the SDL of schema/ with the resolvers, or the same as a Federation 2 subgraph (federation.ts). */
 export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
-  if (options.federation) return buildFederatedSchema(readTypeDefs(), resolvers);
+  if (options.federation) {
+    // Loaded here, not imported: federation.ts brings @apollo/subgraph, which only a subgraph needs.
+    const { buildFederatedSchema } = require('./federation') as typeof Federation;
+    return buildFederatedSchema(readTypeDefs(), resolvers);
+  }
   return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers, inheritResolversFromInterfaces: false });
 }

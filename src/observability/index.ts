@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import type { StatementObserver } from '../db/executor';
 import { createMetrics } from './metrics';
-import { createTracing } from './tracing';
+import type * as Tracing from './tracing';
 
 /** Metrics and traces of one server: what server.ts mounts and hands to every request's executor. */
 export interface Observability {
@@ -36,9 +36,10 @@ export interface ObservabilityOptions {
  */
 export function createObservability(config: Config['observability'], options: ObservabilityOptions = {}): Observability {
   const metrics = config.metrics ? createMetrics(config.metricsToken) : undefined;
+  // Loaded only when traces are on: tracing.ts brings the OpenTelemetry SDK and its OTLP exporter.
   const tracing =
     options.spanExporter || config.otlpEndpoint
-      ? createTracing({
+      ? (require('./tracing') as typeof Tracing).createTracing({
           serviceName: config.serviceName,
           sampleRatio: config.tracesSampleRatio,
           ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
