@@ -17,6 +17,8 @@ export interface LoadResult {
 export interface LoadOptions {
   readonly durationSec: number;
   readonly connections: number;
+  /** How long a request may wait for its answer before it counts as a timeout (autocannon's default: 10 s). */
+  readonly timeoutSec?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -76,6 +78,7 @@ export async function loadHttp(
         body,
         connections: options.connections,
         duration: options.durationSec,
+        ...(options.timeoutSec === undefined ? {} : { timeout: options.timeoutSec }),
         verifyBody: (responseBody) => {
           const problem = check(String(responseBody ?? ''));
           if (problem) recording.failed(problem);
