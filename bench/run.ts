@@ -71,16 +71,6 @@ interface DatasetFigures {
 }
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-const REPO_ROOT = path.resolve(__dirname, '..');
-
-/**
- * How long the load generator waits for an answer: longer than our server's request deadline
- * (REQUEST_TIMEOUT_MS, 15 s by default), so that the server answers a slow operation or refuses it with
- * TIMEOUT (a failure), instead of autocannon's 10 s cutting it off first. The peer has no deadline of its own.
- */
-const ANSWER_TIMEOUT_SEC = 30;
-
 /** Requests that were not correct answers: reported at the end, and the run exits non-zero. */
 const failures: string[] = [];
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -130,8 +120,8 @@ async function benchDataset(
   ctx: { driver: Driver; database: string; ours: ServerProcess; peer: ServerProcess | null; app: App; args: Args },
 ): Promise<Record<string, OperationFigures>> {
   const { driver, database, ours, peer, app, args } = ctx;
-  const load = { durationSec: args.durationSec, connections: args.connections, timeoutSec: ANSWER_TIMEOUT_SEC };
-  const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections, timeoutSec: ANSWER_TIMEOUT_SEC };
+  const load = { durationSec: args.durationSec, connections: args.connections };
+  const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections };
   const peerByName = new Map(peerOperations(ids).map((p) => [p.name, p]));
   const figures: Record<string, OperationFigures> = {};
   for (const op of ourOperations(ids)) {
@@ -226,6 +216,7 @@ function summary(d: DatasetFigures) {
   };
 }
 
+const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
  * Builds both servers and returns their entry points (relative to the repository), so that each runs
