@@ -19,6 +19,16 @@ export interface LoadOptions {
   readonly connections: number;
 }
 
+/**
+ * autocannon ends a run by dropping the requests still in flight, unanswered, and the server goes on
+ * running them. One more request per connection, each waited for (up to a minute, unmeasured), lets
+ * them finish before the next run starts, so that a slow operation's leftovers do not weigh on the
+ * next measurement (the floor's loop waits for its own).
+ */
+export async function settle(url: string, body: string, connections: number): Promise<void> {
+  await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, amount: connections, timeout: 60 });
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -22,7 +22,7 @@ import { loadSeed } from '../src/import/seed';
 import { standaloneExecutor } from '../src/db/executor';
 import { ProfilingExecutor } from '../src/db/profiling';
 import { generateGraph } from './generate';
-import { loadCypher, loadHttp, type LoadResult } from './load';
+import { loadCypher, loadHttp, settle, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
 import { CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
@@ -136,8 +136,11 @@ async function benchDataset(
     const first = await postJson(ours.url, body);
     const problem = check(first.text);
     if (problem) throw new Error(`${name}/${op.name}: our server's answer is wrong: ${problem}`);
-    await loadHttp(`${ours.url}/graphql`, body, check, warm);
-    const oursResult = await loadHttp(`${ours.url}/graphql`, body, check, load);
+    const oursUrl = `${ours.url}/graphql`;
+    await loadHttp(oursUrl, body, check, warm);
+    await settle(oursUrl, body, args.connections);
+    const oursResult = await loadHttp(oursUrl, body, check, load);
+    await settle(oursUrl, body, args.connections);
     await loadCypher(driver, database, op.floor.statement, op.floor.params, warm);
     const floorResult = await loadCypher(driver, database, op.floor.statement, op.floor.params, load);
     let peerResult: LoadResult | null = null;
@@ -149,8 +152,11 @@ async function benchDataset(
       const peerProblem = peerCheck(peerFirst.text);
       if (peerProblem) log(`  ${op.name}: the peer's answer is wrong (${peerProblem}); not measured`);
       else {
-        await loadHttp(`${peer.url}/graphql`, peerBody, peerCheck, warm);
-        peerResult = await loadHttp(`${peer.url}/graphql`, peerBody, peerCheck, load);
+        const peerUrl = `${peer.url}/graphql`;
+        await loadHttp(peerUrl, peerBody, peerCheck, warm);
+        await settle(peerUrl, peerBody, args.connections);
+        peerResult = await loadHttp(peerUrl, peerBody, peerCheck, load);
+        await settle(peerUrl, peerBody, args.connections);
       }
     }
     figures[op.name] = {
