@@ -52,6 +52,9 @@ class Recording {
   }
 
   result(): LoadResult {
+    // autocannon drops the requests still waiting when a run ends, without a timeout: a run in which
+    // none was answered measured nothing, and says so.
+    if (this.latencies.length === 0 && this.failures === 0) this.failed('no request was answered within the run');
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
@@ -101,10 +104,6 @@ export async function loadHttp(
   });
   const broken = result.errors + result.timeouts;
   if (broken > 0) recording.failed(`${result.errors} connection errors, ${result.timeouts} timeouts`, broken);
-  const answered = recording.result();
-  // Requests still waiting when the run ends are dropped without a timeout: a run in which none was
-  // answered measured nothing, and says so.
-  if (answered.requests === 0 && answered.failures === 0) recording.failed(`no request was answered within the ${options.durationSec} s run`);
   return recording.result();
 }
 
