@@ -25,7 +25,7 @@ import { generateGraph } from './generate';
 import { loadCypher, loadHttp, settle, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
-import { CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
+import { buildServer, CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
 
 interface Args {
   quick: boolean;
@@ -231,11 +231,11 @@ const REPO_ROOT = path.resolve(__dirname, '..');
  */
 function buildServers(): { readonly ours: string; readonly peer: string } {
   log('Building both servers');
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const ours = buildServer();
   const peerDir = path.join(REPO_ROOT, '.data', 'bench-peer');
   fs.rmSync(peerDir, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join('bench', 'tsconfig.peer.json')], { cwd: REPO_ROOT, stdio: 'inherit' });
-  return { ours: path.join('dist', 'index.js'), peer: path.relative(REPO_ROOT, path.join(peerDir, 'peerMain.js')) };
+  return { ours, peer: path.relative(REPO_ROOT, path.join(peerDir, 'peerMain.js')) };
 }
 
 /** From the README's start command to the first answered query, on a fresh embedded store. */

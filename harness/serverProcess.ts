@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -123,6 +123,15 @@ export interface ProcessOptions extends StartOptions {
  */
 export function startServerProcess(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
   return startProcess(env, options);
+}
+
+/**
+ * Builds the server as `npm start` does (`npm run build`) and returns its entry point, dist/index.js
+ * (relative to the repository): measurements run it compiled, as its users do, not through tsx.
+ */
+export function buildServer(): string {
+  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return path.join('dist', 'index.js');
 }
 
 /**

@@ -25,7 +25,7 @@ import { freePort } from '../src/net';
 import { loadHttp } from '../bench/load';
 import { ourOperations, SEED_IDS } from '../bench/operations';
 import { positiveFlag } from '../harness/cli';
-import { CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
+import { buildServer, CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
 
 const BUDGET_PERCENT = 5;
 
@@ -53,7 +53,9 @@ async function startSink(): Promise<{ url: string; posts: () => number; close: (
     req.resume();
     req.on('end', () => {
       posts++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // An empty ExportTraceServiceResponse in the request's encoding: no bytes in protobuf, `{}` in JSON.
+      const json = req.headers['content-type'] === 'application/json';
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,7 +133,9 @@ async function main(): Promise<void> {
       metrics: { METRICS: 'true' },
       'metrics+traces': { METRICS: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG ?? '1' },
     };
-    for (const mode of MODES) servers.set(mode, await startProcess({ ...common, ...modeEnv[mode] }));
+    // Compiled, as `npm start` runs it: through tsx, every stack trace the server formats is source-mapped.
+    const entry = buildServer();
+    for (const mode of MODES) servers.set(mode, await startProcess({ ...common, ...modeEnv[mode] }, { entry }));
 
     const operations = ourOperations(SEED_IDS);
     const load = { durationSec: args.durationSec, connections: args.connections };

@@ -77,6 +77,8 @@ export interface Config {
     readonly metricsToken: string | undefined;
     /** Traces are exported (OTLP over HTTP) only when this is set. */
     readonly otlpEndpoint: string | undefined;
+    /** OTLP's encoding: protobuf (the OTLP default) or JSON. */
+    readonly otlpProtocol: 'http/protobuf' | 'http/json';
     readonly serviceName: string;
     /** Share of operations traced (0–1), their statements with them (a parent-based trace-id ratio). */
     readonly tracesSampleRatio: number;
@@ -184,6 +186,7 @@ const EnvSchema = z.object({
   METRICS: bool.default(true),
   METRICS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'an http(s):// URL of an OTLP collector' }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json'], { error: 'http/protobuf or http/json (gRPC is not supported)' }).default('http/protobuf'),
   OTEL_SERVICE_NAME: z.string().min(1).default('critical-minerals-graph'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'a ratio from 0 to 1').max(1, 'a ratio from 0 to 1').default(1),
   FEDERATION: bool.default(false),
@@ -278,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       metrics: e.METRICS,
       metricsToken: e.METRICS_TOKEN,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      otlpProtocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
       serviceName: e.OTEL_SERVICE_NAME,
       tracesSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },

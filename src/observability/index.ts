@@ -43,7 +43,7 @@ export function createObservability(config: Config['observability'], options: Ob
           serviceName: config.serviceName,
           sampleRatio: config.tracesSampleRatio,
           ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
-          ...(config.otlpEndpoint ? { endpoint: config.otlpEndpoint } : {}),
+          ...(config.otlpEndpoint ? { endpoint: config.otlpEndpoint, protocol: config.otlpProtocol } : {}),
         })
       : undefined;
   const refusals = metrics

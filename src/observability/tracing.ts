@@ -1,13 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context as TraceContext, type Span } from '@opentelemetry/api';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
+  type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -21,6 +25,8 @@ export interface TracingOptions {
   readonly sampleRatio?: number;
   /** An OTLP/HTTP collector's base URL (OTEL_EXPORTER_OTLP_ENDPOINT): spans go to `<endpoint>/v1/traces` in batches. */
   readonly endpoint?: string;
+  /** How they are encoded (OTEL_EXPORTER_OTLP_PROTOCOL); protobuf, OTLP's default, unless set. */
+  readonly protocol?: 'http/protobuf' | 'http/json';
   /** Spans go here instead, each as it ends (tests pass an InMemorySpanExporter). */
   readonly exporter?: SpanExporter;
 }
@@ -46,32 +52,33 @@ export const REQUEST_ID_ATTRIBUTE = 'request.id';
  * both under the later one's span.
  */
 export function createTracing(options: TracingOptions): Tracing {
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: `${(options.endpoint ?? '').replace(/\/+$/, '')}/v1/traces` });
+  const url = `${(options.endpoint ?? '').replace(/\/+$/, '')}/v1/traces`;
+  const exporter = options.exporter ?? (options.protocol === 'http/json' ? new JsonExporter({ url }) : new ProtobufExporter({ url }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    sampler: new ParentBasedSampler({ root: rootSampler(options.sampleRatio ?? 1) }),
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('critical-minerals-graph');
-  const operations = new Map<string, Span>();
+  /** The span of each operation in progress, by request id, and the context its statements start in. */
+  const operations = new Map<string, { readonly span: Span; readonly context: TraceContext }>();
 
   const plugin: ApolloServerPlugin<Context> = {
     async requestDidStart({ contextValue }) {
       const { requestId } = contextValue;
-      // Named once the operation is known; `unknown` if it never is (a document that does not parse).
+      // Named at the end, when the operation is known: `unknown` if it never is (a document that does not parse).
       const span = tracer.startSpan('unknown', { kind: SpanKind.SERVER, attributes: { [REQUEST_ID_ATTRIBUTE]: requestId } }, ROOT_CONTEXT);
-      operations.set(requestId, span);
+      const operation = { span, context: trace.setSpan(ROOT_CONTEXT, span) };
+      operations.set(requestId, operation);
       return {
-        async didResolveOperation({ operation, operationName }) {
-          span.updateName(operationName ?? 'anonymous');
-          span.setAttributes({ 'graphql.operation.name': operationName ?? 'anonymous', 'graphql.operation.type': operation?.operation ?? 'unknown' });
-        },
         async willSendResponse(requestContext) {
-          const { outcome } = summarize(requestContext);
-          span.setAttribute('graphql.outcome', outcome);
+          if (operations.get(requestId) === operation) operations.delete(requestId);
+          if (!span.isRecording()) return;
+          const { name, type, outcome } = summarize(requestContext);
+          span.updateName(name);
+          span.setAttributes({ 'graphql.operation.name': name, 'graphql.operation.type': type, 'graphql.outcome': outcome });
           if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
           span.end();
-          if (operations.get(requestId) === span) operations.delete(requestId);
         },
       };
     },
@@ -81,7 +88,7 @@ export function createTracing(options: TracingOptions): Tracing {
     async observe<T>(statement: ObservedStatement, work: () => Promise<T>): Promise<T> {
       const parent = statement.requestId === undefined ? undefined : operations.get(statement.requestId);
       // An operation left out by the sampler: its statements are not traced either, at no cost.
-      if (parent && !parent.isRecording()) return work();
+      if (parent && !parent.span.isRecording()) return work();
       const span = tracer.startSpan(
         statement.name,
         {
@@ -94,7 +101,7 @@ export function createTracing(options: TracingOptions): Tracing {
             ...(statement.requestId === undefined ? {} : { [REQUEST_ID_ATTRIBUTE]: statement.requestId }),
           },
         },
-        parent ? trace.setSpan(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
+        parent?.context ?? ROOT_CONTEXT,
       );
       try {
         return await work();
@@ -110,4 +117,11 @@ export function createTracing(options: TracingOptions): Tracing {
   };
 
   return { plugin, observer, shutdown: () => provider.shutdown() };
+}
+
+/** The sampler of operations that have no sampled parent: all, none, or a trace-id ratio in between. */
+function rootSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
 }

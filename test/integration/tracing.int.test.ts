@@ -99,20 +99,26 @@ describe('traces (in-memory exporter)', () => {
 describe('traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
   // A server process, not the app in jest: the OTLP exporter loads node:http with a dynamic import(),
   // which jest's module sandbox refuses without --experimental-vm-modules.
-  it('are batched to <endpoint>/v1/traces and flushed when the server stops', async () => {
-    const posts: { path: string | undefined; body: string }[] = [];
+  it.each([
+    { protocol: undefined, contentType: 'application/x-protobuf', answer: '' },
+    { protocol: 'http/json', contentType: 'application/json', answer: '{}' },
+  ])('are batched to <endpoint>/v1/traces as $contentType (OTEL_EXPORTER_OTLP_PROTOCOL $protocol) and flushed when the server stops', async ({ protocol, contentType, answer }) => {
+    const posts: { path: string | undefined; contentType: string | undefined; body: string }[] = [];
     const collector = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        posts.push({ path: req.url, body });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        // Protobuf keeps strings as UTF-8 bytes, so the names below are found in either encoding.
+        posts.push({ path: req.url, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('latin1') });
+        // An empty ExportTraceServiceResponse: no body in protobuf, `{}` in JSON.
+        res.writeHead(200, { 'content-type': contentType }).end(answer);
       });
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     try {
-      const server = await startServerProcess({ ...testDatabaseEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'traces-test' });
+      const env = { ...testDatabaseEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'traces-test', ...(protocol ? { OTEL_EXPORTER_OTLP_PROTOCOL: protocol } : {}) };
+      const server = await startServerProcess(env);
       try {
         expect((await post(server.url, PAGE, 'trace-otlp')).errors).toBeUndefined();
         // The batch waits 5 s; a SIGTERM exports what is pending before the process exits.
@@ -120,7 +126,7 @@ describe('traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       } finally {
         expect(await server.stop()).toEqual({ code: 0, signal: null });
       }
-      expect(posts.map((p) => p.path)).toEqual(['/v1/traces']);
+      expect(posts.map((p) => [p.path, p.contentType])).toEqual([['/v1/traces', contentType]]);
       const sent = posts[0]!.body;
       expect(sent).toContain('traces-test');
       expect(sent).toContain('trace-otlp');
