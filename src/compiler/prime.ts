@@ -3,7 +3,7 @@ import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { MAX_RELATED, compareRelated, isRelationName } from '../db/queries/relations';
-import { PROPS, RAW_NODE } from '../db/rows';
+import { NODE_PROPS, PROPS, RAW_NODE } from '../db/rows';
 import type { Loaders } from '../loaders';
 
 /** The `fetched` value of a node, as cypher.ts shapes it. */
@@ -24,7 +24,6 @@ interface FetchedLink {
   readonly req?: readonly FetchedNode[] | undefined;
 }
 
-const NODE_PROPS = z.object({ id: z.string() }).catchall(z.unknown());
 const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullable() }));
 const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   z.object({

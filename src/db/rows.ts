@@ -14,9 +14,15 @@ import { toEntityRecord, toFigureRecord, toNodeRecord, toSourceRecord, type RawN
  */
 export const INTEGER = z.union([z.number(), z.custom<Integer>((value) => neo4j.isInt(value)).transform((value) => value.toNumber())]);
 
-/** A stored property map; every node the graph returns has an `id`. */
-export const PROPS = z.record(z.string(), z.unknown());
-const NODE_PROPS = z.object({ id: z.string() }).catchall(z.unknown());
+const isPropertyMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A stored property map, checked to be one and passed on as it is: zod's record and object parsers
+ * would copy it key by key, in every row of every statement, for values nothing here constrains.
+ */
+export const PROPS = z.custom<Record<string, unknown>>(isPropertyMap, 'expected a property map');
+/** A node's property map: every node the graph returns has an `id`. */
+export const NODE_PROPS = z.custom<RawNode['props']>((value) => isPropertyMap(value) && typeof value.id === 'string', 'expected a property map with a string id');
 
 /** `{labels: labels(n), props: properties(n)}`. */
 export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS });
