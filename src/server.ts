@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -15,6 +15,7 @@ import { READINESS } from './db/queries/nodes';
 import { DatabaseHealth } from './db/health';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
+import { cachePolicyPlugin } from './plugins/cachePolicy';
 import { BOOKMARK_HEADER, bookmarksPlugin, parseBookmarkHeader } from './plugins/bookmarks';
 import { armorProtection, costLimitPlugin } from './plugins/limits';
 import { createAuthenticator, type Caller } from './auth';
@@ -116,6 +117,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       // A subgraph schema would switch on Apollo's inline tracing (per-field timings to any caller that
       // asks with a header); traces go to OpenTelemetry instead (src/observability).
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache-Control from the schema's hints, once per document; the subgraph's entities set dynamic
+      // hints (src/federation.ts), which only Apollo's field-by-field plugin sees.
+      ...(config.federation ? [] : [ApolloServerPluginCacheControlDisabled(), cachePolicyPlugin(schema)]),
       // On stop: refuse new connections, let in-flight requests finish, close the rest after the grace period.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       ...armor.plugins,
