@@ -54,7 +54,7 @@ class Recording {
   result(): LoadResult {
     // autocannon drops the requests still waiting when a run ends, without a timeout: a run in which
     // none was answered measured nothing, and says so.
-    if (this.latencies.length === 0 && this.failures === 0) this.failed('no request was answered within the run');
+    const unanswered = this.latencies.length === 0 && this.failures === 0;
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
@@ -63,8 +63,8 @@ class Recording {
       p99Ms: round(percentile(sorted, 99)),
       rps: round(sorted.length / ((performance.now() - this.started) / 1000)),
       requests: sorted.length,
-      failures: this.failures,
-      firstFailure: this.firstFailure,
+      failures: unanswered ? 1 : this.failures,
+      firstFailure: unanswered ? 'no request was answered within the run' : this.firstFailure,
     };
   }
 }

@@ -123,6 +123,14 @@ async function benchDataset(
   const load = { durationSec: args.durationSec, connections: args.connections };
   const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections };
   const peerByName = new Map(peerOperations(ids).map((p) => [p.name, p]));
+  /** A warm-up run, then the measured one, each followed by `settle` so its dropped requests finish first. */
+  const measureHttp = async (url: string, body: string, check: (text: string) => string | null): Promise<LoadResult> => {
+    await loadHttp(url, body, check, warm);
+    await settle(url, body, args.connections);
+    const result = await loadHttp(url, body, check, load);
+    await settle(url, body, args.connections);
+    return result;
+  };
   const figures: Record<string, OperationFigures> = {};
   for (const op of ourOperations(ids)) {
     const body = JSON.stringify({ query: op.query, variables: op.variables });
@@ -136,11 +144,7 @@ async function benchDataset(
     const first = await postJson(ours.url, body);
     const problem = check(first.text);
     if (problem) throw new Error(`${name}/${op.name}: our server's answer is wrong: ${problem}`);
-    const oursUrl = `${ours.url}/graphql`;
-    await loadHttp(oursUrl, body, check, warm);
-    await settle(oursUrl, body, args.connections);
-    const oursResult = await loadHttp(oursUrl, body, check, load);
-    await settle(oursUrl, body, args.connections);
+    const oursResult = await measureHttp(`${ours.url}/graphql`, body, check);
     await loadCypher(driver, database, op.floor.statement, op.floor.params, warm);
     const floorResult = await loadCypher(driver, database, op.floor.statement, op.floor.params, load);
     let peerResult: LoadResult | null = null;
@@ -152,11 +156,7 @@ async function benchDataset(
       const peerProblem = peerCheck(peerFirst.text);
       if (peerProblem) log(`  ${op.name}: the peer's answer is wrong (${peerProblem}); not measured`);
       else {
-        const peerUrl = `${peer.url}/graphql`;
-        await loadHttp(peerUrl, peerBody, peerCheck, warm);
-        await settle(peerUrl, peerBody, args.connections);
-        peerResult = await loadHttp(peerUrl, peerBody, peerCheck, load);
-        await settle(peerUrl, peerBody, args.connections);
+        peerResult = await measureHttp(`${peer.url}/graphql`, peerBody, peerCheck);
       }
     }
     figures[op.name] = {

@@ -42,8 +42,8 @@ export function cachePolicyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
   const byDocument = new WeakMap<DocumentNode, Map<string | null, CacheHint>>();
 
   const policyOf = (document: DocumentNode, operation: OperationDefinitionNode): CacheHint => {
-    const perOperation = byDocument.get(document) ?? new Map<string | null, CacheHint>();
-    byDocument.set(document, perOperation);
+    let perOperation = byDocument.get(document);
+    if (!perOperation) byDocument.set(document, (perOperation = new Map()));
     const key = operation.name?.value ?? null;
     let policy = perOperation.get(key);
     if (!policy) {
@@ -105,7 +105,7 @@ function documentPolicy(schema: GraphQLSchema, directive: GraphQLDirective | nul
     let inherit = false;
     if (isCompositeType(target)) {
       const { inheritMaxAge, ...hint } = annotation(target as GraphQLCompositeType);
-      policy = { ...policy, ...defined(hint) };
+      policy = defined(hint);
       inherit = inheritMaxAge === true;
     }
     const { inheritMaxAge, ...hint } = annotation(field);
