@@ -5,6 +5,11 @@
  * path (load.ts) become tab-separated files with the importer's typed headers; the importer writes the
  * store files directly, without transactions, which is what makes it fast. The store must be stopped.
  * The schema (SCHEMA_STATEMENTS) is created afterwards, once the database runs.
+ *
+ * Nodes are keyed in the files by a number of their own (`:ID`, not stored; `--id-type=integer`), the
+ * string `id` being an ordinary property column: the importer then maps 8-byte numbers rather than
+ * encoding and sorting a million strings, which took its node phase from about 7 s to 5 s on 1M nodes
+ * (and its relationship phase down with it) on this 2-core machine.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,21 +79,32 @@ async function writeFile(file: string, headerLine: string, lines: Iterable<strin
   return count;
 }
 
-function* nodeLines(write: Write, plan: Plan): Generator<string> {
+/** Each node's number in the files (its `:ID`), by its id, numbered as they are written. */
+type ImportIds = Map<string, number>;
+
+function* nodeLines(write: Write, plan: Plan, ids: ImportIds): Generator<string> {
   const entity = write.label !== 'Source';
   for (const row of write.rows(plan)) {
+    const id = String(row[write.columns[0]![0]]);
+    if (ids.has(id)) throw new Error(`node id ${id} generated twice`);
+    ids.set(id, ids.size);
     const values = write.columns.flatMap((column) => fields(row, column));
     const constants = entity ? ['stated', quote(write.label === 'SupplyChainStage' ? '{}' : DETAILS_JSON)] : [];
     const labels = entity ? `Entity${ARRAY_DELIMITER}${write.label!}` : write.label!;
-    yield [...values, ...constants, labels].join('\t');
+    yield [ids.get(id)!, ...values, ...constants, labels].join('\t');
   }
 }
 
-function* relationshipLines(write: Write, plan: Plan): Generator<string> {
+function* relationshipLines(write: Write, plan: Plan, ids: ImportIds): Generator<string> {
+  const number = (id: string): number => {
+    const n = ids.get(id);
+    if (n === undefined) throw new Error(`${write.type!} relationship to a node not generated: ${id}`);
+    return n;
+  };
   for (const row of write.rows(plan)) {
     const [from, to] = [String(row.from), String(row.to)];
     const values = write.columns.slice(2).flatMap((column) => fields(row, column));
-    yield [from, to, write.type!, `${write.type!}:${from}->${to}`, ...values, 'stated'].join('\t');
+    yield [number(from), number(to), write.type!, `${write.type!}:${from}->${to}`, ...values, 'stated'].join('\t');
   }
 }
 
@@ -107,17 +123,18 @@ export async function writeImportFiles(plan: Plan, dir: string): Promise<ImportF
   const relationships: string[] = [];
   let nodeRows = 0;
   let relationshipRows = 0;
+  const ids: ImportIds = new Map();
   for (const write of NODE_WRITES) {
     const file = path.join(dir, `nodes-${write.label!}.tsv`);
     const entity = write.label !== 'Source';
-    const head = [`${write.columns[0]![0]}:ID`, ...write.columns.slice(1).flatMap(header), ...(entity ? ['confidence', 'detailsJson'] : []), ':LABEL'];
-    nodeRows += await writeFile(file, head.join('\t'), nodeLines(write, plan));
+    const head = [':ID', ...write.columns.flatMap(header), ...(entity ? ['confidence', 'detailsJson'] : []), ':LABEL'];
+    nodeRows += await writeFile(file, head.join('\t'), nodeLines(write, plan, ids));
     nodes.push(file);
   }
   for (const [i, write] of REL_WRITES.entries()) {
     const file = path.join(dir, `relationships-${i}-${write.type!}.tsv`);
     const head = [':START_ID', ':END_ID', ':TYPE', 'key', ...write.columns.slice(2).flatMap(header), 'confidence'];
-    relationshipRows += await writeFile(file, head.join('\t'), relationshipLines(write, plan));
+    relationshipRows += await writeFile(file, head.join('\t'), relationshipLines(write, plan, ids));
     relationships.push(file);
   }
   return { nodes, relationships, nodeRows, relationshipRows };
@@ -135,6 +152,9 @@ export async function runImporter(home: string, database: string, files: ImportF
   const args = [
     ...JVM_FLAGS,
     `-Xmx${options.heap ?? '2g'}`,
+    // The throughput collector: in alternating runs of the same files its node phase was 5.6–6.3 s
+    // against 6.7–9.0 s with the default G1.
+    '-XX:+UseParallelGC',
     '-cp',
     path.join(LIB_DIR, '*'),
     'org.neo4j.cli.AdminTool',
@@ -146,6 +166,7 @@ export async function runImporter(home: string, database: string, files: ImportF
     '--delimiter=TAB',
     `--array-delimiter=${ARRAY_DELIMITER}`,
     '--ignore-empty-strings=true',
+    '--id-type=integer',
     '--threads=2',
     // Problems found in the files (none expected), next to the store rather than in the working directory.
     `--report-file=${path.join(home, 'import.report')}`,
