@@ -11,7 +11,8 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
  *
  *   {src: [source], rels: {<relation>: [{type, props, outgoing, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
  *
- * A node's `props` are the stored properties its selected fields read (propertiesExpression).
+ * A node's `props` are the stored properties its selected fields read (propertiesExpression); a
+ * relationship's, those its selected fields read (`RelationPlan.props`) and its `key`.
  *
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
@@ -34,7 +35,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
       const m = fresh('m');
-      const row = [`type: type(${r})`, `props: properties(${r})`, `outgoing: startNode(${r}) = ${v}`, `other: ${node(m, entry.other)}`];
+      const row = [`type: type(${r})`, `props: ${r} {${[...entry.props].sort().map((key) => `.${key}`).join(', ')}}`, `outgoing: startNode(${r}) = ${v}`, `other: ${node(m, entry.other)}`];
       if (entry.sources) row.push(`src: ${sources(r)}`);
       if (entry.product) {
         const x = fresh('p');

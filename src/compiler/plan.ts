@@ -14,8 +14,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { RELATIONS, orderingProperties, type RelationName, type RelationSpec } from '../db/queries/relations';
+import { ENTITY_LABELS, RELATIONSHIP_TYPES } from '../domain/graphModel';
 import { FOLDS, LINK_ENDS } from './folds';
-import { propertiesOfField } from './properties';
+import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLinkField } from './properties';
 
 /**
  * What one node of a request needs from the database beyond its own properties: the relations its
@@ -38,6 +39,8 @@ export interface RelationPlan {
   readonly labels: Set<string>;
   /** What the nodes at the other end need. */
   readonly other: Plan;
+  /** Stored properties of the relationships their fields read, and `key` (it orders the rows). */
+  readonly props: Set<string>;
   /** The relationships' `sources`. */
   sources: boolean;
   /** A flow's product (`SupplyLink.product`, `material`): the node its `product` property names. */
@@ -102,6 +105,7 @@ export class Planner {
       const subSets = field.selectionSet ? [field.selectionSet] : [];
       for (const relation of fold.relations) {
         const entry = relationPlan(plan, relation, type.name);
+        for (const prop of NODE_FIELD_RELATIONSHIP_PROPERTIES[type.name]?.[name] ?? []) entry.props.add(prop);
         if (fold.kind === 'nodes') {
           this.addTo(entry.other, subSets, this.possible(fieldType), depth + 1);
         } else if (fold.kind === 'page') {
@@ -125,6 +129,7 @@ export class Planner {
       const subSets = field.selectionSet ? [field.selectionSet] : [];
       const definition = linkType.getFields()[name];
       if (!definition) continue;
+      for (const prop of propertiesOfLinkField(name, ends)) entry.props.add(prop);
       if (name === otherField) this.addTo(entry.other, subSets, this.possible(getNamedType(definition.type)), depth + 1);
       else if (name === selfField) this.addTo(plan, subSets, [parent], depth);
       else if (name === 'sources') entry.sources = true;
@@ -189,15 +194,29 @@ function addProperties(plan: Plan, props: readonly string[] | null): void {
 function relationPlan(plan: Plan, relation: RelationName, label: string): RelationPlan {
   let entry = plan.relations.get(relation);
   if (!entry) {
-    entry = { labels: new Set(), other: emptyPlan(), sources: false, product: null, requires: null };
+    entry = { labels: new Set(), other: emptyPlan(), props: new Set(['key']), sources: false, product: null, requires: null };
     // The rows are sorted after they arrive, on these properties of the other node.
     addProperties(entry.other, orderingProperties(relation));
-    const target = (RELATIONS[relation] as RelationSpec).target;
-    if (target) entry.other.types.add(target);
+    // Every label the other end may have projects what its schema requires, whatever the selection
+    // asks of it: a region's `facilities { id }` decodes the deposits located there too before it
+    // keeps the facilities.
+    for (const label of otherEndLabels(relation)) entry.other.types.add(label);
     plan.relations.set(relation, entry);
   }
   entry.labels.add(label);
   return entry;
+}
+
+/** The labels the node at the other end of a relation may have: its target, else what the graph model lets its types join. */
+function otherEndLabels(relation: RelationName): string[] {
+  const spec: RelationSpec = RELATIONS[relation];
+  if (spec.target) return [spec.target];
+  return spec.types.flatMap((type) =>
+    RELATIONSHIP_TYPES[type].flatMap(([from, to]) => {
+      const end = spec.direction === 'out' ? to : from;
+      return end === '*' ? Object.values(ENTITY_LABELS) : [end];
+    }),
+  );
 }
 
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
@@ -207,6 +226,8 @@ export function planKey(plan: Plan): string {
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;
     const extras = [
+      // Beyond `key`, which every relation projects.
+      entry.props.size > 1 ? `r:${[...entry.props].sort().join('.')}` : '',
       entry.sources ? 'src' : '',
       entry.product ? `prod(${planKey(entry.product)})` : '',
       entry.requires ? `req(${planKey(entry.requires)})` : '',

@@ -40,6 +40,18 @@ describe('request compiler', () => {
     expect(compileRoot(`{ node(id: "x") { ... on Facility { products { facility { region { name } } product { id } requires { anyOf { name } } sources { id } } inputs { product { stage { name } } } } } }`)).toMatchSnapshot();
   });
 
+  it('a relationship projects its key and the stored properties its selected fields read', () => {
+    // A link type's fields: status also reads endYear (no stored status and an end year is historical); sources are sourceIds.
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { status note sources { id } from { name } } } } }`).key).toContain(
+      'feedsIn[Facility](name,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage){r:endYear.key.note.sourceIds.status,src}',
+    );
+    // Fields of a node that read its relations' properties: a deposit's holder, a facility's commodities.
+    expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name,Company){r:confidence.key.startYear}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order,SupplyChainStage){r:commodities.key}');
+    // Nothing read beyond the end nodes: the key alone, which orders the rows.
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('props: r1 {.key}');
+  });
+
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
     const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
     expect(key).toBe('sourceIds,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage,src,locatedIn[Deposit|Facility](name,Region)');
