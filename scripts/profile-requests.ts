@@ -1,7 +1,7 @@
 /**
- * `npm run profile:requests [-- --duration S] [--top N]`: where the server's CPU goes under load.
+ * `npm run profile:requests [-- --duration S] [--top N] [--operations page,lookup]`: where the server's CPU goes under load.
  * Builds nothing: run `npm run build` first. Starts the built server (dist/index.js) on the seeded
- * database of NEO4J_URI with `--cpu-prof`, drives the benchmark's frontend operations at it with
+ * database of NEO4J_URI with `--cpu-prof`, drives the benchmark's frontend operations (or those named) at it with
  * autocannon (8 connections, S seconds each), stops it, and prints the profile's heaviest frames by
  * self time and the share of each package. The figures in docs/performance.md come from this script.
  */
@@ -14,7 +14,7 @@ import { freePort } from '../src/net';
 import { ourOperations, SEED_IDS } from '../bench/operations';
 import { CLIENT_BUDGETS_OFF } from '../harness/serverProcess';
 
-const OPERATIONS = ['lookup', 'page', 'search', 'frontend'];
+const FRONTEND_OPERATIONS = ['lookup', 'page', 'search', 'frontend'];
 
 interface CpuProfile {
   readonly nodes: readonly { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   if (!uri) throw new Error('Set NEO4J_URI to a seeded database (for example after `npm run neo4j:start` and `npm run seed`)');
   const duration = option('--duration', 8);
   const top = option('--top', 25);
+  const named = process.argv.indexOf('--operations');
+  const operations = named >= 0 ? (process.argv[named + 1] ?? '').split(',') : FRONTEND_OPERATIONS;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-profile-'));
   const port = await freePort();
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/index.js'], {
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
     ready = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  for (const op of ourOperations(SEED_IDS).filter((o) => OPERATIONS.includes(o.name))) {
+  for (const op of ourOperations(SEED_IDS).filter((o) => operations.includes(o.name))) {
     const result = await autocannon({
       url: `${url}/graphql`,
       method: 'POST',

@@ -1,4 +1,4 @@
-import { MAX_RELATED, relationPattern } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, relationPattern } from '../db/queries/relations';
 import type { Plan } from './plan';
 import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
 
@@ -9,7 +9,10 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src: [source], rels: {<relation>: [{type, props, outgoing, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
+ *   {src: [source], rels: {<relation>: [{type?, props, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
+ *
+ * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
+ * the relation (prime.ts), not from each row; so does the type of a relation over one type.
  *
  * A node's `props` are the stored properties its selected fields read (propertiesExpression); a
  * relationship's, those its selected fields read (`RelationPlan.props`) and its `key`.
@@ -35,7 +38,8 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
       const m = fresh('m');
-      const row = [`type: type(${r})`, `props: ${r} {${[...entry.props].sort().map((key) => `.${key}`).join(', ')}}`, `outgoing: startNode(${r}) = ${v}`, `other: ${node(m, entry.other)}`];
+      // The type is asked only of a relation over several types; prime.ts names the one type of the others.
+      const row = [...(RELATIONS[name].types.length > 1 ? [`type: type(${r})`] : []), `props: ${r} {${[...entry.props].sort().map((key) => `.${key}`).join(', ')}}`, `other: ${node(m, entry.other)}`];
       if (entry.sources) row.push(`src: ${sources(r)}`);
       if (entry.product) {
         const x = fresh('p');

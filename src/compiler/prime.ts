@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
-import { MAX_RELATED, compareRelated, isRelationName } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, compareRelated, isRelationName } from '../db/queries/relations';
 import { NODE_PROPS, PROPS, RAW_NODE } from '../db/rows';
 import type { Loaders } from '../loaders';
 
@@ -15,9 +15,9 @@ interface FetchedNode extends RawNode {
   readonly fetched: Fetched | null;
 }
 interface FetchedLink {
-  readonly type: string;
+  /** Only of a relation over several types. */
+  readonly type?: string | undefined;
   readonly props: Record<string, unknown>;
-  readonly outgoing: boolean;
   readonly other: FetchedNode;
   readonly src?: readonly RawNode[] | undefined;
   readonly prod?: readonly FetchedNode[] | undefined;
@@ -27,9 +27,8 @@ interface FetchedLink {
 const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullable() }));
 const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   z.object({
-    type: z.string(),
+    type: z.string().optional(),
     props: PROPS,
-    outgoing: z.boolean(),
     other: FETCHED_NODE,
     src: z.array(RAW_NODE).optional(),
     prod: z.array(FETCHED_NODE).optional(),
@@ -69,8 +68,10 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
     if (links === null || !isRelationName(name) || links.length > MAX_RELATED) continue;
     const order = compareRelated(name);
+    const { direction, types } = RELATIONS[name];
+    const outgoing = direction === 'out';
     const pairs = links
-      .map((link) => ({ link, row: { type: link.type, props: link.props, outgoing: link.outgoing, self, other: { labels: link.other.labels, props: link.other.props } } }))
+      .map((link) => ({ link, row: { type: link.type ?? types[0], props: link.props, outgoing, self, other: { labels: link.other.labels, props: link.other.props } } }))
       .sort((a, b) => order(a.row, b.row));
     loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
