@@ -9,7 +9,7 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src: [source], rels: {<relation>: [{type?, props, other: {labels, props, fetched}, src?, prod?, req?}] | null}}
+ *   {src: [source], rels: {<relation>: [{type?, props, other: {labels, props, fetched?}, src?, prod?, req?}] | null}}
  *
  * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
  * the relation (prime.ts), not from each row; so does the type of a relation over one type.
@@ -28,9 +28,14 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
-  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${propertiesExpression(v, p)}, fetched: ${fetched(v, p)}}`;
+  // A node whose plan needs nothing beyond its properties has no `fetched` entry at all.
+  const withFetched = (v: string, p: Plan): string => {
+    const more = fetched(v, p);
+    return more === 'null' ? '' : `, fetched: ${more}`;
+  };
+  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${propertiesExpression(v, p)}${withFetched(v, p)}}`;
   // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
-  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v}), fetched: ${fetched(v, p)}}`;
+  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p)}}`;
   const fetched = (v: string, p: Plan): string => {
     const parts: string[] = [];
     if (p.sources) parts.push(`src: ${sources(v)}`);

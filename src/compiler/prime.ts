@@ -12,7 +12,7 @@ interface Fetched {
   readonly rels?: Readonly<Record<string, readonly FetchedLink[] | null>> | null | undefined;
 }
 interface FetchedNode extends RawNode {
-  readonly fetched: Fetched | null;
+  readonly fetched?: Fetched | null | undefined;
 }
 interface FetchedLink {
   /** Only of a relation over several types. */
@@ -24,7 +24,7 @@ interface FetchedLink {
   readonly req?: readonly FetchedNode[] | undefined;
 }
 
-const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullable() }));
+const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullish() }));
 const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   z.object({
     type: z.string().optional(),
