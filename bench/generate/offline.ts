@@ -87,11 +87,12 @@ function* nodeLines(write: Write, plan: Plan, ids: ImportIds): Generator<string>
   for (const row of write.rows(plan)) {
     const id = String(row[write.columns[0]![0]]);
     if (ids.has(id)) throw new Error(`node id ${id} generated twice`);
-    ids.set(id, ids.size);
+    const number = ids.size;
+    ids.set(id, number);
     const values = write.columns.flatMap((column) => fields(row, column));
     const constants = entity ? ['stated', quote(write.label === 'SupplyChainStage' ? '{}' : DETAILS_JSON)] : [];
     const labels = entity ? `Entity${ARRAY_DELIMITER}${write.label!}` : write.label!;
-    yield [ids.get(id)!, ...values, ...constants, labels].join('\t');
+    yield [number, ...values, ...constants, labels].join('\t');
   }
 }
 

@@ -44,7 +44,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       const r = fresh('r');
       const m = fresh('m');
       // The type is asked only of a relation over several types; prime.ts names the one type of the others.
-      const row = [...(RELATIONS[name].types.length > 1 ? [`type: type(${r})`] : []), `props: ${r} {${[...entry.props].sort().map((key) => `.${key}`).join(', ')}}`, `other: ${node(m, entry.other)}`];
+      const row = [...(RELATIONS[name].types.length > 1 ? [`type: type(${r})`] : []), `props: ${mapProjection(r, entry.props)}`, `other: ${node(m, entry.other)}`];
       if (entry.sources) row.push(`src: ${sources(r)}`);
       if (entry.product) {
         const x = fresh('p');
@@ -73,10 +73,15 @@ export function fetchedExpression(variable: string, plan: Plan): string {
 export function propertiesExpression(variable: string, plan: Plan): string {
   if (plan.props === null) return `properties(${variable})`;
   const selected = [...plan.props];
-  const projection = (required: readonly string[]) => `${variable} {${[...new Set([...required, ...selected])].sort().map((key) => `.${key}`).join(', ')}}`;
+  const projection = (required: readonly string[]) => mapProjection(variable, new Set([...required, ...selected]));
   const labels = [...plan.types].filter((label) => REQUIRED_BY_LABEL[label]).sort();
   if (labels.length === 1) return projection(REQUIRED_BY_LABEL[labels[0]!]!);
   if (labels.length === 0) return projection(REQUIRED_PROPERTIES);
   const cases = labels.map((label) => `WHEN ${variable}:${label} THEN ${projection(REQUIRED_BY_LABEL[label]!)}`);
   return `CASE ${cases.join(' ')} ELSE ${projection(REQUIRED_PROPERTIES)} END`;
+}
+
+/** `v {.a, .b}`: the properties `keys` of `variable`, sorted so equal plans give equal text. */
+function mapProjection(variable: string, keys: Iterable<string>): string {
+  return `${variable} {${[...keys].sort().map((key) => `.${key}`).join(', ')}}`;
 }

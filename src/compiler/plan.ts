@@ -14,7 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { RELATIONS, orderingProperties, type RelationName, type RelationSpec } from '../db/queries/relations';
-import { ENTITY_LABELS, RELATIONSHIP_TYPES } from '../domain/graphModel';
+import { endLabels } from '../domain/graphModel';
 import { FOLDS, LINK_ENDS } from './folds';
 import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLinkField } from './properties';
 
@@ -211,12 +211,7 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
 function otherEndLabels(relation: RelationName): string[] {
   const spec: RelationSpec = RELATIONS[relation];
   if (spec.target) return [spec.target];
-  return spec.types.flatMap((type) =>
-    RELATIONSHIP_TYPES[type].flatMap(([from, to]) => {
-      const end = spec.direction === 'out' ? to : from;
-      return end === '*' ? Object.values(ENTITY_LABELS) : [end];
-    }),
-  );
+  return spec.types.flatMap((type) => endLabels(type, spec.direction === 'out' ? 'end' : 'start'));
 }
 
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */

@@ -95,6 +95,14 @@ export function mayJoin(type: RelationshipType, from: NodeLabel, to: NodeLabel):
   return endpointsOf(type).some(([a, b]) => a === from && (b === '*' ? to !== 'Figure' : b === to));
 }
 
+/** The labels a node at one end (`start` or `end`) of a relationship of `type` may have (`*`: every entity label). */
+export function endLabels(type: RelationshipType, end: 'start' | 'end'): NodeLabel[] {
+  return endpointsOf(type).flatMap(([from, to]) => {
+    const label = end === 'start' ? from : to;
+    return label === '*' ? Object.values(ENTITY_LABELS) : [label];
+  });
+}
+
 /** Whether `type` may start at a `from` node at all (to say which end of a refused link is wrong). */
 export function mayStartAt(type: RelationshipType, from: NodeLabel): boolean {
   return endpointsOf(type).some(([a]) => a === from);
