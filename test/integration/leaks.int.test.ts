@@ -59,10 +59,12 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     // often enough that a leak on it (one transaction, connection or context per failure) shows. Reads
     // are auto-commit transactions, open only while their statement runs, so an abort or a termination
     // lands mid-statement in ~20-30 % of the slow requests (measured: 41-57 of 200 aborted, 26-46 of
-    // 200 terminated); each path is required at least 10 % of the time.
+    // 200 terminated); each path is required at least 10 % of the time. The timeout path too: whether
+    // the slow request outlasts its 100 ms deadline depends on how fast the server is (46 of 200 timed
+    // out once the compiled statements got smaller, which failed the 25 % this check asked before).
     expect(count('normal:data')).toBeGreaterThan(0.8 * ofKind('normal'));
     expect(count('abort:aborted')).toBeGreaterThan(0.1 * ofKind('abort'));
-    expect(count('timeout:TIMEOUT')).toBeGreaterThan(0.25 * ofKind('timeout'));
+    expect(count('timeout:TIMEOUT')).toBeGreaterThan(0.1 * ofKind('timeout'));
     expect(count('dbError:INTERNAL_SERVER_ERROR')).toBeGreaterThan(0.1 * ofKind('dbError'));
 
     // No transaction of the server left running once the answers are in.
