@@ -53,12 +53,17 @@ export interface RequestInfo {
   readonly bookmarks?: readonly string[];
   /** A subscription's connection (live/). */
   readonly live?: LiveSession;
+  /**
+   * The request's reads share one read transaction, which whoever serves the request ends with
+   * `db.endReads()` once the answer is ready (requestTransactionPlugin does for HTTP requests).
+   */
+  readonly shareReads?: boolean;
 }
 
 const DEFAULT_MAX_IMPORT_RECORDS = 5_000;
 
 export function createContext(deps: ContextDeps, request: RequestInfo | string): Context {
-  const { requestId, operationName, caller = ANONYMOUS, client = 'local', bookmarks = [], live } = typeof request === 'string' ? { requestId: request } : request;
+  const { requestId, operationName, caller = ANONYMOUS, client = 'local', bookmarks = [], live, shareReads = false } = typeof request === 'string' ? { requestId: request } : request;
   const log = deps.log.child({ requestId, ...(caller.name ? { caller: caller.name } : {}) });
   const options = {
     driver: deps.driver,
@@ -69,6 +74,7 @@ export function createContext(deps: ContextDeps, request: RequestInfo | string):
     ...(operationName ? { operationName } : {}),
     ...(deps.observer ? { observer: deps.observer } : {}),
     ...(deps.health ? { health: deps.health } : {}),
+    shareReads,
     // One bookmark manager per request: every transaction of the request reads what the ones before it
     // (and the client's earlier requests, through the bookmarks it sent back) wrote.
     bookmarkManager: neo4j.bookmarkManager({ initialBookmarks: [...bookmarks] }),

@@ -15,6 +15,7 @@ import { READINESS } from './db/queries/nodes';
 import { DatabaseHealth } from './db/health';
 import { errorReportingPlugin, maskUnexpectedErrors } from './plugins/errorReporting';
 import { roundTripsHeaderPlugin } from './plugins/roundTrips';
+import { requestTransactionPlugin } from './plugins/requestTransaction';
 import { cachePolicyPlugin } from './plugins/cachePolicy';
 import { BOOKMARK_HEADER, bookmarksPlugin, parseBookmarkHeader } from './plugins/bookmarks';
 import { armorProtection, costLimitPlugin } from './plugins/limits';
@@ -126,6 +127,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       costLimitPlugin(schema, config.limits),
       errorReportingPlugin(),
       roundTripsHeaderPlugin(),
+      requestTransactionPlugin(),
       bookmarksPlugin(),
       clientLimits.plugin,
       ...(live ? [nudgeAfterWrites(live.follower)] : []),
@@ -215,6 +217,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           caller,
           client: clientOf(caller, req),
           bookmarks: parseBookmarkHeader(req.headers[BOOKMARK_HEADER]),
+          shareReads: true,
           ...(typeof req.body?.operationName === 'string' ? { operationName: req.body.operationName } : {}),
         });
       },

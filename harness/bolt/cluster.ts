@@ -49,6 +49,8 @@ export interface TransactionRecord {
   readonly connection: number;
   readonly access: Access;
   readonly autoCommit: boolean;
+  /** Statements run in it (RUN messages). */
+  statements: number;
   /** `tx_metadata` of BEGIN/RUN: the server names its request (`requestId`) and statement (`query`). */
   readonly metadata: Readonly<Record<string, unknown>>;
   /** The bookmarks it asked for. */
@@ -393,8 +395,10 @@ class BoltLink {
         this.begin(message, asMap(decode(message.body).fields[0]), false);
         return;
       case RUN:
-        if (this.explicit) this.forward(message, { signature, tx: this.tx });
-        else this.begin(message, asMap(decode(message.body).fields[2]), true);
+        if (this.explicit) {
+          if (this.tx) this.tx.statements++;
+          this.forward(message, { signature, tx: this.tx });
+        } else this.begin(message, asMap(decode(message.body).fields[2]), true);
         return;
       case COMMIT:
       case ROLLBACK:
@@ -423,6 +427,7 @@ class BoltLink {
       connection: this.id,
       access: extra.mode === 'r' ? 'READ' : 'WRITE',
       autoCommit,
+      statements: autoCommit ? 1 : 0,
       metadata: asMap(extra.tx_metadata),
       bookmarks,
       arrivedAt: now,

@@ -1,4 +1,5 @@
-import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type Record as Neo4jRecord, type Session, type Transaction } from 'neo4j-driver';
+import { errorCode } from '../domain/guards';
 import { DecodeError, ServiceUnavailableError, TimeoutError, mapDatabaseError } from '../errors';
 import type { DatabaseHealth } from './health';
 import pino from 'pino';
@@ -40,6 +41,15 @@ export interface ExecutorOptions {
   readonly observer?: StatementObserver;
   /** While the database is known to be down, statements fail at once; an unreachable one makes it check. */
   readonly health?: DatabaseHealth;
+  /**
+   * Run the reads in one read transaction, committed by `endReads` (a GraphQL request:
+   * src/plugins/requestTransaction.ts), instead of each in its own. The first read runs alone, in an
+   * auto-commit transaction: most requests need no other, as the compiler folds them into one statement,
+   * and for those an explicit transaction would only add its BEGIN and COMMIT (10 % of the throughput of
+   * a lookup, measured). The second read begins the shared one. A write ends it: the reads after a write
+   * begin a new one, from the write's bookmark.
+   */
+  readonly shareReads?: boolean;
 }
 
 export type Access = 'READ' | 'WRITE';
@@ -105,8 +115,9 @@ const RETRY_DELAY_MS = 100;
  * start-up seed, imports, exports, the content hash and the readiness probe. It gives each transaction
  * a timeout (what is left of the request's deadline), metadata naming the request, a debug log, errors
  * mapped by code, decoded rows, and a count of round trips. Single reads are auto-commit transactions,
- * sent again on a retryable error; writes and `readTransaction`/`writeTransaction` are managed ones,
- * retried by the driver. Either way the work may run twice, so it must be idempotent.
+ * sent again on a retryable error, or, for a GraphQL request (`shareReads`), from its second read on,
+ * statements of the request's one read transaction; writes and `readTransaction`/`writeTransaction` are managed transactions, retried
+ * by the driver. Either way the work may run twice, so it must be idempotent.
  */
 export class Executor {
   /** Database round trips made through this executor (one per statement). */
@@ -114,6 +125,10 @@ export class Executor {
   /** True once a write statement or transaction has committed through this executor. */
   wrote = false;
   private readonly bookmarkManager: BookmarkManager;
+  /** The read transaction the reads share (`shareReads`), once the first has begun it. */
+  private sharedRead: SharedRead | undefined;
+  /** Reads sent so far (`shareReads`: the first runs alone). */
+  private readsSent = 0;
 
   constructor(protected readonly options: ExecutorOptions) {
     this.bookmarkManager = options.bookmarkManager ?? options.driver.executeQueryBookmarkManager;
@@ -155,20 +170,32 @@ export class Executor {
 
   /**
    * Sends one statement; a subclass may observe or rewrite it (see `ProfilingExecutor`). A read runs as
-   * an auto-commit transaction: RUN and PULL in one network round trip, where a managed transaction
-   * needs a second one for COMMIT. The driver does not retry those, so a read failing with a retryable
-   * error (a reader going away, a leader switch) is sent again, as a managed transaction would be,
-   * while the deadline lasts. Writes stay managed transactions (retried by the driver).
+   * an auto-commit transaction or in the request's shared read transaction (`shareReads`): either way
+   * RUN and PULL go in one network round trip, where a managed transaction needs a second for COMMIT
+   * (the shared one commits after the answer). The driver retries neither, so a read failing with a
+   * retryable error (a reader going away, a leader switch) is sent again, as a managed transaction
+   * would be, while the deadline lasts. A write is a managed transaction (retried by the driver), and
+   * ends the shared read transaction first: the reads after it begin a new one, from its bookmark.
    */
   protected async send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
     const { driver, database } = this.options;
     const config = { timeout: timeoutMs, metadata: this.metadata(query.name) };
     const { bookmarkManager } = this;
     if (routing === 'WRITE') {
+      this.endReads();
       const result = await driver.executeQuery(query.cypher, params, { database, routing, bookmarkManager, transactionConfig: config });
       this.wrote = true;
       return result;
     }
+    // A request's first read runs alone: most need no other (the compiler folds them into one statement).
+    return this.options.shareReads && this.readsSent++ > 0 ? this.sendShared(query, params) : this.sendAutoCommit(query, params, timeoutMs);
+  }
+
+  /** A read in an auto-commit transaction of its own, sent again on a retryable error. */
+  private async sendAutoCommit(query: NamedQuery, params: Record<string, unknown>, timeoutMs: number): Promise<EagerResult> {
+    const { driver, database } = this.options;
+    const config = { timeout: timeoutMs, metadata: this.metadata(query.name) };
+    const { bookmarkManager } = this;
     for (let attempt = 1; ; attempt++) {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager });
       try {
@@ -183,6 +210,64 @@ export class Executor {
         await session.close();
       }
     }
+  }
+
+  /**
+   * Runs a read in the shared read transaction, beginning one if none is open. A statement that fails
+   * ends the transaction (Neo4j rolls it back), and the statements in flight in it fail with the same
+   * error. A retryable error sends the read again in a new transaction, as an auto-commit read is sent
+   * again. An error of one statement (`Neo.ClientError.Statement.*`: an arithmetic or type error, say)
+   * that struck while others were in flight sends each of them once more in a transaction of its own:
+   * the one at fault fails again, the others answer. Anything else (a timeout, a terminated
+   * transaction) fails them all.
+   */
+  private async sendShared(query: NamedQuery, params: Record<string, unknown>): Promise<EagerResult> {
+    for (let attempt = 1; ; attempt++) {
+      const shared = (this.sharedRead ??= this.beginRead());
+      shared.running++;
+      try {
+        const result = await withoutStackTrace(() => shared.tx.run(query.cypher, params));
+        return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
+      } catch (error) {
+        const alone = shared.running === 1 && !shared.failed;
+        shared.failed = true;
+        this.endReads(shared);
+        if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(error)) {
+          this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+          continue;
+        }
+        if (!alone && errorCode(error)?.startsWith('Neo.ClientError.Statement.')) return this.sendAutoCommit(query, params, this.remainingMs());
+        throw error;
+      } finally {
+        shared.running--;
+      }
+    }
+  }
+
+  private beginRead(): SharedRead {
+    const { driver, database } = this.options;
+    const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarkManager });
+    // BEGIN goes out with the first statement, in the same round trip.
+    const tx = session.beginTransaction({ timeout: this.remainingMs(), metadata: this.metadata('reads') });
+    return { session, tx, failed: false, running: 0 };
+  }
+
+  /**
+   * Ends the shared read transaction (`shareReads`), if one is open: it commits and its connection goes
+   * back to the pool in the background, after the answer (a read-only commit has nothing to wait for).
+   * The next read begins a new one. With `shared`, ends that one only if it is still the open one.
+   */
+  endReads(shared: SharedRead | undefined = this.sharedRead): void {
+    if (!shared) return;
+    if (shared === this.sharedRead) this.sharedRead = undefined;
+    const { log } = this.options;
+    // A failed transaction is already rolled back; closing its session is all that is left.
+    const ended = shared.failed ? Promise.resolve() : shared.tx.commit();
+    void ended
+      .catch((error: unknown) => log.debug({ err: error }, 'shared read transaction did not commit'))
+      .then(() => shared.session.close())
+      .catch((error: unknown) => log.debug({ err: error }, 'session close failed'));
   }
 
   /** Fails at once while the database is known to be down (see DatabaseHealth). */
@@ -239,6 +324,7 @@ export class Executor {
   private async transaction<R>(name: string, mode: 'READ' | 'WRITE', work: (tx: TransactionRunner) => Promise<R>): Promise<R> {
     const { driver, database, log } = this.options;
     this.checkAvailable();
+    if (mode === neo4j.session.WRITE) this.endReads();
     const timeout = this.remainingMs();
     const session = driver.session({ database, defaultAccessMode: mode, bookmarkManager: this.bookmarkManager });
     const inTransaction = (tx: ManagedTransaction) => work(new TransactionRunner(tx, this, log));
@@ -263,6 +349,16 @@ export class Executor {
         .catch((error: unknown) => log.debug({ query: name, err: error }, 'session close failed'));
     }
   }
+}
+
+/** A request's read transaction (`ExecutorOptions.shareReads`). */
+interface SharedRead {
+  readonly session: Session;
+  readonly tx: Transaction;
+  /** A statement in it failed: Neo4j rolled it back, and the statements after fail too. */
+  failed: boolean;
+  /** Statements sent in it and not yet answered. */
+  running: number;
 }
 
 /** The statements of one managed transaction (see `Executor.writeTransaction` and `readTransaction`). */

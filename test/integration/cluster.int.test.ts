@@ -85,6 +85,13 @@ const LOAD = /* GraphQL */ `
     facilities(first: 5) { edges { node { id name sources { id } } } }
   }
 `;
+const THREE_ROOTS = /* GraphQL */ `
+  query ThreeRoots($id: ID!) {
+    node(id: $id) { id ... on Facility { name } }
+    facilities(first: 5) { edges { node { id name sources { id } } } }
+    element(symbol: "Nd") { name }
+  }
+`;
 /** The entity comes back from the write; its `sources` are read after it, in the same request. */
 const RENAME_AND_READ = /* GraphQL */ `
   mutation Rename($input: FacilityInput!, $sources: [SourceInput!]!) {
@@ -115,6 +122,12 @@ function readName(instance: Instance, requestId: string, bookmarks?: string) {
 
 /** The transactions the stand-in recorded for one HTTP request (the server names it in tx metadata). */
 const transactionsOf = (requestId: string): TransactionRecord[] => cluster.transactions.filter((t) => t.metadata.requestId === requestId);
+/**
+ * The same, once every one of them has ended: a request's read transaction commits after its answer is
+ * sent (src/plugins/requestTransaction.ts), so it may still be open when the answer arrives.
+ */
+const endedTransactionsOf = (requestId: string): Promise<TransactionRecord[]> =>
+  until(async () => transactionsOf(requestId).every((t) => t.outcome) && transactionsOf(requestId), `the transactions of ${requestId} ended`, 10_000);
 const reads = (txs: TransactionRecord[]) => txs.filter((t) => t.access === 'READ');
 const writes = (txs: TransactionRecord[]) => txs.filter((t) => t.access === 'WRITE');
 
@@ -130,7 +143,7 @@ it('sends every read transaction to a reader and every write transaction to the 
   const written = await rename(instances[0]!, 'Cluster plant 1', requestIds.at(-1)!);
   expect(written.body.errors).toBeUndefined();
 
-  const txs = requestIds.flatMap(transactionsOf);
+  const txs = (await Promise.all(requestIds.map(endedTransactionsOf))).flat();
   expect(writes(txs).length).toBeGreaterThanOrEqual(1);
   expect(reads(txs).length).toBeGreaterThanOrEqual(5);
   expect(writes(txs).map((t) => t.member)).toEqual(writes(txs).map(() => 'writer'));
@@ -138,6 +151,18 @@ it('sends every read transaction to a reader and every write transaction to the 
   expect(txs.map((t) => t.outcome)).toEqual(txs.map(() => 'ok'));
   expect(cluster.router.transactions).toEqual([]);
   expect(cluster.routeRequests).toBeGreaterThanOrEqual(2); // each driver asked the router
+});
+
+it('runs the reads of one request after its first in one read transaction, which commits', async () => {
+  // Three root fields: a statement each (src/compiler). The first runs alone; the other two share one.
+  const requestId = `${run}-one-transaction`;
+  const answer = await post(instances[0]!, THREE_ROOTS, { id: FACILITY }, { 'x-request-id': requestId });
+  expect(answer.body.errors).toBeUndefined();
+  const txs = (await endedTransactionsOf(requestId)).sort((a, b) => Number(b.autoCommit) - Number(a.autoCommit));
+  expect(txs.map((t) => [t.access, t.autoCommit, t.statements, t.outcome])).toEqual([
+    ['READ', true, 1, 'ok'],
+    ['READ', false, 2, 'ok'],
+  ]);
 });
 
 describe('with lagging readers', () => {
@@ -149,10 +174,11 @@ describe('with lagging readers', () => {
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data?.upsertFacility.entity).toEqual({ id: FACILITY, name: 'Cluster plant 2a', sources: SOURCES });
 
-    const [write, ...moreWrites] = writes(transactionsOf(requestId));
+    const txs = await endedTransactionsOf(requestId);
+    const [write, ...moreWrites] = writes(txs);
     expect(moreWrites).toEqual([]);
     expect(write).toMatchObject({ member: 'writer', outcome: 'ok', bookmark: expect.any(String) });
-    const after = reads(transactionsOf(requestId)).filter((t) => t.arrivedAt >= write!.endedAt!);
+    const after = reads(txs).filter((t) => t.arrivedAt >= write!.endedAt!);
     expect(after.length).toBeGreaterThanOrEqual(1);
     for (const read of after) {
       expect(read).toMatchObject({ member: expect.stringMatching(/^reader-/), held: true, staleRead: false, outcome: 'ok' });
@@ -187,7 +213,7 @@ describe('with lagging readers', () => {
     const causal = await pending;
     expect(causal.body.errors).toBeUndefined();
     expect(causal.body.data?.node).toEqual({ id: FACILITY, name: 'Cluster plant 2b' });
-    const causalReads = reads(transactionsOf(`${run}-lag-causal`));
+    const causalReads = reads(await endedTransactionsOf(`${run}-lag-causal`));
     expect(causalReads.length).toBeGreaterThanOrEqual(1);
     for (const read of causalReads) {
       expect(read).toMatchObject({ member: expect.stringMatching(/^reader-/), held: true, staleRead: false, outcome: 'ok' });

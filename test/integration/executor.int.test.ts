@@ -1,6 +1,7 @@
 import net from 'node:net';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { z } from 'zod';
+import { until } from '../../harness/events';
 import { Executor } from '../../src/db/executor';
 import { ProfilingExecutor } from '../../src/db/profiling';
 import { database, silentLog, testDriver } from '../support/testServer';
@@ -101,5 +102,52 @@ describe('Executor reads', () => {
       await cut.close();
       await proxy.close();
     }
+  });
+});
+
+describe('Executor reads shared in one transaction (a GraphQL request)', () => {
+  const shared = (requestId: string) => new Executor({ driver, database, timeoutMs: 5_000, log: silentLog, requestId, shareReads: true });
+  const ONE = { name: 'probe.one', cypher: 'RETURN 1 AS n', row: COUNT_ROW };
+  const openTransactions = async (requestId: string): Promise<number> => {
+    const { records } = await driver.executeQuery('SHOW TRANSACTIONS YIELD metaData WHERE metaData.requestId = $requestId RETURN count(*) AS n', { requestId }, { database });
+    return Number(records[0]!.get('n'));
+  };
+
+  it('run in one transaction from the second on, open between them, until endReads commits it', async () => {
+    const db = shared('shared-reads');
+    // The first runs alone (an auto-commit transaction, over once it has answered).
+    expect(await db.read(ONE)).toEqual([{ n: 1 }]);
+    expect(await openTransactions('shared-reads')).toBe(0);
+    expect(await db.read(READ, { id: 'none' })).toEqual([]);
+    expect(await db.read(ONE)).toEqual([{ n: 1 }]);
+    expect(await openTransactions('shared-reads')).toBe(1);
+    db.endReads();
+    await until(async () => (await openTransactions('shared-reads')) === 0, 'the shared transaction ended', 5_000);
+    // The next read begins a new one.
+    expect(await db.read(ONE)).toEqual([{ n: 1 }]);
+    expect(await openTransactions('shared-reads')).toBe(1);
+    db.endReads();
+  });
+
+  it('a failing statement fails alone: the reads in flight beside it are sent again, each in a transaction of its own', async () => {
+    const db = shared('shared-failure');
+    await db.read(ONE);
+    const failing = { name: 'probe.divide', cypher: 'UNWIND [1, 0] AS d RETURN 1 / d AS n', row: COUNT_ROW };
+    const [failed, sibling] = await Promise.allSettled([db.read(failing), db.read(ONE)]);
+    expect(failed).toMatchObject({ status: 'rejected' });
+    expect(sibling).toEqual({ status: 'fulfilled', value: [{ n: 1 }] });
+    expect(await db.read(ONE)).toEqual([{ n: 1 }]);
+    db.endReads();
+  });
+
+  it('a write ends the shared read transaction: the reads after it begin a new one, which sees the write', async () => {
+    const db = shared('shared-write');
+    await db.read(ONE);
+    expect(await db.read(READ, { id: 'shared-write' })).toEqual([]);
+    expect(await openTransactions('shared-write')).toBe(1);
+    await db.write(CREATE, { id: 'shared-write' });
+    await until(async () => (await openTransactions('shared-write')) === 0, 'the read transaction before the write ended', 5_000);
+    expect(await db.read(READ, { id: 'shared-write' })).toEqual([{ id: 'shared-write' }]);
+    db.endReads();
   });
 });

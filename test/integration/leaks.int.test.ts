@@ -56,13 +56,15 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     // INTERNAL_SERVER_ERROR but from a terminated transaction) ...
     expect(report.unexpected).toEqual({});
     // ... and the load did what it was meant to: most reads answered, and each failure path was taken
-    // often enough that a leak on it (one transaction, connection or context per failure) shows. Reads
-    // are auto-commit transactions, open only while their statement runs, so an abort or a termination
-    // lands mid-statement in ~20-30 % of the slow requests (measured: 41-57 of 200 aborted, 26-46 of
-    // 200 terminated); each path is required at least 10 % of the time. The timeout path too: whether
-    // the slow request outlasts its 100 ms deadline depends on how fast the server is (46 of 200 timed
-    // out once the compiled statements got smaller, which failed the 25 % this check asked before).
-    expect(count('normal:data')).toBeGreaterThan(0.8 * ofKind('normal'));
+    // often enough that a leak on it (one transaction, connection or context per failure) shows. Each
+    // path is required at least 10 % of the time: how often an abort or a termination lands while a
+    // slow request's transactions are open (its first statement runs alone, the two after it share one
+    // transaction), and how often it outlasts its 100 ms deadline, depend on how fast the machine is
+    // (measured: 41-199 of 200 aborted, 26-197 of 200 terminated, 46-200 of 200 timed out). So does
+    // the share of normal reads answered within 100 ms beside the slow ones: 62-68 % in runs of this
+    // test alone on a fresh Neo4j with each read in its own transaction, 55-58 % with the statements of
+    // a request after its first sharing one (they run one after another on its connection).
+    expect(count('normal:data')).toBeGreaterThan(0.4 * ofKind('normal'));
     expect(count('abort:aborted')).toBeGreaterThan(0.1 * ofKind('abort'));
     expect(count('timeout:TIMEOUT')).toBeGreaterThan(0.1 * ofKind('timeout'));
     expect(count('dbError:INTERNAL_SERVER_ERROR')).toBeGreaterThan(0.1 * ofKind('dbError'));
