@@ -115,9 +115,9 @@ const RETRY_DELAY_MS = 100;
  * start-up seed, imports, exports, the content hash and the readiness probe. It gives each transaction
  * a timeout (what is left of the request's deadline), metadata naming the request, a debug log, errors
  * mapped by code, decoded rows, and a count of round trips. Single reads are auto-commit transactions,
- * sent again on a retryable error, or, for a GraphQL request (`shareReads`), from its second read on,
- * statements of the request's one read transaction; writes and `readTransaction`/`writeTransaction` are managed transactions, retried
- * by the driver. Either way the work may run twice, so it must be idempotent.
+ * sent again on a retryable error (or, in a GraphQL request, from its second read on, statements of its
+ * one read transaction: `shareReads`); writes and `readTransaction`/`writeTransaction` are managed
+ * transactions, retried by the driver. Either way the work may run twice, so it must be idempotent.
  */
 export class Executor {
   /** Database round trips made through this executor (one per statement). */
@@ -229,9 +229,10 @@ export class Executor {
         const result = await withoutStackTrace(() => shared.tx.run(query.cypher, params));
         return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
       } catch (error) {
-        const alone = shared.running === 1 && !shared.failed;
+        const first = !shared.failed;
+        const alone = first && shared.running === 1;
         shared.failed = true;
-        this.endReads(shared);
+        if (first) this.endShared(shared);
         if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(error)) {
           this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
@@ -256,10 +257,13 @@ export class Executor {
   /**
    * Ends the shared read transaction (`shareReads`), if one is open: it commits and its connection goes
    * back to the pool in the background, after the answer (a read-only commit has nothing to wait for).
-   * The next read begins a new one. With `shared`, ends that one only if it is still the open one.
+   * The next read begins a new one.
    */
-  endReads(shared: SharedRead | undefined = this.sharedRead): void {
-    if (!shared) return;
+  endReads(): void {
+    if (this.sharedRead) this.endShared(this.sharedRead);
+  }
+
+  private endShared(shared: SharedRead): void {
     if (shared === this.sharedRead) this.sharedRead = undefined;
     const { log } = this.options;
     // A failed transaction is already rolled back; closing its session is all that is left.

@@ -55,13 +55,13 @@ export function createMetrics(token: string | undefined): Metrics {
   });
   const statements = new Counter({
     name: 'neo4j_statements_total',
-    help: 'Neo4j auto-commit statements and managed transactions, by statement (or transaction) name, access mode and outcome (ok or the error code)',
+    help: 'Neo4j statements (alone or in a request\'s read transaction) and managed transactions, by statement (or transaction) name, access mode and outcome (ok or the error code)',
     labelNames: ['statement', 'access', 'outcome'] as const,
     registers: [registry],
   });
   const statementSeconds = new Histogram({
     name: 'neo4j_statement_duration_seconds',
-    help: 'Time of Neo4j auto-commit statements and managed transactions (retries included), by statement name and access mode',
+    help: 'Time of Neo4j statements (alone or in a request\'s read transaction) and managed transactions (retries included), by statement name and access mode',
     labelNames: ['statement', 'access'] as const,
     buckets: STATEMENT_SECONDS,
     registers: [registry],
