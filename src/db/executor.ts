@@ -1,4 +1,4 @@
-import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type Record as Neo4jRecord, type Session, type Transaction } from 'neo4j-driver';
+import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type QueryResult, type Record as Neo4jRecord, type Session, type Transaction } from 'neo4j-driver';
 import { errorCode } from '../domain/guards';
 import { DecodeError, ServiceUnavailableError, TimeoutError, mapDatabaseError } from '../errors';
 import type { DatabaseHealth } from './health';
@@ -178,12 +178,11 @@ export class Executor {
    * ends the shared read transaction first: the reads after it begin a new one, from its bookmark.
    */
   protected async send(query: NamedQuery, params: Record<string, unknown>, routing: Access, timeoutMs: number): Promise<EagerResult> {
-    const { driver, database } = this.options;
-    const config = { timeout: timeoutMs, metadata: this.metadata(query.name) };
-    const { bookmarkManager } = this;
     if (routing === 'WRITE') {
+      const { driver, database } = this.options;
       this.endReads();
-      const result = await driver.executeQuery(query.cypher, params, { database, routing, bookmarkManager, transactionConfig: config });
+      const transactionConfig = { timeout: timeoutMs, metadata: this.metadata(query.name) };
+      const result = await driver.executeQuery(query.cypher, params, { database, routing, bookmarkManager: this.bookmarkManager, transactionConfig });
       this.wrote = true;
       return result;
     }
@@ -200,11 +199,10 @@ export class Executor {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, bookmarkManager });
       try {
         const result = await withoutStackTrace(() => session.run(query.cypher, params, config));
-        return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
+        return eager(result);
       } catch (error) {
         if (attempt >= READ_ATTEMPTS || !neo4j.isRetryableError(error)) throw error;
-        this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+        await this.pauseBeforeRetry(query, attempt, error);
         config.timeout = this.remainingMs();
       } finally {
         await session.close();
@@ -227,15 +225,14 @@ export class Executor {
       shared.running++;
       try {
         const result = await withoutStackTrace(() => shared.tx.run(query.cypher, params));
-        return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
+        return eager(result);
       } catch (error) {
         const first = !shared.failed;
         const alone = first && shared.running === 1;
         shared.failed = true;
         if (first) this.endShared(shared);
         if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(error)) {
-          this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+          await this.pauseBeforeRetry(query, attempt, error);
           continue;
         }
         if (!alone && errorCode(error)?.startsWith('Neo.ClientError.Statement.')) return this.sendAutoCommit(query, params, this.remainingMs());
@@ -244,6 +241,12 @@ export class Executor {
         shared.running--;
       }
     }
+  }
+
+  /** Logs a read about to be sent again, and waits before it (longer after each attempt). */
+  private async pauseBeforeRetry(query: NamedQuery, attempt: number, error: unknown): Promise<void> {
+    this.options.log.debug({ query: query.name, attempt, err: error }, 'read retried');
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
   }
 
   private beginRead(): SharedRead {
@@ -403,6 +406,11 @@ function withoutStackTrace<T>(create: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** A streamed result's records and summary, as `executeQuery` gives them. */
+function eager(result: QueryResult): EagerResult {
+  return new EagerResult([...(result.records[0]?.keys ?? [])].map(String), result.records, result.summary);
 }
 
 function decodeRows<Row>(query: Query<Row>, records: readonly Neo4jRecord[]): Row[] {
