@@ -1,4 +1,4 @@
-import { MAX_RELATED, RELATIONS, relationPattern } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, relationPattern, type RelationName, type RelationSpec } from '../db/queries/relations';
 import type { Plan } from './plan';
 import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
 
@@ -9,13 +9,15 @@ import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src: [source], rels: {<relation>: [{type?, props, other: {labels, props, fetched?}, src?, prod?, req?}] | null}}
+ *   {src: [source], rels: {<relation>: [{type?, props?, other: {labels?, props, fetched?}, src?, prod?, req?}] | null}}
  *
  * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
- * the relation (prime.ts), not from each row; so does the type of a relation over one type.
+ * the relation (prime.ts), not from each row; so does the type of a relation over one type, and the
+ * label of the other end of a relation whose pattern names it (`target`).
  *
- * A node's `props` are the stored properties its selected fields read (propertiesExpression); a
- * relationship's, those its selected fields read (`RelationPlan.props`) and its `key`.
+ * The node at a row's other end brings its id and the stored properties its selected fields read
+ * (projectionExpression); prime.ts decodes it as a projection. A relationship brings those its selected
+ * fields read (`RelationPlan.props`) and its `key`, or nothing (no `props`) when its fields read none.
  *
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
@@ -33,7 +35,10 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const more = fetched(v, p);
     return more === 'null' ? '' : `, fetched: ${more}`;
   };
-  const node = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${propertiesExpression(v, p)}${withFetched(v, p)}}`;
+  // The node at a row's other end: the properties its selected fields read, decoded as a projection
+  // (prime.ts), and its labels unless the relation's pattern names its one label.
+  const otherNode = (name: RelationName, v: string, p: Plan): string =>
+    `{${(RELATIONS[name] as RelationSpec).target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
   // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
   const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p)}}`;
   const fetched = (v: string, p: Plan): string => {
@@ -44,7 +49,11 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       const r = fresh('r');
       const m = fresh('m');
       // The type is asked only of a relation over several types; prime.ts names the one type of the others.
-      const row = [...(RELATIONS[name].types.length > 1 ? [`type: type(${r})`] : []), `props: ${mapProjection(r, entry.props)}`, `other: ${node(m, entry.other)}`];
+      const several = RELATIONS[name].types.length > 1;
+      // The key orders rows of the same node (compareRelated); it is left out where such rows differ in
+      // nothing the selection reads (no property of theirs, one type), and so are `props` then.
+      const props = entry.props.size > 0 || several ? [`props: ${mapProjection(r, new Set([...entry.props, 'key']))}`] : [];
+      const row = [...(several ? [`type: type(${r})`] : []), ...props, `other: ${otherNode(name, m, entry.other)}`];
       if (entry.sources) row.push(`src: ${sources(r)}`);
       if (entry.product) {
         const x = fresh('p');
@@ -65,8 +74,13 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   return fetched(variable, plan);
 }
 
+/** The stored properties a plan's node reads, and its id, as a map projection; every property when the plan says so. */
+function projectionExpression(variable: string, plan: Plan): string {
+  return plan.props === null ? `properties(${variable})` : mapProjection(variable, new Set(['id', ...plan.props]));
+}
+
 /**
- * The stored properties a plan's node needs, as a map projection: what its fields read, and what the
+ * The stored properties a root node needs, as a map projection: what its fields read, and what the
  * schema of its label requires (per label, when it may have several); every property when the plan
  * says so.
  */

@@ -29,7 +29,7 @@ export interface Plan {
   sources: boolean;
   /** Stored properties its fields read (beside those always projected); null for all of them. */
   props: Set<string> | null;
-  /** The node types (labels) it may have: each projects the properties its schema requires. */
+  /** The node types (labels) it may have: a root node projects the properties each one's schema requires. */
   readonly types: Set<string>;
   readonly relations: Map<RelationName, RelationPlan>;
 }
@@ -39,7 +39,7 @@ export interface RelationPlan {
   readonly labels: Set<string>;
   /** What the nodes at the other end need. */
   readonly other: Plan;
-  /** Stored properties of the relationships their fields read, and `key` (it orders the rows). */
+  /** Stored properties of the relationships their fields read (cypher.ts adds `key` where it orders the rows). */
   readonly props: Set<string>;
   /** The relationships' `sources`. */
   sources: boolean;
@@ -194,12 +194,11 @@ function addProperties(plan: Plan, props: readonly string[] | null): void {
 function relationPlan(plan: Plan, relation: RelationName, label: string): RelationPlan {
   let entry = plan.relations.get(relation);
   if (!entry) {
-    entry = { labels: new Set(), other: emptyPlan(), props: new Set(['key']), sources: false, product: null, requires: null };
+    entry = { labels: new Set(), other: emptyPlan(), props: new Set(), sources: false, product: null, requires: null };
     // The rows are sorted after they arrive, on these properties of the other node.
     addProperties(entry.other, orderingProperties(relation));
-    // Every label the other end may have projects what its schema requires, whatever the selection
-    // asks of it: a region's `facilities { id }` decodes the deposits located there too before it
-    // keeps the facilities.
+    // The labels the other end may have (the nodes there are projections of what the selection reads:
+    // a region's `facilities { id }` decodes the deposits located there too before it keeps the facilities).
     for (const label of otherEndLabels(relation)) entry.other.types.add(label);
     plan.relations.set(relation, entry);
   }
@@ -221,8 +220,7 @@ export function planKey(plan: Plan): string {
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;
     const extras = [
-      // Beyond `key`, which every relation projects.
-      entry.props.size > 1 ? `r:${[...entry.props].sort().join('.')}` : '',
+      entry.props.size > 0 ? `r:${[...entry.props].sort().join('.')}` : '',
       entry.sources ? 'src' : '',
       entry.product ? `prod(${planKey(entry.product)})` : '',
       entry.requires ? `req(${planKey(entry.requires)})` : '',

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
-import { MAX_RELATED, RELATIONS, compareRelated, isRelationName } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSpec } from '../db/queries/relations';
 import { NODE_PROPS, PROPS, RAW_NODE } from '../db/rows';
 import type { Loaders } from '../loaders';
+
+const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The `fetched` value of a node, as cypher.ts shapes it. */
 interface Fetched {
@@ -14,22 +16,30 @@ interface Fetched {
 interface FetchedNode extends RawNode {
   readonly fetched?: Fetched | null | undefined;
 }
+/** The node at a row's other end: the properties its fields read; labels only where the relation does not name its one label. */
+interface FetchedOther {
+  readonly labels?: readonly string[] | undefined;
+  readonly props: RawNode['props'];
+  readonly fetched?: Fetched | null | undefined;
+}
 interface FetchedLink {
   /** Only of a relation over several types. */
   readonly type?: string | undefined;
-  readonly props: Record<string, unknown>;
-  readonly other: FetchedNode;
+  /** Only where the selection reads properties of the relationships, or the relation has several types. */
+  readonly props?: Record<string, unknown> | undefined;
+  readonly other: FetchedOther;
   readonly src?: readonly RawNode[] | undefined;
   readonly prod?: readonly FetchedNode[] | undefined;
   readonly req?: readonly FetchedNode[] | undefined;
 }
 
 const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullish() }));
+const FETCHED_OTHER: z.ZodType<FetchedOther> = z.lazy(() => z.object({ labels: z.array(z.string()).optional(), props: NODE_PROPS, fetched: FETCHED.nullish() }));
 const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   z.object({
     type: z.string().optional(),
-    props: PROPS,
-    other: FETCHED_NODE,
+    props: PROPS.optional(),
+    other: FETCHED_OTHER,
     src: z.array(RAW_NODE).optional(),
     prod: z.array(FETCHED_NODE).optional(),
     req: z.array(FETCHED_NODE).optional(),
@@ -69,9 +79,12 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     if (links === null || !isRelationName(name) || links.length > MAX_RELATED) continue;
     const order = compareRelated(name);
     const { direction, types } = RELATIONS[name];
+    const { target }: RelationSpec = RELATIONS[name];
     const outgoing = direction === 'out';
+    const labelsOf = (other: FetchedOther): readonly string[] => other.labels ?? (target ? [target] : []);
+    // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
     const pairs = links
-      .map((link) => ({ link, row: { type: link.type ?? types[0], props: link.props, outgoing, self, other: { labels: link.other.labels, props: link.other.props } } }))
+      .map((link) => ({ link, row: { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other: { labels: labelsOf(link.other), props: link.other.props, projected: true } } }))
       .sort((a, b) => order(a.row, b.row));
     loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {

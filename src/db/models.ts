@@ -6,7 +6,7 @@
  */
 
 import type { z } from 'zod';
-import { ENTITY_LABELS, entityKindOf, type EntityKindName } from '../domain/graphModel';
+import { ENTITY_LABELS, entityKindOf, type EntityKindName, type NodeLabel } from '../domain/graphModel';
 import { NODE_SCHEMAS, fromStoredProps } from '../domain/records';
 
 export { ENTITY_LABELS, type EntityKindName, type EntityLabel } from '../domain/graphModel';
@@ -106,6 +106,12 @@ export interface ConnectionRecord {
 export interface RawNode {
   readonly labels: readonly string[];
   readonly props: Properties & { readonly id: string };
+  /**
+   * The node at the other end of a row a compiled statement fetched (src/compiler/prime.ts): its
+   * `props` are those its selected fields read, not every property its schema requires, so it is
+   * decoded with PROJECTION_SCHEMAS.
+   */
+  readonly projected?: boolean;
 }
 
 export function toSourceRecord(raw: RawNode): SourceRecord {
@@ -127,19 +133,53 @@ export function toNodeRecord(raw: RawNode): NodeRecord {
   return toEntityRecord(raw);
 }
 
-export function toFigureRecord(raw: RawNode): FigureRecord {
-  return { __typename: 'Figure', id: raw.props.id, props: raw.props, data: NODE_SCHEMAS.Figure.parse(fromStoredProps('Figure', raw.props)) };
+/** A decoder of each node label's stored properties: the record its schema parses. */
+type LabelDecoders = { readonly [L in keyof typeof NODE_SCHEMAS]: { parse(record: unknown): NodeData<L> } };
+
+/**
+ * The schemas of PROJECTION_SCHEMAS: each label's schema with every field optional. A present field
+ * is checked as strictly as in NODE_SCHEMAS; an absent one is one the selection does not read (the
+ * compiler projects what each field reads: src/compiler/properties.ts, checked field by field in
+ * test/integration/compiler.int.test.ts). Resolvers read only the fields of their own selection, so
+ * the record's type, that of a whole node, holds for every field they read.
+ */
+const projection = <L extends keyof typeof NODE_SCHEMAS>(label: L) => NODE_SCHEMAS[label].partial() as unknown as LabelDecoders[L];
+
+/** Decoders of projected nodes (RawNode.projected). */
+const PROJECTION_SCHEMAS: LabelDecoders = {
+  Element: projection('Element'),
+  Deposit: projection('Deposit'),
+  Region: projection('Region'),
+  Company: projection('Company'),
+  Facility: projection('Facility'),
+  Product: projection('Product'),
+  SupplyChainStage: projection('SupplyChainStage'),
+  Figure: projection('Figure'),
+};
+
+const schemasOf = (raw: RawNode): LabelDecoders => (raw.projected ? PROJECTION_SCHEMAS : NODE_SCHEMAS);
+
+/** A node's stored properties as a record of its label (fromStoredProps); a projection without `sourceIds` has no `sources`. */
+function recordOf(label: NodeLabel, raw: RawNode): Record<string, unknown> {
+  const record = fromStoredProps(label, raw.props);
+  if (!raw.projected || raw.props.sourceIds !== undefined) return record;
+  const { sources: _unread, ...rest } = record;
+  return rest;
 }
 
-/** Decodes the stored properties of an entity of each kind with its label's schema. */
-const ENTITY_DECODERS: { readonly [K in EntityKindName]: (id: string, props: Properties) => ModelOf<K> } = {
-  ELEMENT: (id, props) => ({ __typename: 'Entity', id, kind: 'ELEMENT', props, data: NODE_SCHEMAS.Element.parse(fromStoredProps('Element', props)) }),
-  DEPOSIT: (id, props) => ({ __typename: 'Entity', id, kind: 'DEPOSIT', props, data: NODE_SCHEMAS.Deposit.parse(fromStoredProps('Deposit', props)) }),
-  REGION: (id, props) => ({ __typename: 'Entity', id, kind: 'REGION', props, data: NODE_SCHEMAS.Region.parse(fromStoredProps('Region', props)) }),
-  COMPANY: (id, props) => ({ __typename: 'Entity', id, kind: 'COMPANY', props, data: NODE_SCHEMAS.Company.parse(fromStoredProps('Company', props)) }),
-  FACILITY: (id, props) => ({ __typename: 'Entity', id, kind: 'FACILITY', props, data: NODE_SCHEMAS.Facility.parse(fromStoredProps('Facility', props)) }),
-  PRODUCT: (id, props) => ({ __typename: 'Entity', id, kind: 'PRODUCT', props, data: NODE_SCHEMAS.Product.parse(fromStoredProps('Product', props)) }),
-  STAGE: (id, props) => ({ __typename: 'Entity', id, kind: 'STAGE', props, data: NODE_SCHEMAS.SupplyChainStage.parse(fromStoredProps('SupplyChainStage', props)) }),
+export function toFigureRecord(raw: RawNode): FigureRecord {
+  return { __typename: 'Figure', id: raw.props.id, props: raw.props, data: schemasOf(raw).Figure.parse(recordOf('Figure', raw)) };
+}
+
+/** Decodes the stored properties of an entity of each kind with its label's schema (whole, or as a projection). */
+const ENTITY_DECODERS: { readonly [K in EntityKindName]: (raw: RawNode) => ModelOf<K> } = {
+  ELEMENT: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'ELEMENT', props: raw.props, data: schemasOf(raw).Element.parse(recordOf('Element', raw)) }),
+  DEPOSIT: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'DEPOSIT', props: raw.props, data: schemasOf(raw).Deposit.parse(recordOf('Deposit', raw)) }),
+  REGION: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'REGION', props: raw.props, data: schemasOf(raw).Region.parse(recordOf('Region', raw)) }),
+  COMPANY: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'COMPANY', props: raw.props, data: schemasOf(raw).Company.parse(recordOf('Company', raw)) }),
+  FACILITY: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'FACILITY', props: raw.props, data: schemasOf(raw).Facility.parse(recordOf('Facility', raw)) }),
+  PRODUCT: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'PRODUCT', props: raw.props, data: schemasOf(raw).Product.parse(recordOf('Product', raw)) }),
+  STAGE: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'STAGE', props: raw.props, data: schemasOf(raw).SupplyChainStage.parse(recordOf('SupplyChainStage', raw)) }),
 };
 
 /** Raw nodes decoded already: a relation's parent node is one object shared by all its rows. */
@@ -159,7 +199,7 @@ export function toEntityRecord(raw: RawNode): EntityRecord {
   if (known) return known;
   const kind = entityKindOf(raw.labels);
   if (!kind) throw new Error(`Node ${raw.props.id} has no entity label (labels: ${raw.labels.join(',')})`);
-  const entity = ENTITY_DECODERS[kind](raw.props.id, raw.props);
+  const entity = ENTITY_DECODERS[kind](raw);
   decoded.set(raw, entity);
   return entity;
 }

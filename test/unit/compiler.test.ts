@@ -40,16 +40,19 @@ describe('request compiler', () => {
     expect(compileRoot(`{ node(id: "x") { ... on Facility { products { facility { region { name } } product { id } requires { anyOf { name } } sources { id } } inputs { product { stage { name } } } } } }`)).toMatchSnapshot();
   });
 
-  it('a relationship projects its key and the stored properties its selected fields read', () => {
+  it('a relationship projects the stored properties its selected fields read, and then its key', () => {
     // A link type's fields: status also reads endYear (no stored status and an end year is historical); sources are sourceIds.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { status note sources { id } from { name } } } } }`).key).toContain(
-      'feedsIn[Facility](name,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage){r:endYear.key.note.sourceIds.status,src}',
-    );
+    const inputs = compileRoot(`{ node(id: "x") { ... on Facility { inputs { status note sources { id } from { name } } } } }`);
+    expect(inputs.key).toContain('feedsIn[Facility](name,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage){r:endYear.note.sourceIds.status,src}');
+    expect(inputs.cypher).toContain('props: r1 {.endYear, .key, .note, .sourceIds, .status}');
     // Fields of a node that read its relations' properties: a deposit's holder, a facility's commodities.
-    expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name,Company){r:confidence.key.startYear}');
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order,SupplyChainStage){r:commodities.key}');
-    // Nothing read beyond the end nodes: the key alone, which orders the rows.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('props: r1 {.key}');
+    expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name,Company){r:confidence.startYear}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order,SupplyChainStage){r:commodities}');
+    // Nothing read beyond the end nodes: no properties, not even the key (rows of one node differ in nothing read),
+    // and no labels where the relation names the other end's one label.
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {other: {props: m2 {.id, .name}}}');
+    // A relation over several types tells its rows apart by type: the key orders them.
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, other: {labels: labels(m2), props: m2 {.id, .name}}}');
   });
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {

@@ -74,7 +74,7 @@ export function relationMatch(name: RelationName, n: string, r: string, m: strin
   const spec: RelationSpec = RELATIONS[name];
   const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
   return `${relationPattern(name, n, r, m)}
-WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${r}.key
+WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${m}.id, ${r}.key
 LIMIT ${MAX_RELATED}`;
 }
 
@@ -104,14 +104,16 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /**
- * Sorts rows of a relation as `relationMatch` orders them (the other node's `orderBy`, its name, the
- * relationship's key), for rows fetched without ORDER BY: sorting a handful of rows here is cheaper
- * than a sort per parent in the statement.
+ * Sorts rows of a relation as `relationMatch` orders them (the other node's `orderBy`, its name, its
+ * id, the relationship's key), for rows fetched without ORDER BY: sorting a handful of rows here is
+ * cheaper than a sort per parent in the statement. Rows of the same node are ordered by their keys; a
+ * compiled statement leaves the key out where nothing tells such rows apart (src/compiler/cypher.ts).
  */
 export function compareRelated(name: RelationName) {
   const spec: RelationSpec = RELATIONS[name];
   return (a: { readonly props: Readonly<Record<string, unknown>>; readonly other: { readonly props: Readonly<Record<string, unknown>> } }, b: typeof a): number =>
     (spec.orderBy ? compareValues(a.other.props[spec.orderBy], b.other.props[spec.orderBy]) : 0) ||
     compareValues(a.other.props.name, b.other.props.name) ||
+    compareValues(a.other.props.id, b.other.props.id) ||
     compareValues(a.props.key, b.props.key);
 }
