@@ -1,6 +1,5 @@
 import { MAX_RELATED, RELATIONS, relationPattern, type RelationName, type RelationSpec } from '../db/queries/relations';
 import type { Plan } from './plan';
-import { REQUIRED_BY_LABEL, REQUIRED_PROPERTIES } from './properties';
 
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
@@ -74,25 +73,13 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   return fetched(variable, plan);
 }
 
-/** The stored properties a plan's node reads, and its id, as a map projection; every property when the plan says so. */
-function projectionExpression(variable: string, plan: Plan): string {
-  return plan.props === null ? `properties(${variable})` : mapProjection(variable, new Set(['id', ...plan.props]));
-}
-
 /**
- * The stored properties a root node needs, as a map projection: what its fields read, and what the
- * schema of its label requires (per label, when it may have several); every property when the plan
- * says so.
+ * The stored properties a plan's node reads, and its id, as a map projection; every property when the
+ * plan says so. Every node a compiled statement projects this way is decoded as a projection
+ * (RawNode.projected): its root node (db/fold.ts) and the nodes at its rows' other ends (prime.ts).
  */
-export function propertiesExpression(variable: string, plan: Plan): string {
-  if (plan.props === null) return `properties(${variable})`;
-  const selected = [...plan.props];
-  const projection = (required: readonly string[]) => mapProjection(variable, new Set([...required, ...selected]));
-  const labels = [...plan.types].filter((label) => REQUIRED_BY_LABEL[label]).sort();
-  if (labels.length === 1) return projection(REQUIRED_BY_LABEL[labels[0]!]!);
-  if (labels.length === 0) return projection(REQUIRED_PROPERTIES);
-  const cases = labels.map((label) => `WHEN ${variable}:${label} THEN ${projection(REQUIRED_BY_LABEL[label]!)}`);
-  return `CASE ${cases.join(' ')} ELSE ${projection(REQUIRED_PROPERTIES)} END`;
+export function projectionExpression(variable: string, plan: Plan): string {
+  return plan.props === null ? `properties(${variable})` : mapProjection(variable, new Set(['id', ...plan.props]));
 }
 
 /** `v {.a, .b}`: the properties `keys` of `variable`, sorted so equal plans give equal text. */

@@ -5,7 +5,7 @@ import { toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { DecodeError } from '../errors';
 import { errorMessage } from '../domain/guards';
 import { NODES_BY_ID } from '../db/queries/nodes';
-import { fetchedExpression, propertiesExpression } from './cypher';
+import { fetchedExpression, projectionExpression } from './cypher';
 import { isEmptyPlan, planKey, Planner, type Plan } from './plan';
 import { primeFetched } from './prime';
 
@@ -42,7 +42,7 @@ export function foldFor(ctx: Context, info: GraphQLResolveInfo, path: readonly s
       if (text === undefined) compiled.expressions.set(variable, (text = fetchedExpression(variable, compiled.plan)));
       return text;
     },
-    properties: (variable) => propertiesExpression(variable, compiled.plan),
+    properties: (variable) => projectionExpression(variable, compiled.plan),
     take: (node, fetched) => primeFetched(ctx.loaders, node, fetched),
   };
 }

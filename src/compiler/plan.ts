@@ -13,8 +13,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { RELATIONS, orderingProperties, type RelationName, type RelationSpec } from '../db/queries/relations';
-import { endLabels } from '../domain/graphModel';
+import { RELATIONS, orderingProperties, type RelationName } from '../db/queries/relations';
 import { FOLDS, LINK_ENDS } from './folds';
 import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLinkField } from './properties';
 
@@ -27,10 +26,8 @@ import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLink
 export interface Plan {
   /** The node's `sources`. */
   sources: boolean;
-  /** Stored properties its fields read (beside those always projected); null for all of them. */
+  /** Stored properties its fields read (its id is always projected); null for all of them. */
   props: Set<string> | null;
-  /** The node types (labels) it may have: a root node projects the properties each one's schema requires. */
-  readonly types: Set<string>;
   readonly relations: Map<RelationName, RelationPlan>;
 }
 
@@ -52,7 +49,7 @@ export interface RelationPlan {
 /** How many relation levels one statement folds; deeper fields are loaded per level by the loaders. */
 export const MAX_FOLD_DEPTH = 6;
 
-export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), types: new Set(), relations: new Map() });
+export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), relations: new Map() });
 /** A plan that reads every property and nothing beyond the node: its root statement needs no fold. */
 export const isEmptyPlan = (plan: Plan): boolean => plan.props === null && !plan.sources && plan.relations.size === 0;
 
@@ -93,7 +90,6 @@ export class Planner {
   }
 
   private addTo(plan: Plan, sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[], depth: number): void {
-    for (const type of types) plan.types.add(type.name);
     for (const { type, field } of this.collect(sets, types)) {
       const name = field.name.value;
       if (name === 'sources') plan.sources = true;
@@ -197,25 +193,15 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
     entry = { labels: new Set(), other: emptyPlan(), props: new Set(), sources: false, product: null, requires: null };
     // The rows are sorted after they arrive, on these properties of the other node.
     addProperties(entry.other, orderingProperties(relation));
-    // The labels the other end may have (the nodes there are projections of what the selection reads:
-    // a region's `facilities { id }` decodes the deposits located there too before it keeps the facilities).
-    for (const label of otherEndLabels(relation)) entry.other.types.add(label);
     plan.relations.set(relation, entry);
   }
   entry.labels.add(label);
   return entry;
 }
 
-/** The labels the node at the other end of a relation may have: its target, else what the graph model lets its types join. */
-function otherEndLabels(relation: RelationName): string[] {
-  const spec: RelationSpec = RELATIONS[relation];
-  if (spec.target) return [spec.target];
-  return spec.types.flatMap((type) => endLabels(type, spec.direction === 'out' ? 'end' : 'start'));
-}
-
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
 export function planKey(plan: Plan): string {
-  const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.'), [...plan.types].sort().join('|')];
+  const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.')];
   if (plan.sources) parts.push('src');
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;

@@ -1,21 +1,16 @@
 import type { z } from 'zod';
-import { NODE_SCHEMAS, REQUIRED_STORED, STORED_AS } from '../domain/records';
+import { NODE_SCHEMAS, STORED_AS } from '../domain/records';
 
 /**
- * Which stored properties a node's selected fields read, so a compiled statement projects those
- * (`n {.id, .name}`) instead of every property. The domain model still decodes what comes back, so
- * the properties its schemas require are always projected (REQUIRED_PROPERTIES); a field the table
- * does not know projects everything (`null`), which is always correct.
+ * Which stored properties a node's selected fields read, so a compiled statement projects those and
+ * the node's id (`n {.id, .name}`) instead of every property, and the node is decoded as a projection
+ * (src/db/models.ts): a field missing here would read nothing, so test/integration/compiler.int.test.ts
+ * selects each field alone and compares the answer with the loaders'. A field the table does not know
+ * projects everything (`null`), which is always correct.
  */
 
 /** GraphQL fields whose resolvers read no stored property: the id, the labels, or their own statement. */
 const NO_PROPERTIES = new Set(['__typename', 'id', 'entityKind', 'dependents', 'dependencies', 'impact']);
-
-/** Stored properties a node of each label always projects: those its schema requires, as stored. */
-export const REQUIRED_BY_LABEL: Readonly<Record<string, readonly string[]>> = REQUIRED_STORED;
-
-/** Stored properties some label requires: what a node of unknown label projects. */
-export const REQUIRED_PROPERTIES: readonly string[] = [...new Set(Object.values(REQUIRED_BY_LABEL).flat())].sort();
 
 /**
  * The stored properties the field `field` of the node type `label` reads: `[]` for none, `null` when

@@ -11,7 +11,10 @@ export interface Fold {
   readonly key: string;
   /** The `fetched` column as a Cypher expression over the node variable. */
   expression(variable: string): string;
-  /** The node's own properties as the selection needs them (a map projection), replacing `properties(variable)`. */
+  /**
+   * The node's own properties as the selection reads them (a map projection), replacing
+   * `properties(variable)`: the row's node is decoded as a projection (RawNode.projected).
+   */
   properties(variable: string): string;
   /** Takes one row's node and its `fetched` value. */
   take(node: NodeRecord, fetched: unknown): void;
@@ -22,7 +25,8 @@ const cache = new Map<string, Query<unknown>>();
 
 /**
  * `query` with the fold's `fetched` column appended to its final RETURN (whose node variable is
- * `variable`), and the node's properties in that RETURN cut to what the fold's selection reads.
+ * `variable`, returned as the row's `node`), and the node's properties in that RETURN cut to what the
+ * fold's selection reads.
  * Statements are cached by query text and fold key (bounded: the oldest goes first).
  */
 export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold): Query<Row & { fetched: unknown }> {
@@ -36,12 +40,19 @@ export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold
     folded = {
       name: `${query.name}+fold`,
       cypher: `${cypher},\n  ${fold.expression(variable)} AS fetched`,
-      row: { parse: (row: unknown) => ({ ...query.row.parse(row), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
+      row: { parse: (row: unknown) => ({ ...query.row.parse(asProjection(row)), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
     };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, folded as Query<unknown>);
   }
   return folded;
+}
+
+/** The row with its `node` (when it has one) marked as a projection, before the statement's decoder reads it. */
+function asProjection(row: unknown): unknown {
+  if (typeof row !== 'object' || row === null) return row;
+  const { node } = row as { node?: unknown };
+  return typeof node === 'object' && node !== null ? { ...row, node: { ...node, projected: true } } : row;
 }
 
 /** Reads `query` (whose rows carry a `node`), with the fold's column when there is one, handing each row to it. */

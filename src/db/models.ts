@@ -107,9 +107,9 @@ export interface RawNode {
   readonly labels: readonly string[];
   readonly props: Properties & { readonly id: string };
   /**
-   * The node at the other end of a row a compiled statement fetched (src/compiler/prime.ts): its
-   * `props` are those its selected fields read, not every property its schema requires, so it is
-   * decoded with PROJECTION_SCHEMAS.
+   * A node a compiled statement projected (src/compiler): its root node (db/fold.ts) or a node at a
+   * row's other end (src/compiler/prime.ts). Its `props` are its id and those its selected fields read,
+   * not every property its schema requires, so it is decoded with PROJECTION_SCHEMAS.
    */
   readonly projected?: boolean;
 }

@@ -24,8 +24,8 @@ export const PROPS = z.custom<Record<string, unknown>>(isPropertyMap, 'expected 
 /** A node's property map: every node the graph returns has an `id`. */
 export const NODE_PROPS = z.custom<RawNode['props']>((value) => isPropertyMap(value) && typeof value.id === 'string', 'expected a property map with a string id');
 
-/** `{labels: labels(n), props: properties(n)}`. */
-export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS });
+/** `{labels: labels(n), props: properties(n)}`; `projected` is set by the code, never by Cypher (RawNode). */
+export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS, projected: z.literal(true).optional() });
 
 /**
  * An entity as its kind's model: the record parsed with the label's schema in NODE_SCHEMAS (over

@@ -183,6 +183,29 @@ describe('each own field alone at the other end of a folded relation', () => {
   });
 });
 
+/**
+ * A compiled statement's root node, too, brings its id and what its selected fields read: each own
+ * field of each type alone, by id and through its root list, one root field per field.
+ */
+describe('each own field alone at the root', () => {
+  const LISTS: Record<string, string> = { Element: 'elements', Deposit: 'deposits', Region: 'regions', Company: 'companies', Facility: 'facilities', Product: 'products', Figure: 'figures' };
+
+  it.each([...ENTITY_TYPES, 'Figure'])('%s', async (typeName) => {
+    const ids = await idsOf(typeName);
+    const fields = ownFieldList(typeName);
+    const byId = fields.map((field, i) => `f${i}: nodes(ids: $ids) { id ... on ${typeName} { ${field} } }`);
+    const list = LISTS[typeName];
+    const listed = list ? fields.map((field, i) => `l${i}: ${list}(first: 100) { edges { node { ${field} } } }`) : [];
+    const { data, trips } = await compare(`query Alone($ids: [ID!]!) { ${byId.join('\n')} }`, { ids });
+    expect(data.f0.length).toBeGreaterThan(0);
+    expect(trips).toBe(byId.length);
+    if (listed.length === 0) return;
+    const lists = await compare(`{ ${listed.join('\n')} }`);
+    expect(lists.data.l0.edges.length).toBeGreaterThan(0);
+    expect(lists.trips).toBe(listed.length);
+  });
+});
+
 describe('documents as clients write them', () => {
   const FRONTEND = /* GraphQL */ `query Frontend { companies(first: 20, sort: { field: NAME }) { edges { node { id name
     facilities(first: 10) { edges { node { id name region { name parent { name } } } } } } } } }`;

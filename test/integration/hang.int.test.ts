@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Driver } from 'neo4j-driver';
 import { createDriver } from '../../src/db/driver';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/embedded';
 import { freePort } from '../../src/net';
 import { createApp, type App } from '../../src/server';
 import { abandonedStatements } from '../../src/db/executor';
 import { until } from '../../harness/events';
-import { appConfig, silentLog } from '../support/testServer';
+import { createContext } from '../../src/context';
+import { appConfig, execute, silentLog } from '../support/testServer';
 
 /**
  * A database that hangs (its process frozen with SIGSTOP, as in a long GC pause or a network partition),
@@ -27,13 +29,14 @@ describe('a hung database', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-hang-'));
   let neo4j: EmbeddedNeo4j;
   let app: App;
+  let driver: Driver;
   let url: string;
   let frozen = false;
 
   beforeAll(async () => {
     const port = await freePort();
     neo4j = await startEmbeddedNeo4j({ port, dataDir, heap: '512m', pageCache: '64m' });
-    const driver = createDriver({ ...appConfig().neo4j, uri: neo4j.uri, user: 'neo4j', password: undefined, connectRetries: 0 });
+    driver = createDriver({ ...appConfig().neo4j, uri: neo4j.uri, user: 'neo4j', password: undefined, connectRetries: 0 });
     app = await createApp({ config: appConfig({ REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) }), driver, log: silentLog });
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
@@ -56,8 +59,12 @@ describe('a hung database', () => {
   };
 
   it('answers every request within its deadline while Neo4j is frozen, and again once it runs', async () => {
-    // A fresh Neo4j plans and compiles its first statements slowly; the test starts once they answer.
+    // A fresh Neo4j plans and compiles its first statements slowly, on a loaded machine for longer than
+    // the 1 s deadline (a statement cut at its deadline leaves no plan behind): the same operations run
+    // first in-process with a minute's deadline, so that their statements are planned, then over HTTP.
     for (const text of ['{ element(symbol: "Nd") { name } }', '{ facilities(first: 5) { edges { node { id } } } }', '{ dependents(of: "dep-x") { hops } }']) {
+      const warmUp = createContext({ driver, database: appConfig().neo4j.database, queryTimeoutMs: 60_000, log: silentLog }, 'warm-up');
+      await execute(app, warmUp, text);
       await until(async () => (await query(text)).errors?.[0]?.extensions?.code !== 'TIMEOUT', `a first answer to ${text}`, 60_000);
     }
     expect(await query('{ element(symbol: "Nd") { name } }')).toEqual({ data: { element: null } });

@@ -1,8 +1,7 @@
 import { Kind, getNamedType, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { buildSchema } from '../../src/schema';
 import { Planner, planKey } from '../../src/compiler/plan';
-import { fetchedExpression, propertiesExpression } from '../../src/compiler/cypher';
-import { REQUIRED_PROPERTIES } from '../../src/compiler/properties';
+import { fetchedExpression, projectionExpression } from '../../src/compiler/cypher';
 
 /** The request compiler's output for representative documents: its plan key and its Cypher, reviewed as snapshots. */
 const schema = buildSchema();
@@ -43,11 +42,11 @@ describe('request compiler', () => {
   it('a relationship projects the stored properties its selected fields read, and then its key', () => {
     // A link type's fields: status also reads endYear (no stored status and an end year is historical); sources are sourceIds.
     const inputs = compileRoot(`{ node(id: "x") { ... on Facility { inputs { status note sources { id } from { name } } } } }`);
-    expect(inputs.key).toContain('feedsIn[Facility](name,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage){r:endYear.note.sourceIds.status,src}');
+    expect(inputs.key).toContain('feedsIn[Facility](name){r:endYear.note.sourceIds.status,src}');
     expect(inputs.cypher).toContain('props: r1 {.endYear, .key, .note, .sourceIds, .status}');
     // Fields of a node that read its relations' properties: a deposit's holder, a facility's commodities.
-    expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name,Company){r:confidence.startYear}');
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order,SupplyChainStage){r:commodities}');
+    expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name){r:confidence.startYear}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order){r:commodities}');
     // Nothing read beyond the end nodes: no properties, not even the key (rows of one node differ in nothing read),
     // and no labels where the relation names the other end's one label.
     expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {other: {props: m2 {.id, .name}}}');
@@ -57,25 +56,23 @@ describe('request compiler', () => {
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
     const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
-    expect(key).toBe('sourceIds,Company|Deposit|Element|Facility|Product|Region|SupplyChainStage,src,locatedIn[Deposit|Facility](name,Region)');
+    expect(key).toBe('sourceIds,src,locatedIn[Deposit|Facility](name)');
   });
 
   it('@skip and @include follow the variables', () => {
     const document = `query($deep: Boolean!) { node(id: "x") { ... on Facility { region @include(if: $deep) { name } operator @skip(if: $deep) { name } } } }`;
-    expect(compileRoot(document, [], { deep: true }).key).toBe(',Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage,locatedIn[Facility](name,Region)');
-    expect(compileRoot(document, [], { deep: false }).key).toBe(',Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage,operatedBy[Facility](name,Company)');
+    expect(compileRoot(document, [], { deep: true }).key).toBe(',locatedIn[Facility](name)');
+    expect(compileRoot(document, [], { deep: false }).key).toBe(',operatedBy[Facility](name)');
   });
 
-  it('a node projects the stored properties its fields read, beside those the model requires', () => {
+  it('a node projects its id and the stored properties its fields read, nothing its schema requires beyond them', () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { name statusNote capacity { value } dependents { hops } } } }`);
-    expect(key).toBe('capacityUnit.capacityValue.name.statusNote,Company|Deposit|Element|Facility|Figure|Product|Region|Source|SupplyChainStage');
+    expect(key).toBe('capacityUnit.capacityValue.name.statusNote');
     expect(cypher).toBe('null');
-    const plan = (props: Set<string> | null, types: string[]) => ({ sources: false, props, types: new Set(types), relations: new Map() });
-    expect(propertiesExpression('n', plan(new Set(['statusNote']), ['Facility']))).toBe('n {.id, .kind, .name, .sourceIds, .status, .statusNote}');
-    expect(propertiesExpression('n', plan(new Set(['name']), ['Company', 'Element']))).toBe(
-      'CASE WHEN n:Company THEN n {.id, .kind, .name, .sourceIds} WHEN n:Element THEN n {.atomicNumber, .group, .id, .name, .sourceIds, .symbol} ' +
-        `ELSE n {${REQUIRED_PROPERTIES.map((k) => `.${k}`).join(', ')}} END`,
-    );
-    expect(propertiesExpression('n', plan(null, ['Facility']))).toBe('properties(n)');
+    const plan = (props: Set<string> | null) => ({ sources: false, props, relations: new Map() });
+    expect(projectionExpression('n', plan(new Set(['statusNote'])))).toBe('n {.id, .statusNote}');
+    expect(projectionExpression('n', plan(new Set()))).toBe('n {.id}');
+    // A field the table does not know reads every property.
+    expect(projectionExpression('n', plan(null))).toBe('properties(n)');
   });
 });
