@@ -36,8 +36,10 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   };
   // The node at a row's other end: the properties its selected fields read, decoded as a projection
   // (prime.ts), and its labels unless the relation's pattern names its one label.
-  const otherNode = (name: RelationName, v: string, p: Plan): string =>
-    `{${(RELATIONS[name] as RelationSpec).target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
+  const otherNode = (name: RelationName, v: string, p: Plan): string => {
+    const spec: RelationSpec = RELATIONS[name];
+    return `{${spec.target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
+  };
   // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
   const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p)}}`;
   const fetched = (v: string, p: Plan): string => {

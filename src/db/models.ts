@@ -137,25 +137,15 @@ export function toNodeRecord(raw: RawNode): NodeRecord {
 type LabelDecoders = { readonly [L in keyof typeof NODE_SCHEMAS]: { parse(record: unknown): NodeData<L> } };
 
 /**
- * The schemas of PROJECTION_SCHEMAS: each label's schema with every field optional. A present field
- * is checked as strictly as in NODE_SCHEMAS; an absent one is one the selection does not read (the
- * compiler projects what each field reads: src/compiler/properties.ts, checked field by field in
- * test/integration/compiler.int.test.ts). Resolvers read only the fields of their own selection, so
+ * Decoders of projected nodes (RawNode.projected): each label's schema with every field optional. A
+ * present field is checked as strictly as in NODE_SCHEMAS; an absent one is one the selection does not
+ * read (the compiler projects what each field reads: src/compiler/properties.ts, checked field by field
+ * in test/integration/compiler.int.test.ts). Resolvers read only the fields of their own selection, so
  * the record's type, that of a whole node, holds for every field they read.
  */
-const projection = <L extends keyof typeof NODE_SCHEMAS>(label: L) => NODE_SCHEMAS[label].partial() as unknown as LabelDecoders[L];
-
-/** Decoders of projected nodes (RawNode.projected). */
-const PROJECTION_SCHEMAS: LabelDecoders = {
-  Element: projection('Element'),
-  Deposit: projection('Deposit'),
-  Region: projection('Region'),
-  Company: projection('Company'),
-  Facility: projection('Facility'),
-  Product: projection('Product'),
-  SupplyChainStage: projection('SupplyChainStage'),
-  Figure: projection('Figure'),
-};
+const PROJECTION_SCHEMAS = Object.fromEntries(
+  Object.entries(NODE_SCHEMAS).map(([label, schema]) => [label, schema.partial()]),
+) as unknown as LabelDecoders;
 
 const schemasOf = (raw: RawNode): LabelDecoders => (raw.projected ? PROJECTION_SCHEMAS : NODE_SCHEMAS);
 

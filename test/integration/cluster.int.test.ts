@@ -33,7 +33,7 @@ const instances: Instance[] = [];
 
 async function startInstance(): Promise<Instance> {
   const driver = createDriver({ uri: cluster.uri, user: 'neo4j', password: process.env.NEO4J_PASSWORD, database, queryTimeoutMs: 15_000, connectRetries: 0 });
-  const app = await createApp({ config: appConfig({ API_KEYS: `curator:writer:${sha256Hex(WRITER_KEY)}` }), driver, log: silentLog });
+  const app = await createApp({ config: appConfig({ API_KEYS: `curator:writer:${sha256Hex(WRITER_KEY)}`, ALLOW_BATCHED_REQUESTS: 'true' }), driver, log: silentLog });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   return { app, driver, url: `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}` };
 }
@@ -163,6 +163,32 @@ it('runs the reads of one request after its first in one read transaction, which
     ['READ', true, 1, 'ok'],
     ['READ', false, 2, 'ok'],
   ]);
+});
+
+it('a batch of two operations shares their context: all six statements answer, in read transactions that commit', async () => {
+  // Two operations in one HTTP request, three statements each. The batch's first statement runs alone,
+  // the others join the request's read transaction, which the first operation to answer commits after
+  // the statements already in it; a read that comes later begins another. None is lost or refused.
+  const requestId = `${run}-batch`;
+  const response = await fetch(`${instances[1]!.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: JSON.stringify([0, 1].map(() => ({ query: THREE_ROOTS, variables: { id: FACILITY } }))),
+  });
+  expect(response.status).toBe(200);
+  const answers = (await response.json()) as GraphQLResponse<{ node: { id: string } | null; facilities: { edges: unknown[] }; element: { name: string } }>[];
+  expect(answers).toHaveLength(2);
+  for (const answer of answers) {
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.node?.id).toBe(FACILITY);
+    expect(answer.data?.facilities.edges).toHaveLength(5);
+    expect(answer.data?.element.name).toBe('Neodymium');
+  }
+  const txs = await endedTransactionsOf(requestId);
+  expect(txs.map((t) => [t.access, t.outcome])).toEqual(txs.map(() => ['READ', 'ok']));
+  expect(txs.reduce((sum, t) => sum + t.statements, 0)).toBe(6);
+  expect(txs.filter((t) => t.autoCommit).map((t) => t.statements)).toEqual([1]);
+  expect(txs.filter((t) => !t.autoCommit).length).toBeGreaterThanOrEqual(1);
 });
 
 describe('with lagging readers', () => {
