@@ -25,7 +25,13 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${++counter}`;
 
-  const sources = (holder: string): string => {
+  // A node's sources: what its selection reads of each (prime.ts hands them to its record). A
+  // relationship's: whole nodes, which prime the node loader.
+  const nodeSources = (holder: string, p: Plan): string => {
+    const s = fresh('s');
+    return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN ${projectionExpression(s, p)} }`;
+  };
+  const linkSources = (holder: string): string => {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
@@ -44,7 +50,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p)}}`;
   const fetched = (v: string, p: Plan): string => {
     const parts: string[] = [];
-    if (p.sources) parts.push(`src: ${sources(v)}`);
+    if (p.sources) parts.push(`src: ${nodeSources(v, p.sources)}`);
     const rels: string[] = [];
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
@@ -55,7 +61,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       // nothing the selection reads (no property of theirs, one type), and so are `props` then.
       const props = entry.props.size > 0 || several ? [`props: ${mapProjection(r, new Set([...entry.props, 'key']))}`] : [];
       const row = [...(several ? [`type: type(${r})`] : []), ...props, `other: ${otherNode(name, m, entry.other)}`];
-      if (entry.sources) row.push(`src: ${sources(r)}`);
+      if (entry.sources) row.push(`src: ${linkSources(r)}`);
       if (entry.product) {
         const x = fresh('p');
         row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${wholeNode(x, entry.product)} }`);

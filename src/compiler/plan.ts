@@ -24,8 +24,8 @@ import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLink
  * and compiled into Cypher by cypher.ts.
  */
 export interface Plan {
-  /** The node's `sources`. */
-  sources: boolean;
+  /** What the node's `sources` read of each source (null when not selected). */
+  sources: Plan | null;
   /** Stored properties its fields read (its id is always projected); null for all of them. */
   props: Set<string> | null;
   readonly relations: Map<RelationName, RelationPlan>;
@@ -49,9 +49,9 @@ export interface RelationPlan {
 /** How many relation levels one statement folds; deeper fields are loaded per level by the loaders. */
 export const MAX_FOLD_DEPTH = 6;
 
-export const emptyPlan = (): Plan => ({ sources: false, props: new Set(), relations: new Map() });
+export const emptyPlan = (): Plan => ({ sources: null, props: new Set(), relations: new Map() });
 /** A plan that reads every property and nothing beyond the node: its root statement needs no fold. */
-export const isEmptyPlan = (plan: Plan): boolean => plan.props === null && !plan.sources && plan.relations.size === 0;
+export const isEmptyPlan = (plan: Plan): boolean => plan.props === null && plan.sources === null && plan.relations.size === 0;
 
 /** What a planner needs of the GraphQL request (a subset of GraphQLResolveInfo). */
 export interface PlanInput {
@@ -92,10 +92,13 @@ export class Planner {
   private addTo(plan: Plan, sets: readonly SelectionSetNode[], types: readonly GraphQLObjectType[], depth: number): void {
     for (const { type, field } of this.collect(sets, types)) {
       const name = field.name.value;
-      if (name === 'sources') plan.sources = true;
       const fold = FOLDS[type.name]?.[name];
-      if (!fold) addProperties(plan, propertiesOfField(type.name, name));
       const definition = type.getFields()[name];
+      if (name === 'sources' && definition) {
+        plan.sources ??= emptyPlan();
+        this.addTo(plan.sources, field.selectionSet ? [field.selectionSet] : [], this.possible(getNamedType(definition.type)), depth + 1);
+      }
+      if (!fold) addProperties(plan, propertiesOfField(type.name, name));
       if (!fold || !definition || depth >= MAX_FOLD_DEPTH) continue;
       const fieldType = getNamedType(definition.type);
       const subSets = field.selectionSet ? [field.selectionSet] : [];
@@ -202,7 +205,7 @@ function relationPlan(plan: Plan, relation: RelationName, label: string): Relati
 /** A canonical text of a plan: equal plans have equal keys (the statement cache's key). */
 export function planKey(plan: Plan): string {
   const parts: string[] = [plan.props === null ? '*' : [...plan.props].sort().join('.')];
-  if (plan.sources) parts.push('src');
+  if (plan.sources) parts.push(`src(${planKey(plan.sources)})`);
   for (const name of [...plan.relations.keys()].sort()) {
     const entry = plan.relations.get(name)!;
     const extras = [

@@ -10,7 +10,8 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The `fetched` value of a node, as cypher.ts shapes it. */
 interface Fetched {
-  readonly src?: readonly RawNode[] | null | undefined;
+  /** The node's sources: what its selection reads of each. */
+  readonly src?: readonly RawNode['props'][] | null | undefined;
   readonly rels?: Readonly<Record<string, readonly FetchedLink[] | null>> | null | undefined;
 }
 interface FetchedNode extends RawNode {
@@ -46,7 +47,7 @@ const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   }),
 );
 const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
-  z.object({ src: z.array(RAW_NODE).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
+  z.object({ src: z.array(NODE_PROPS).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
 );
 
 /**
@@ -72,7 +73,7 @@ function selfOf(node: NodeRecord): RawNode | null {
 }
 
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
-  for (const source of fetched.src ?? []) primeNode(loaders, source);
+  if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
   for (const [name, links] of Object.entries(fetched.rels ?? {})) {
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.

@@ -12,12 +12,16 @@ import { NODE_SCHEMAS, STORED_AS } from '../domain/records';
 /** GraphQL fields whose resolvers read no stored property: the id, the labels, or their own statement. */
 const NO_PROPERTIES = new Set(['__typename', 'id', 'entityKind', 'dependents', 'dependencies', 'impact']);
 
+/** A source's fields beside its id: each reads the stored property of its name (toSourceRecord). */
+const SOURCE_PROPERTIES = new Set(['title', 'publisher', 'date', 'dateNote', 'url']);
+
 /**
  * The stored properties the field `field` of the node type `label` reads: `[]` for none, `null` when
  * the table cannot tell (then the node's every property is projected).
  */
 export function propertiesOfField(label: string, field: string): readonly string[] | null {
   if (NO_PROPERTIES.has(field)) return [];
+  if (label === 'Source') return SOURCE_PROPERTIES.has(field) ? [field] : null;
   const stored = STORED_AS[field];
   if (stored) return stored;
   const schema = (NODE_SCHEMAS as Record<string, z.ZodObject | undefined>)[label];

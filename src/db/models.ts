@@ -119,7 +119,8 @@ export function toSourceRecord(raw: RawNode): SourceRecord {
   return {
     __typename: 'Source',
     id: props.id,
-    title: String(props.title),
+    // Absent only from a projection that does not read it (src/compiler).
+    title: String(props.title ?? ''),
     publisher: optionalString(props.publisher),
     date: optionalString(props.date),
     dateNote: optionalString(props.dateNote),
@@ -158,7 +159,11 @@ function recordOf(label: NodeLabel, raw: RawNode): Record<string, unknown> {
 }
 
 export function toFigureRecord(raw: RawNode): FigureRecord {
-  return { __typename: 'Figure', id: raw.props.id, props: raw.props, data: schemasOf(raw).Figure.parse(recordOf('Figure', raw)) };
+  const known = decoded.get(raw);
+  if (known?.__typename === 'Figure') return known;
+  const figure: FigureRecord = { __typename: 'Figure', id: raw.props.id, props: raw.props, data: schemasOf(raw).Figure.parse(recordOf('Figure', raw)) };
+  decoded.set(raw, figure);
+  return figure;
 }
 
 /** Decodes the stored properties of an entity of each kind with its label's schema (whole, or as a projection). */
@@ -172,8 +177,12 @@ const ENTITY_DECODERS: { readonly [K in EntityKindName]: (raw: RawNode) => Model
   STAGE: (raw) => ({ __typename: 'Entity', id: raw.props.id, kind: 'STAGE', props: raw.props, data: schemasOf(raw).SupplyChainStage.parse(recordOf('SupplyChainStage', raw)) }),
 };
 
-/** Raw nodes decoded already: a relation's parent node is one object shared by all its rows. */
-const decoded = new WeakMap<RawNode, EntityRecord>();
+/**
+ * Raw nodes decoded already: a relation's parent node is one object shared by all its rows, and a
+ * compiled statement's node is decoded once for what it fetched (src/compiler/prime.ts) and once more
+ * by its resolver, which must find what was handed to that record.
+ */
+const decoded = new WeakMap<RawNode, EntityRecord | FigureRecord>();
 
 /** Records that `raw` decodes to `entity` (a node whose model was built first, such as a page's node). */
 export function rememberDecoded(raw: RawNode, entity: EntityRecord): void {
@@ -186,7 +195,7 @@ export function rememberDecoded(raw: RawNode, entity: EntityRecord): void {
  */
 export function toEntityRecord(raw: RawNode): EntityRecord {
   const known = decoded.get(raw);
-  if (known) return known;
+  if (known?.__typename === 'Entity') return known;
   const kind = entityKindOf(raw.labels);
   if (!kind) throw new Error(`Node ${raw.props.id} has no entity label (labels: ${raw.labels.join(',')})`);
   const entity = ENTITY_DECODERS[kind](raw);

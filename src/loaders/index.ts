@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../db/executor';
-import type { NodeRecord, Properties, RawNode } from '../db/models';
+import { toSourceRecord, type NodeRecord, type Properties, type RawNode, type SourceRecord } from '../db/models';
 import { batchQuery, relationParam } from '../db/queries/batch';
 import { isRelationName, type RelationName } from '../db/queries/relations';
 
@@ -44,9 +44,17 @@ export interface Loaders {
   /**
    * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
    * travel with that record, not through the shared cache: their nodes hold only the properties the
-   * statement's selection reads, which another field asking for the same relation may not.
+   * statement's selection reads, which another field asking for the same relation may not. A record
+   * given rows of one relation twice (loaded by id, reached by two selections) gets none: the loaders answer.
    */
   attach(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
+  /**
+   * Hands the sources a compiled statement fetched with `parent` (what its selection reads of each) to
+   * its `sources` resolver, the same way; `sourcesOf` reads them back, by id. A record reached twice
+   * (a flow's product, loaded by id, in two selections) keeps what both read of each source.
+   */
+  attachSources(parent: NodeRecord, sources: readonly RawNode['props'][]): void;
+  sourcesOf(parent: NodeRecord): ReadonlyMap<string, SourceRecord> | undefined;
   /** Forgets everything loaded so far: a mutation calls it after its write, so later fields read the new state. */
   clearAll(): void;
 }
@@ -91,8 +99,9 @@ export function createLoaders(executor: Executor): Loaders {
     { cacheKeyFn: keyString },
   );
 
-  const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[]>>();
+  const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const primed = new Map<string, NodeRecord>();
+  const sources = new WeakMap<NodeRecord, { readonly props: Map<string, RawNode['props']>; readonly records: Map<string, SourceRecord> }>();
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
     loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: 'node' as const, id })))).map((v) => orError(v, nodeOf)),
@@ -113,10 +122,22 @@ export function createLoaders(executor: Executor): Loaders {
     },
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
     attach: (parent, name, rows) => {
-      const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[]>();
-      byRelation.set(name, rows);
+      const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[] | null>();
+      // Attached twice: a record loaded by id (a flow's product) reached by two selections, each of which
+      // fetched what it reads of the rows. Neither holds all both need: the loaders answer for it.
+      byRelation.set(name, byRelation.has(name) ? null : rows);
       fetched.set(parent, byRelation);
     },
+    attachSources: (parent, fetchedSources) => {
+      const known = sources.get(parent) ?? { props: new Map(), records: new Map() };
+      for (const props of fetchedSources) {
+        const merged = { ...known.props.get(props.id), ...props };
+        known.props.set(props.id, merged);
+        known.records.set(props.id, toSourceRecord({ labels: ['Source'], props: merged, projected: true }));
+      }
+      sources.set(parent, known);
+    },
+    sourcesOf: (parent) => sources.get(parent)?.records,
     clearAll: () => {
       graph.clearAll();
       primed.clear();

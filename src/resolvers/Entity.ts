@@ -23,5 +23,5 @@ export const entityFields = {
   confidence: (parent: EntityRecord) => confidenceOf(parent.data.confidence),
   details: (parent: EntityRecord): { key: string; value: string }[] =>
     Object.entries(parent.data.details ?? {}).map(([key, value]) => ({ key, value: renderDetail(value) })),
-  sources: (parent: EntityRecord, _args: unknown, ctx: Context) => sourcesOf(ctx, parent.data.sources),
+  sources: (parent: EntityRecord, _args: unknown, ctx: Context) => sourcesOf(ctx, parent.data.sources, parent),
 };

@@ -127,5 +127,5 @@ export const Figure: FigureResolvers = {
   year: (f) => f.data.year ?? null,
   basis: (f) => f.data.basis ?? null,
   confidence: (f) => confidenceOf(f.data.confidence),
-  sources: (f, _a, ctx) => sourcesOf(ctx, f.data.sources),
+  sources: (f, _a, ctx) => sourcesOf(ctx, f.data.sources, f),
 };

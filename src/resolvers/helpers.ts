@@ -73,8 +73,13 @@ export function relatedFigures(ctx: Context, parent: EntityRecord): MaybePromise
   );
 }
 
-/** Resolves cited source ids through the node loader; ids without a Source node are skipped. */
-export async function sourcesOf(ctx: Context, ids: readonly string[]): Promise<SourceRecord[]> {
+/**
+ * Resolves cited source ids: from what the compiled statement fetched with `holder`, else through the
+ * node loader; ids without a Source node are skipped.
+ */
+export async function sourcesOf(ctx: Context, ids: readonly string[], holder?: NodeRecord): Promise<SourceRecord[]> {
+  const fetched = holder && ctx.loaders.sourcesOf(holder);
+  if (fetched) return ids.flatMap((id) => fetched.get(id) ?? []);
   const nodes = await ctx.loaders.node.loadMany(ids);
   return nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source');
 }

@@ -56,7 +56,7 @@ describe('request compiler', () => {
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
     const { key } = compileRoot(`{ search(text: "x") { entity { sources { id } ... on Deposit { region { name } } ... on Facility { region { name } } } } }`, ['entity']);
-    expect(key).toBe('sourceIds,src,locatedIn[Deposit|Facility](name)');
+    expect(key).toBe('sourceIds,src(),locatedIn[Deposit|Facility](name)');
   });
 
   it('@skip and @include follow the variables', () => {
@@ -69,10 +69,18 @@ describe('request compiler', () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { name statusNote capacity { value } dependents { hops } } } }`);
     expect(key).toBe('capacityUnit.capacityValue.name.statusNote');
     expect(cypher).toBe('null');
-    const plan = (props: Set<string> | null) => ({ sources: false, props, relations: new Map() });
+    const plan = (props: Set<string> | null) => ({ sources: null, props, relations: new Map() });
     expect(projectionExpression('n', plan(new Set(['statusNote'])))).toBe('n {.id, .statusNote}');
     expect(projectionExpression('n', plan(new Set()))).toBe('n {.id}');
     // A field the table does not know reads every property.
     expect(projectionExpression('n', plan(null))).toBe('properties(n)');
+  });
+
+  it("a node's sources bring what the selection reads of each; a relationship's are whole nodes", () => {
+    const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { sources { title } a: sources { __typename id url } operator { sources { id } } inputs { sources { title } } } } }`);
+    expect(key).toContain('sourceIds,src(title.url)');
+    expect(cypher).toContain('RETURN s1 {.id, .title, .url}');
+    expect(cypher).toMatch(/RETURN s\d+ \{\.id\} \}/);
+    expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
   });
 });
