@@ -25,19 +25,19 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${++counter}`;
 
-  // A node's sources: what its selection reads of each (prime.ts hands them to its record). A
-  // relationship's: whole nodes, which prime the node loader.
+  // A node's sources: what its selection reads of each (prime.ts hands them to its record). Those of a
+  // relationship and of a node loaded by id elsewhere too: whole nodes, which prime the node loader.
   const nodeSources = (holder: string, p: Plan): string => {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN ${projectionExpression(s, p)} }`;
   };
-  const linkSources = (holder: string): string => {
+  const wholeSources = (holder: string): string => {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
   // A node whose plan needs nothing beyond its properties has no `fetched` entry at all.
-  const withFetched = (v: string, p: Plan): string => {
-    const more = fetched(v, p);
+  const withFetched = (v: string, p: Plan, whole = false): string => {
+    const more = fetched(v, p, whole);
     return more === 'null' ? '' : `, fetched: ${more}`;
   };
   // The node at a row's other end: the properties its selected fields read, decoded as a projection
@@ -47,10 +47,11 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     return `{${spec.target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
   };
   // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
-  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p)}}`;
-  const fetched = (v: string, p: Plan): string => {
+  // Its record is the node loader's, shared by every selection that reaches it: its sources are whole too.
+  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p, true)}}`;
+  const fetched = (v: string, p: Plan, whole = false): string => {
     const parts: string[] = [];
-    if (p.sources) parts.push(`src: ${nodeSources(v, p.sources)}`);
+    if (p.sources) parts.push(`src: ${whole ? wholeSources(v) : nodeSources(v, p.sources)}`);
     const rels: string[] = [];
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
@@ -61,7 +62,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       // nothing the selection reads (no property of theirs, one type), and so are `props` then.
       const props = entry.props.size > 0 || several ? [`props: ${mapProjection(r, new Set([...entry.props, 'key']))}`] : [];
       const row = [...(several ? [`type: type(${r})`] : []), ...props, `other: ${otherNode(name, m, entry.other)}`];
-      if (entry.sources) row.push(`src: ${linkSources(r)}`);
+      if (entry.sources) row.push(`src: ${wholeSources(r)}`);
       if (entry.product) {
         const x = fresh('p');
         row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${wholeNode(x, entry.product)} }`);

@@ -10,8 +10,8 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The `fetched` value of a node, as cypher.ts shapes it. */
 interface Fetched {
-  /** The node's sources: what its selection reads of each. */
-  readonly src?: readonly RawNode['props'][] | null | undefined;
+  /** The node's sources: what its selection reads of each, or whole nodes (those of a node loaded by id). */
+  readonly src?: readonly (RawNode | RawNode['props'])[] | null | undefined;
   readonly rels?: Readonly<Record<string, readonly FetchedLink[] | null>> | null | undefined;
 }
 interface FetchedNode extends RawNode {
@@ -47,7 +47,7 @@ const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   }),
 );
 const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
-  z.object({ src: z.array(NODE_PROPS).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
+  z.object({ src: z.array(z.union([RAW_NODE, NODE_PROPS])).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
 );
 
 /**
@@ -73,7 +73,12 @@ function selfOf(node: NodeRecord): RawNode | null {
 }
 
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
-  if (fetched.src) loaders.attachSources(node, fetched.src);
+  const projected: RawNode['props'][] = [];
+  for (const source of fetched.src ?? []) {
+    if ('labels' in source && Array.isArray(source.labels)) primeNode(loaders, source as RawNode);
+    else projected.push(source as RawNode['props']);
+  }
+  if (projected.length > 0) loaders.attachSources(node, projected);
   if (!self) return;
   for (const [name, links] of Object.entries(fetched.rels ?? {})) {
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.

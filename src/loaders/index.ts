@@ -50,8 +50,8 @@ export interface Loaders {
   attach(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
   /**
    * Hands the sources a compiled statement fetched with `parent` (what its selection reads of each) to
-   * its `sources` resolver, the same way; `sourcesOf` reads them back, by id. A record reached twice
-   * (a flow's product, loaded by id, in two selections) keeps what both read of each source.
+   * its `sources` resolver, the same way; `sourcesOf` reads them back, by id. Never a record of the node
+   * loader's: a node loaded by id elsewhere too comes with whole sources, which prime the loader.
    */
   attachSources(parent: NodeRecord, sources: readonly RawNode['props'][]): void;
   sourcesOf(parent: NodeRecord): ReadonlyMap<string, SourceRecord> | undefined;
@@ -101,7 +101,7 @@ export function createLoaders(executor: Executor): Loaders {
 
   const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const primed = new Map<string, NodeRecord>();
-  const sources = new WeakMap<NodeRecord, { readonly props: Map<string, RawNode['props']>; readonly records: Map<string, SourceRecord> }>();
+  const sources = new WeakMap<NodeRecord, ReadonlyMap<string, SourceRecord>>();
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
     loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: 'node' as const, id })))).map((v) => orError(v, nodeOf)),
@@ -129,15 +129,9 @@ export function createLoaders(executor: Executor): Loaders {
       fetched.set(parent, byRelation);
     },
     attachSources: (parent, fetchedSources) => {
-      const known = sources.get(parent) ?? { props: new Map(), records: new Map() };
-      for (const props of fetchedSources) {
-        const merged = { ...known.props.get(props.id), ...props };
-        known.props.set(props.id, merged);
-        known.records.set(props.id, toSourceRecord({ labels: ['Source'], props: merged, projected: true }));
-      }
-      sources.set(parent, known);
+      sources.set(parent, new Map(fetchedSources.map((props) => [props.id, toSourceRecord({ labels: ['Source'], props, projected: true })])));
     },
-    sourcesOf: (parent) => sources.get(parent)?.records,
+    sourcesOf: (parent) => sources.get(parent),
     clearAll: () => {
       graph.clearAll();
       primed.clear();

@@ -76,11 +76,14 @@ describe('request compiler', () => {
     expect(projectionExpression('n', plan(null))).toBe('properties(n)');
   });
 
-  it("a node's sources bring what the selection reads of each; a relationship's are whole nodes", () => {
+  it("a node's sources bring what the selection reads of each; a relationship's and a flow product's are whole nodes", () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { sources { title } a: sources { __typename id url } operator { sources { id } } inputs { sources { title } } } } }`);
     expect(key).toContain('sourceIds,src(title.url)');
     expect(cypher).toContain('RETURN s1 {.id, .title, .url}');
     expect(cypher).toMatch(/RETURN s\d+ \{\.id\} \}/);
     expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
+    // A flow's product primes the node loader, shared by every selection that reaches it: whole sources.
+    const flow = compileRoot(`{ node(id: "x") { ... on Facility { inputs { product { sources { title } } } } } }`);
+    expect(flow.cypher).toMatch(/props: properties\(p\d+\), fetched: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN \{labels: labels/);
   });
 });
