@@ -26,7 +26,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   const fresh = (prefix: string) => `${prefix}${++counter}`;
 
   // A node's sources: what its selection reads of each (prime.ts hands them to its record). Those of a
-  // relationship and of a node loaded by id elsewhere too: whole nodes, which prime the node loader.
+  // relationship: whole nodes, which prime the node loader.
   const nodeSources = (holder: string, p: Plan): string => {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN ${projectionExpression(s, p)} }`;
@@ -36,8 +36,8 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
   // A node whose plan needs nothing beyond its properties has no `fetched` entry at all.
-  const withFetched = (v: string, p: Plan, whole = false): string => {
-    const more = fetched(v, p, whole);
+  const withFetched = (v: string, p: Plan): string => {
+    const more = fetched(v, p);
     return more === 'null' ? '' : `, fetched: ${more}`;
   };
   // The node at a row's other end: the properties its selected fields read, decoded as a projection
@@ -46,12 +46,12 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const spec: RelationSpec = RELATIONS[name];
     return `{${spec.target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
   };
-  // A flow's product and a bill's entries are loaded by id elsewhere too: they come with every property.
-  // Its record is the node loader's, shared by every selection that reaches it: its sources are whole too.
-  const wholeNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: properties(${v})${withFetched(v, p, true)}}`;
-  const fetched = (v: string, p: Plan, whole = false): string => {
+  // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
+  // read, and its labels (a bill names entities of any kind). prime.ts hands it to its row alone.
+  const namedNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
+  const fetched = (v: string, p: Plan): string => {
     const parts: string[] = [];
-    if (p.sources) parts.push(`src: ${whole ? wholeSources(v) : nodeSources(v, p.sources)}`);
+    if (p.sources) parts.push(`src: ${nodeSources(v, p.sources)}`);
     const rels: string[] = [];
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
@@ -65,11 +65,11 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       if (entry.sources) row.push(`src: ${wholeSources(r)}`);
       if (entry.product) {
         const x = fresh('p');
-        row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${wholeNode(x, entry.product)} }`);
+        row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${namedNode(x, entry.product)} }`);
       }
       if (entry.requires) {
         const [e, id, x] = [fresh('e'), fresh('i'), fresh('q')];
-        row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${wholeNode(x, entry.requires)} }`);
+        row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${namedNode(x, entry.requires)} }`);
       }
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
       // Unordered, one row past the cap: prime.ts sorts the rows as relationMatch orders them, or leaves

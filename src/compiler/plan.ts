@@ -135,6 +135,8 @@ export class Planner {
       else if (name === 'product' || name === 'material') {
         entry.product ??= emptyPlan();
         if (name === 'product') this.addTo(entry.product, subSets, this.possible(getNamedType(definition.type)), depth + 1);
+        // A flow without a material of its own names its product's (SupplyLink.material).
+        else addProperties(entry.product, ['name']);
       } else if (name === 'requires') {
         const anyOf = this.descend(subSets, getNamedType(definition.type), ['anyOf']);
         entry.requires ??= emptyPlan();

@@ -4,14 +4,14 @@ import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSpec } from '../db/queries/relations';
 import { NODE_PROPS, PROPS, RAW_NODE } from '../db/rows';
-import type { Loaders } from '../loaders';
+import type { Loaders, RelatedRow } from '../loaders';
 
 const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The `fetched` value of a node, as cypher.ts shapes it. */
 interface Fetched {
-  /** The node's sources: what its selection reads of each, or whole nodes (those of a node loaded by id). */
-  readonly src?: readonly (RawNode | RawNode['props'])[] | null | undefined;
+  /** The node's sources: what its selection reads of each. */
+  readonly src?: readonly RawNode['props'][] | null | undefined;
   readonly rels?: Readonly<Record<string, readonly FetchedLink[] | null>> | null | undefined;
 }
 interface FetchedNode extends RawNode {
@@ -29,7 +29,9 @@ interface FetchedLink {
   /** Only where the selection reads properties of the relationships, or the relation has several types. */
   readonly props?: Record<string, unknown> | undefined;
   readonly other: FetchedOther;
+  /** The relationship's sources, whole. */
   readonly src?: readonly RawNode[] | undefined;
+  /** The nodes it names by id (a flow's product, a bill's entries): what the selection reads of each. */
   readonly prod?: readonly FetchedNode[] | undefined;
   readonly req?: readonly FetchedNode[] | undefined;
 }
@@ -47,15 +49,18 @@ const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
   }),
 );
 const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
-  z.object({ src: z.array(z.union([RAW_NODE, NODE_PROPS])).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
+  z.object({ src: z.array(NODE_PROPS).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
 );
 
 /**
  * Hands what a compiled statement fetched for `node` to the resolvers below it: the rows of each
  * relation are attached to the record of the node they belong to (`loaders.attach`), down the whole
- * tree; nodes loaded by id elsewhere too (sources, a flow's product, a bill of materials' entries) come
- * with all their properties and prime the node loader. A node whose stored data breaks the model gets
- * nothing attached: its resolver loads it and reports the error on the field that asks.
+ * tree, and so are a node's sources (`loaders.attachSources`). Every record is this selection's own,
+ * holding what it reads: the nodes a relationship names by id (a flow's product, a bill's entries)
+ * travel with their row (`RelatedRow.named`), not through the node loader, which other selections of
+ * the request read. Only a relationship's sources come whole and prime the node loader. A node whose
+ * stored data breaks the model gets nothing attached: its resolver loads it and reports the error on
+ * the field that asks.
  */
 export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown): void {
   if (value === null || value === undefined) return;
@@ -73,12 +78,7 @@ function selfOf(node: NodeRecord): RawNode | null {
 }
 
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
-  const projected: RawNode['props'][] = [];
-  for (const source of fetched.src ?? []) {
-    if ('labels' in source && Array.isArray(source.labels)) primeNode(loaders, source as RawNode);
-    else projected.push(source as RawNode['props']);
-  }
-  if (projected.length > 0) loaders.attachSources(node, projected);
+  if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
   for (const [name, links] of Object.entries(fetched.rels ?? {})) {
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
@@ -90,7 +90,11 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     const labelsOf = (other: FetchedOther): readonly string[] => other.labels ?? (target ? [target] : []);
     // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
     const pairs = links
-      .map((link) => ({ link, row: { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other: { labels: labelsOf(link.other), props: link.other.props, projected: true } } }))
+      .map((link) => {
+        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other: { labels: labelsOf(link.other), props: link.other.props, projected: true } };
+        const named = namedBy(loaders, link);
+        return { link, row: named ? { ...row, named } : row };
+      })
       .sort((a, b) => order(a.row, b.row));
     loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
@@ -100,13 +104,22 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
         if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link.other.fetched);
       }
       for (const source of link.src ?? []) primeNode(loaders, source);
-      for (const entity of [...(link.prod ?? []), ...(link.req ?? [])]) {
-        // Loaded by id: the loader answers with the first record primed for the id, so attach to that one.
-        const record = primeNode(loaders, { labels: entity.labels, props: entity.props });
-        if (record && entity.fetched) attachTree(loaders, record, selfOf(record), entity.fetched);
-      }
     }
   }
+}
+
+/** The nodes a row's relationship names by id, as records of this selection (with what is below them attached). */
+function namedBy(loaders: Loaders, link: FetchedLink): ReadonlyMap<string, NodeRecord> | undefined {
+  const named = [...(link.prod ?? []), ...(link.req ?? [])];
+  if (named.length === 0) return undefined;
+  const records = new Map<string, NodeRecord>();
+  for (const entity of named) {
+    const record = decode({ labels: entity.labels, props: entity.props, projected: true });
+    if (!record) continue;
+    if (entity.fetched) attachTree(loaders, record, selfOf(record), entity.fetched);
+    records.set(record.id, record);
+  }
+  return records;
 }
 
 function decode(raw: RawNode): NodeRecord | null {

@@ -78,6 +78,8 @@ export interface RelationRecord {
   readonly from: EntityRecord;
   readonly to: EntityRecord;
   readonly props: Properties;
+  /** The nodes it names by id (a flow's product, a bill's entries) where they came with it (RelatedRow.named). */
+  readonly named?: ReadonlyMap<string, NodeRecord> | undefined;
 }
 
 export interface SearchHitRecord {

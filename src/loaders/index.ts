@@ -20,6 +20,11 @@ export interface RelatedRow {
   readonly outgoing: boolean;
   readonly self: RawNode;
   readonly other: RawNode;
+  /**
+   * The nodes the relationship names by id (a flow's product, a bill's entries) as the request
+   * compiler fetched them for this row's selection; absent (the node loader answers) for the loaders' rows.
+   */
+  readonly named?: ReadonlyMap<string, NodeRecord>;
 }
 
 /** The subset of DataLoader the resolvers use. */
@@ -32,8 +37,9 @@ export interface Loaders {
   readonly node: Loader<string, NodeRecord | null>;
   relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
   /**
-   * Records a node loaded elsewhere with all its properties (the request compiler's statement), so
-   * loading it costs no round trip; returns the record loads of `id` get (the first one primed).
+   * Records a node loaded elsewhere with all its properties (a relationship's sources, fetched by the
+   * request compiler's statement), so loading it costs no round trip; returns the record loads of `id`
+   * get (the first one primed).
    */
   primeNode(id: string, node: NodeRecord): NodeRecord;
   /**
@@ -45,13 +51,13 @@ export interface Loaders {
    * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
    * travel with that record, not through the shared cache: their nodes hold only the properties the
    * statement's selection reads, which another field asking for the same relation may not. A record
-   * given rows of one relation twice (loaded by id, reached by two selections) gets none: the loaders answer.
+   * given rows of one relation twice (never by the compiler, whose records are each its selection's own)
+   * keeps neither: the loaders answer.
    */
   attach(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
   /**
    * Hands the sources a compiled statement fetched with `parent` (what its selection reads of each) to
-   * its `sources` resolver, the same way; `sourcesOf` reads them back, by id. Never a record of the node
-   * loader's: a node loaded by id elsewhere too comes with whole sources, which prime the loader.
+   * its `sources` resolver, the same way; `sourcesOf` reads them back, by id.
    */
   attachSources(parent: NodeRecord, sources: readonly RawNode['props'][]): void;
   sourcesOf(parent: NodeRecord): ReadonlyMap<string, SourceRecord> | undefined;
@@ -123,8 +129,7 @@ export function createLoaders(executor: Executor): Loaders {
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
     attach: (parent, name, rows) => {
       const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[] | null>();
-      // Attached twice: a record loaded by id (a flow's product) reached by two selections, each of which
-      // fetched what it reads of the rows. Neither holds all both need: the loaders answer for it.
+      // Attached twice, each with what one selection reads of the rows: neither holds all both need.
       byRelation.set(name, byRelation.has(name) ? null : rows);
       fetched.set(parent, byRelation);
     },

@@ -9,7 +9,7 @@ import type {
   StageShareResolvers,
   SupplyLinkResolvers,
 } from '../generated/graphql';
-import { expectKind, numberProp, ofKind, optionalNumber, optionalString, stringList, stringProp, type EntityRecord, type ProductModel, type RelationRecord } from '../db/models';
+import { expectKind, numberProp, ofKind, optionalNumber, optionalString, stringList, stringProp, type EntityRecord, type NodeRecord, type ProductModel, type RelationRecord } from '../db/models';
 import { confidenceOf, sourcesOf } from './helpers';
 import type { Context } from '../context';
 import { parseRequirement } from '../domain/materials';
@@ -26,16 +26,23 @@ const provenance = {
   sources: (r: RelationRecord, _a: unknown, ctx: Parameters<typeof sourcesOf>[0]) => sourcesOf(ctx, stringList(r.props.sourceIds)),
 };
 
-/** The entities of an id list, in order; ids with no entity (deleted since) are left out. */
-async function entitiesOf(ctx: Context, ids: readonly string[]): Promise<EntityRecord[]> {
-  const nodes = await ctx.loaders.node.loadMany(ids);
+/**
+ * The entities of an id list a link names, in order: those that came with the link (RelationRecord.named),
+ * the others through the node loader; ids with no entity (deleted since) are left out.
+ */
+async function entitiesOf(ctx: Context, r: RelationRecord, ids: readonly string[]): Promise<EntityRecord[]> {
+  const named: ReadonlyMap<string, NodeRecord> = r.named ?? new Map();
+  const missing = ids.filter((id) => !named.has(id));
+  const loaded = missing.length > 0 ? await ctx.loaders.node.loadMany(missing) : [];
+  const byId = new Map(missing.map((id, i) => [id, loaded[i] ?? null]));
+  const nodes = ids.map((id) => named.get(id) ?? byId.get(id) ?? null);
   return nodes.filter((n): n is EntityRecord => !(n instanceof Error) && n !== null && n.__typename !== 'Source' && n.__typename !== 'Figure');
 }
 
 /** The product a link carries: named by a flow, or the product at one end of a production, consumption or use. */
 async function linkProduct(r: RelationRecord, ctx: Context): Promise<ProductModel | null> {
   const isProduct = ofKind('PRODUCT');
-  if (typeof r.props.product === 'string') return (await entitiesOf(ctx, [r.props.product])).find(isProduct) ?? null;
+  if (typeof r.props.product === 'string') return (await entitiesOf(ctx, r, [r.props.product])).find(isProduct) ?? null;
   if (r.type === 'PRODUCES') return isProduct(r.to) ? r.to : null;
   if (r.type === 'CONSUMED_BY' || r.type === 'USED_IN') return isProduct(r.from) ? r.from : null;
   return null;
@@ -44,7 +51,7 @@ async function linkProduct(r: RelationRecord, ctx: Context): Promise<ProductMode
 /** A production's bill of materials as requirements of entities; null when none is recorded. */
 async function requirementsOf(r: RelationRecord, ctx: Context) {
   if (!Array.isArray(r.props.requires)) return null;
-  return Promise.all(stringList(r.props.requires).map(async (entry) => ({ anyOf: await entitiesOf(ctx, parseRequirement(entry)) })));
+  return Promise.all(stringList(r.props.requires).map(async (entry) => ({ anyOf: await entitiesOf(ctx, r, parseRequirement(entry)) })));
 }
 
 export const SupplyLink: SupplyLinkResolvers = {

@@ -47,7 +47,7 @@ export function relationsOf(ctx: Context, name: RelationName, parent: EntityReco
 function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
   const self = decodeRelated(name, row.self, toEntityRecord);
   const other = decodeRelated(name, row.other, toEntityRecord);
-  return { type: row.type, props: row.props, from: row.outgoing ? self : other, to: row.outgoing ? other : self };
+  return { type: row.type, props: row.props, from: row.outgoing ? self : other, to: row.outgoing ? other : self, named: row.named };
 }
 
 /** The entities at the other end of one relation field. */

@@ -292,6 +292,22 @@ describe('documents as clients write them', () => {
     expect([...inputs].filter((id) => outputs.has(id)).length).toBeGreaterThan(0);
   });
 
+  it('a flow product a folded selection fetched is not what an unfolded selection of the same request reads', async () => {
+    // `outputs` is folded into the root's statement, which brings the stage name only of the products the
+    // inputs of the facilities it supplies name (the Solikamsk plant's loparite concentrate, named by one
+    // flow only). `dependents` is not folded: the loaders answer it after that statement, level by level,
+    // and reach the same facilities, whose inputs name the same products.
+    const { data } = await compare(/* GraphQL */ `{ node(id: "fac-lovozero-gok") { ... on Facility {
+      outputs { to { ... on Facility { id inputs { product { id stage { name } } } } } }
+      dependents(maxHops: 1) { entity { ... on Facility { id inputs { product { id stage { name description } } } } } }
+    } } }`);
+    const folded = new Set(data.node.outputs.flatMap((l: any) => (l.to.inputs ?? []).map((i: any) => i.product?.id)).filter(Boolean));
+    const reached = data.node.dependents.flatMap((d: any) => (d.entity.inputs ?? []).filter((l: any) => folded.has(l.product?.id)));
+    // The seed has such products, and their stages have a description to lose.
+    expect(reached.length).toBeGreaterThan(0);
+    expect(reached.some((l: any) => l.product.stage?.description)).toBe(true);
+  });
+
   it('a relation past the cap of 500 is left to the loaders, which order it before cutting it', async () => {
     const ids = Array.from({ length: 501 }, (_, i) => `fac-test-crowd-${String(i).padStart(3, '0')}`);
     await t.driver.executeQuery(

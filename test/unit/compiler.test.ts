@@ -76,14 +76,16 @@ describe('request compiler', () => {
     expect(projectionExpression('n', plan(null))).toBe('properties(n)');
   });
 
-  it("a node's sources bring what the selection reads of each; a relationship's and a flow product's are whole nodes", () => {
+  it("a node's sources bring what the selection reads of each, a flow product's too; a relationship's are whole nodes", () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { sources { title } a: sources { __typename id url } operator { sources { id } } inputs { sources { title } } } } }`);
     expect(key).toContain('sourceIds,src(title.url)');
     expect(cypher).toContain('RETURN s1 {.id, .title, .url}');
     expect(cypher).toMatch(/RETURN s\d+ \{\.id\} \}/);
     expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
-    // A flow's product primes the node loader, shared by every selection that reaches it: whole sources.
+    // A flow's product is the selection's own record (it travels with its row): a projection, like its sources.
     const flow = compileRoot(`{ node(id: "x") { ... on Facility { inputs { product { sources { title } } } } } }`);
-    expect(flow.cypher).toMatch(/props: properties\(p\d+\), fetched: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN \{labels: labels/);
+    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, fetched: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
+    // A flow's material is its own, else its product's name.
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \{labels: labels\(p\d+\), props: p\d+ \{\.id, \.name\}\}/);
   });
 });
