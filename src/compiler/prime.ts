@@ -91,9 +91,9 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
     const pairs = links
       .map((link) => {
-        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other: { labels: labelsOf(link.other), props: link.other.props, projected: true } };
-        const named = namedBy(loaders, link);
-        return { link, row: named ? { ...row, named } : row };
+        const other = { labels: labelsOf(link.other), props: link.other.props, projected: true };
+        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link) };
+        return { link, row };
       })
       .sort((a, b) => order(a.row, b.row));
     loaders.attach(node, name, pairs.map((p) => p.row));
