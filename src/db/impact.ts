@@ -3,7 +3,7 @@ import { DecodeError } from '../errors';
 import { errorMessage } from '../domain/guards';
 import { inputKey, parseRequirement, type Requirement } from '../domain/materials';
 import { type EntityRecord, type ImpactCountRecord, type ImpactedRecord, type ImpactRecord, type RawNode, type RelationRecord, stringList, toEntityRecord } from './models';
-import { impactNetworkQuery, impactProductsQuery, type NetworkRow, type ProductRow } from './queries/impact';
+import { impactNetworkQuery, type NetworkRow, type ProductRow } from './queries/impact';
 import { MAX_ALTERNATIVES } from './queries/traversal';
 
 /**
@@ -37,9 +37,9 @@ interface Facility {
   readonly country: string | null;
 }
 
-/** The graph part a disruption reaches, as the two impact statements return it. */
+/** What a disruption reaches, as the impact statement returns it: the entries and facilities, and the products involved. */
 export interface ImpactNetwork {
-  readonly network: NetworkRow;
+  readonly network: Omit<NetworkRow, 'products'>;
   readonly products: readonly ProductRow[];
 }
 
@@ -47,7 +47,7 @@ export interface ComputedImpact {
   readonly affected: ImpactedRecord[];
 }
 
-function facilitiesOf(network: NetworkRow): Map<string, Facility> {
+function facilitiesOf(network: ImpactNetwork['network']): Map<string, Facility> {
   const facilities = new Map<string, Facility>();
   for (const row of network.facilities) {
     const id = row.facility.props.id;
@@ -252,18 +252,9 @@ export async function impactOf(
   const params = { asOf: options.asOf ?? null, includeHistorical: false };
   const [network] = await db.read(networkQuery, { ids, ...params });
   if (!network) return { affected: [], byKind: [], byStage: [], byCountry: [] };
-  const productIds = new Set<string>();
-  for (const e of network.entries) if (e.entity.labels.includes('Product')) productIds.add(e.entity.props.id);
-  for (const f of network.facilities) {
-    for (const p of f.produces) productIds.add(p.product);
-    for (const c of f.consumes) productIds.add(c.product);
-    for (const flow of f.inflows) if (typeof flow.props.product === 'string') productIds.add(flow.props.product);
-  }
-  const productsQuery = impactProductsQuery(time);
-  const products = productIds.size > 0 ? await db.read(productsQuery, { ids: [...productIds], ...params }) : [];
   let computed: ComputedImpact;
   try {
-    computed = computeImpact({ network, products });
+    computed = computeImpact({ network, products: network.products });
   } catch (error) {
     throw new DecodeError(networkQuery.name, errorMessage(error));
   }

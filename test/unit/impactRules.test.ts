@@ -1,5 +1,6 @@
 import { computeImpact } from '../../src/db/impact';
-import type { NetworkRow, ProductRow } from '../../src/db/queries/impact';
+import type { ImpactNetwork } from '../../src/db/impact';
+import type { ProductRow } from '../../src/db/queries/impact';
 
 /**
  * The rules of `impact`, on small hand-built networks (no database): bills of materials, alternatives
@@ -15,7 +16,7 @@ interface Plant {
   consumes?: string[];
   produces?: [string, string[]?][];
 }
-function network(cut: { label: string; id: string }[], plants: Plant[]): NetworkRow {
+function network(cut: { label: string; id: string }[], plants: Plant[]): ImpactNetwork['network'] {
   return {
     entries: cut.map((c) => ({ entity: node(c.label, c.id), nodes: [node(c.label, c.id)], links: [] })),
     facilities: plants.map((p) => ({

@@ -9,7 +9,7 @@ import {
   type Direction,
   type TimeMode,
 } from '../../src/db/queries/traversal';
-import { impactNetworkQuery, impactProductsQuery } from '../../src/db/queries/impact';
+import { impactNetworkQuery } from '../../src/db/queries/impact';
 
 /**
  * The exact Cypher of every traversal statement variant, reviewable in
@@ -112,10 +112,6 @@ describe('impact statements', () => {
   for (const time of ['current', 'asOf'] as const) {
     it(`network, ${time} (maxHops 8)`, () => {
       const query = impactNetworkQuery(8, time);
-      expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
-    });
-    it(`products, ${time}`, () => {
-      const query = impactProductsQuery(time);
       expect({ name: query.name, cypher: query.cypher }).toMatchSnapshot();
     });
   }

@@ -7,11 +7,12 @@ import { MAX_HOPS, RAW, RAW_LINKS, Variants, entries, exists, hop, linkActive, t
  * Cypher of `impact`: the statements fetch the part of the graph a disruption can reach; which outputs
  * are lost is decided in db/impact.ts from the bills of materials, where the rule reads as code.
  *
- * `IMPACT_NETWORK` returns one row: the disrupted entries (a region or company stands for what lies in
- * it or what it runs, an element for the products containing it) with the path to each, and every
+ * `impact.network` returns one row: the disrupted entries (a region or company stands for what lies in
+ * it or what it runs, an element for the products containing it) with the path to each; every
  * facility reachable from them along named flows between facilities (FEEDS, SUPPLIES), within the hop
- * bound, with what it takes in, what it makes and from what, its first stage and its country.
- * `IMPACT_PRODUCTS` returns, for the products involved, every facility that makes each.
+ * bound, with what it takes in, what it makes and from what, its first stage and its country; and the
+ * products involved (disrupted, or made, consumed or received by those facilities), each with every
+ * facility that makes it and its first stage.
  */
 
 /** A facility of the network: its inflows, consumed products, productions, first stage and country. */
@@ -25,9 +26,14 @@ const NETWORK_FACILITY = z.object({
 });
 export type NetworkFacilityRow = z.infer<typeof NETWORK_FACILITY>;
 
+/** A product involved: every facility that makes it (existing in the time mode) and its first stage. */
+const PRODUCT_ROW = z.object({ product: RAW_NODE, makers: z.array(RAW_NODE), stage: z.string().nullable() });
+export type ProductRow = z.infer<typeof PRODUCT_ROW>;
+
 const NETWORK_ROW = z.object({
   entries: z.array(z.object({ entity: RAW_NODE, nodes: z.array(RAW_NODE), links: z.array(RAW_LINK) })),
   facilities: z.array(NETWORK_FACILITY),
+  products: z.array(PRODUCT_ROW),
 });
 export type NetworkRow = z.infer<typeof NETWORK_ROW>;
 
@@ -82,24 +88,22 @@ CALL (f) {
   OPTIONAL MATCH (f)-[:PART_OF*0..3]->(:Facility)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..6]->(country:Region {kind: 'country'})
   RETURN country.name AS country LIMIT 1
 }
-RETURN entries, [x IN collect(CASE WHEN f IS NULL THEN null ELSE {facility: ${RAW('f')}, inflows: inflows, consumes: consumes,
-  produces: produces, stage: stage, country: country} END) WHERE x IS NOT NULL] AS facilities`);
+WITH entries, [x IN collect(CASE WHEN f IS NULL THEN null ELSE {facility: ${RAW('f')}, inflows: inflows, consumes: consumes,
+  produces: produces, stage: stage, country: country} END) WHERE x IS NOT NULL] AS facilities
+CALL (entries, facilities) {
+  // The products involved: the disrupted ones, and those the network's facilities make, consume or
+  // receive by a flow; with their makers, db/impact.ts finds the facilities that could supply instead.
+  UNWIND [e IN entries WHERE 'Product' IN e.entity.labels | e.entity.props.id] + reduce(ids = [], x IN facilities |
+    ids + [m IN x.produces | m.product] + [c IN x.consumes | c.product] + [l IN x.inflows WHERE l.props.product IS NOT NULL | l.props.product]) AS pid
+  WITH DISTINCT pid
+  MATCH (p:Product {id: pid})
+  WITH p, [(m:Facility)-[r:PRODUCES]->(p) WHERE ${linkActive('r', time)} AND ${exists('m', time)} | ${RAW('m')}] AS makers
+  CALL (p) {
+    OPTIONAL MATCH (p)-[:AT_STAGE]->(stage:SupplyChainStage)
+    WITH stage ORDER BY stage.order LIMIT 1
+    RETURN stage.name AS stage
+  }
+  RETURN collect({product: ${RAW('p')}, makers: makers, stage: stage}) AS products
 }
-
-const PRODUCT_ROW = z.object({ product: RAW_NODE, makers: z.array(RAW_NODE), stage: z.string().nullable() });
-export type ProductRow = z.infer<typeof PRODUCT_ROW>;
-const productVariants = new Variants(PRODUCT_ROW);
-
-/** The products `$ids` with every facility that makes each (existing in the time mode) and the product's first stage. */
-export function impactProductsQuery(time: Exclude<TimeMode, 'history'>): Query<ProductRow> {
-  return productVariants.get('impact.products', time, () => `
-UNWIND $ids AS pid
-MATCH (p:Product {id: pid})
-WITH p, [(m:Facility)-[r:PRODUCES]->(p) WHERE ${linkActive('r', time)} AND ${exists('m', time)} | ${RAW('m')}] AS makers
-CALL (p) {
-  OPTIONAL MATCH (p)-[:AT_STAGE]->(stage:SupplyChainStage)
-  WITH stage ORDER BY stage.order LIMIT 1
-  RETURN stage.name AS stage
-}
-RETURN ${RAW('p')} AS product, makers, stage`);
+RETURN entries, facilities, products`);
 }
