@@ -4,7 +4,8 @@ import type { RelationName } from '../db/queries/relations';
  * Which GraphQL fields the request compiler folds into a root field's statement, and how. Each entry
  * names the relation (src/db/queries/relations.ts) its resolver loads, so the rows the compiled
  * statement attaches are exactly the rows the resolver asks its loader for. A field that is not listed
- * (traversals, capacity, audit) is resolved by its resolver through the per-level loaders, as before.
+ * (traversals, capacity, audit) is resolved by its resolver; `dependents` and `dependencies` fold their
+ * entities' selection into their own statement (src/db/traversal.ts), the others use the per-level loaders.
  * test/integration/compiler.int.test.ts checks every entry: each folded field costs no round trip of
  * its own and answers the same as without the compiler.
  */

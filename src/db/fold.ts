@@ -25,12 +25,12 @@ const cache = new Map<string, Query<unknown>>();
 
 /**
  * `query` with the fold's `fetched` column appended to its final RETURN (whose node variable is
- * `variable`, returned as the row's `node`), and the node's properties in that RETURN cut to what the
+ * `variable`, returned as the row's `column`), and the node's properties in that RETURN cut to what the
  * fold's selection reads.
  * Statements are cached by query text and fold key (bounded: the oldest goes first).
  */
-export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold): Query<Row & { fetched: unknown }> {
-  const key = `${query.cypher}\u0000${variable}\u0000${fold.key}`;
+export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold, column = 'node'): Query<Row & { fetched: unknown }> {
+  const key = `${query.cypher}\u0000${variable}\u0000${column}\u0000${fold.key}`;
   let folded = cache.get(key) as Query<Row & { fetched: unknown }> | undefined;
   if (!folded) {
     const whole = `props: properties(${variable})}`;
@@ -40,7 +40,7 @@ export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold
     folded = {
       name: `${query.name}+fold`,
       cypher: `${cypher},\n  ${fold.expression(variable)} AS fetched`,
-      row: { parse: (row: unknown) => ({ ...query.row.parse(asProjection(row)), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
+      row: { parse: (row: unknown) => ({ ...query.row.parse(asProjection(row, column)), fetched: (row as { fetched?: unknown }).fetched ?? null }) },
     };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, folded as Query<unknown>);
@@ -48,23 +48,24 @@ export function withFetched<Row>(query: Query<Row>, variable: string, fold: Fold
   return folded;
 }
 
-/** The row with its `node` (when it has one) marked as a projection, before the statement's decoder reads it. */
-function asProjection(row: unknown): unknown {
+/** The row with its node in `column` (when it has one) marked as a projection, before the statement's decoder reads it. */
+function asProjection(row: unknown, column: string): unknown {
   if (typeof row !== 'object' || row === null) return row;
-  const { node } = row as { node?: unknown };
-  return typeof node === 'object' && node !== null ? { ...row, node: { ...node, projected: true } } : row;
+  const node = (row as Record<string, unknown>)[column];
+  return typeof node === 'object' && node !== null ? { ...row, [column]: { ...node, projected: true } } : row;
 }
 
-/** Reads `query` (whose rows carry a `node`), with the fold's column when there is one, handing each row to it. */
-export async function readFolded<Row extends { readonly node: NodeRecord }>(
+/** Reads `query` (whose rows carry a node in `column`), with the fold's column when there is one, handing each row's node to it. */
+export async function readFolded<Row extends { readonly [K in C]: NodeRecord }, C extends string = 'node'>(
   executor: Executor,
   query: Query<Row>,
   variable: string,
   params: Record<string, unknown>,
   fold: Fold | undefined,
+  column: C = 'node' as C,
 ): Promise<Row[]> {
   if (!fold) return executor.read(query, params);
-  const rows = await executor.read(withFetched(query, variable, fold), params);
-  for (const row of rows) fold.take(row.node, row.fetched);
+  const rows = await executor.read(withFetched(query, variable, fold, column), params);
+  for (const row of rows) fold.take(row[column], row.fetched);
   return rows;
 }

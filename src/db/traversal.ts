@@ -1,5 +1,6 @@
 import neo4j from 'neo4j-driver';
 import type { Executor } from './executor';
+import { readFolded, type Fold } from './fold';
 import { DecodeError } from '../errors';
 import { errorMessage } from '../domain/guards';
 import {
@@ -51,15 +52,14 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
   return { asOf: options.asOf ?? null, includeHistorical: options.includeHistorical ?? false };
 }
 
-/** Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path. */
-export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions): Promise<DependencyRecord[]> {
+/**
+ * Dependents (downstream) or dependencies (upstream) of one entity, each with its shortest path; with a
+ * fold, each entity with what the selection below it reads (the request compiler), in the same statement.
+ */
+export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions, fold?: Fold): Promise<DependencyRecord[]> {
   const query = traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths });
-  const rows = await db.read(query, {
-    id,
-    labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]),
-    limit: neo4j.int(options.limit),
-    ...timeParams(options),
-  });
+  const params = { id, labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]), limit: neo4j.int(options.limit), ...timeParams(options) };
+  const rows = await readFolded(db, query, 'target', params, fold, 'entity');
   return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(query.name, row) }));
 }
 

@@ -16,6 +16,7 @@ import type {
 } from '../generated/graphql';
 import { sourcesOf } from './helpers';
 import { selects } from './selection';
+import { foldFor } from '../compiler';
 import type { GraphQLResolveInfo } from 'graphql';
 
 const MAX_RESULTS = 500;
@@ -50,19 +51,21 @@ interface TraversalArgs {
 // round trip. Only an empty answer asks whether the start exists: a missing one is NOT_FOUND, and a
 // former id (a renamed or merged entity) resolves to the entity, from whose current id it runs again.
 
-async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs, withPaths: boolean) {
+/** Dependents or dependencies as the field `info` resolves: with paths when it selects them, its entities' selection folded in. */
+async function dependencyList(ctx: Context, id: string, direction: Direction, args: TraversalArgs, info: GraphQLResolveInfo) {
+  const fold = foldFor(ctx, info, ['entity']);
   const options = {
-    withPaths,
+    withPaths: selects(info, 'path'),
     maxHops: hops(args.maxHops, 6),
     kinds: args.kinds ?? null,
     asOf: year(args.asOf),
     includeHistorical: args.includeHistorical ?? false,
     limit: inRange(args.first ?? 100, 1, MAX_RESULTS, 'first', `at most ${MAX_RESULTS} results`),
   };
-  const dependencies = await traverse(ctx.db, id, direction, options);
+  const dependencies = await traverse(ctx.db, id, direction, options, fold);
   if (dependencies.length > 0) return dependencies;
   const start = await entity(ctx, id, 'of');
-  return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options);
+  return start.id === id ? dependencies : traverse(ctx.db, start.id, direction, options, fold);
 }
 
 /** `impact`'s arguments, checked (BAD_USER_INPUT): the distinct disrupted ids and the traversal's options. */
@@ -87,8 +90,8 @@ export async function impact(ctx: Context, ids: readonly string[], asOf: number 
 }
 
 export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {
-  dependents: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'down', args, selects(info, 'path')),
-  dependencies: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'up', args, selects(info, 'path')),
+  dependents: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'down', args, info),
+  dependencies: (_p, args, ctx, info) => dependencyList(ctx, args.of, 'up', args, info),
   paths: async (_p, args, ctx) => {
     const options = {
       maxHops: hops(args.maxHops, 8),
@@ -121,9 +124,9 @@ export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies
 /** The same traversals as fields of the entity types (one query per parent: for single entities). */
 type FieldArgs = { maxHops?: number | null; kinds?: readonly EntityKindName[] | null; asOf?: number | null };
 export const dependentsField = (parent: EntityRecord, args: FieldArgs, ctx: Context, info: GraphQLResolveInfo) =>
-  dependencyList(ctx, parent.id, 'down', args, selects(info, 'path'));
+  dependencyList(ctx, parent.id, 'down', args, info);
 export const dependenciesField = (parent: EntityRecord, args: FieldArgs, ctx: Context, info: GraphQLResolveInfo) =>
-  dependencyList(ctx, parent.id, 'up', args, selects(info, 'path'));
+  dependencyList(ctx, parent.id, 'up', args, info);
 export const impactField = (parent: EntityRecord, args: { asOf?: number | null }, ctx: Context) =>
   impact(ctx, [parent.id], args.asOf, null);
 

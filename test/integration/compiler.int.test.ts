@@ -295,14 +295,14 @@ describe('documents as clients write them', () => {
   it('a flow product a folded selection fetched is not what an unfolded selection of the same request reads', async () => {
     // `outputs` is folded into the root's statement, which brings the stage name only of the products the
     // inputs of the facilities it supplies name (the Solikamsk plant's loparite concentrate, named by one
-    // flow only). `dependents` is not folded: the loaders answer it after that statement, level by level,
-    // and reach the same facilities, whose inputs name the same products.
+    // flow only). `impact`'s entities are not folded: the loaders answer them after that statement, level
+    // by level, and reach the same facilities, whose inputs name the same products.
     const { data } = await compare(/* GraphQL */ `{ node(id: "fac-lovozero-gok") { ... on Facility {
       outputs { to { ... on Facility { id inputs { product { id stage { name } } } } } }
-      dependents(maxHops: 1) { entity { ... on Facility { id inputs { product { id stage { name description } } } } } }
+      impact { affected { entity { ... on Facility { id inputs { product { id stage { name description } } } } } } }
     } } }`);
     const folded = new Set(data.node.outputs.flatMap((l: any) => (l.to.inputs ?? []).map((i: any) => i.product?.id)).filter(Boolean));
-    const reached = data.node.dependents.flatMap((d: any) => (d.entity.inputs ?? []).filter((l: any) => folded.has(l.product?.id)));
+    const reached = data.node.impact.affected.flatMap((d: any) => (d.entity.inputs ?? []).filter((l: any) => folded.has(l.product?.id)));
     // The seed has such products, and their stages have a description to lose.
     expect(reached.length).toBeGreaterThan(0);
     expect(reached.some((l: any) => l.product.stage?.description)).toBe(true);
@@ -327,9 +327,28 @@ describe('documents as clients write them', () => {
   });
 
   it('what it does not fold still answers, through the loaders', async () => {
-    // A traversal's entities are loaded by the loaders, one batch per level.
-    const { data, trips } = await compare(/* GraphQL */ `{ node(id: "dep-lovozero") { ... on Deposit { dependents(maxHops: 3) { entity { id ... on Facility { region { name } } } } } } }`);
+    // A path's nodes and impact's entities are loaded by the loaders, one batch per level.
+    const { data, trips } = await compare(/* GraphQL */ `{ node(id: "fac-lovozero-gok") { ... on Facility {
+      dependents(maxHops: 3) { path { nodes { id ... on Facility { region { name } } } } }
+      impact { affected { entity { id ... on Facility { region { name } } } } }
+    } } }`);
     expect(data.node.dependents.length).toBeGreaterThan(0);
-    expect(trips).toBeGreaterThan(1);
+    expect(data.node.impact.affected.length).toBeGreaterThan(0);
+    expect(trips).toBeGreaterThan(3);
+  });
+
+  it("a traversal's entities fold into its statement, at the root and below a node, with or without paths", async () => {
+    const entity = /* GraphQL */ `entity { id name ... on Facility { status region { name parent { name } } operator { name } inputs { material product { name } } } ... on Product { stage { name } } }`;
+    const root = await compare(/* GraphQL */ `{ dependents(of: "dep-lovozero", maxHops: 4) { hops ${entity} } }`);
+    expect(root.data.dependents.some((d: any) => d.entity.region?.parent)).toBe(true);
+    expect(root.trips).toBe(1);
+    const up = await compare(/* GraphQL */ `{ dependencies(of: "fac-glazov-magnet", maxHops: 4) { hops path { length } ${entity} } }`);
+    expect(up.data.dependencies.length).toBeGreaterThan(0);
+    expect(up.trips).toBe(1);
+    // Below a node: the node's own statement, then the traversal's.
+    const below = await compare(/* GraphQL */ `{ node(id: "el-nd") { ... on Element { symbol dependents(maxHops: 3, kinds: [FACILITY]) { ${entity} } } } }`);
+    expect(below.data.node.dependents.length).toBeGreaterThan(0);
+    expect(below.trips).toBe(2);
+    expect(below.tripsWithoutCompiler).toBeGreaterThan(2);
   });
 });

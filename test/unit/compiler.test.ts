@@ -2,6 +2,8 @@ import { Kind, getNamedType, parse, type FieldNode, type FragmentDefinitionNode,
 import { buildSchema } from '../../src/schema';
 import { Planner, planKey } from '../../src/compiler/plan';
 import { fetchedExpression, projectionExpression } from '../../src/compiler/cypher';
+import { withFetched, type Fold } from '../../src/db/fold';
+import { traversalQuery } from '../../src/db/queries/traversal';
 
 /** The request compiler's output for representative documents: its plan key and its Cypher, reviewed as snapshots. */
 const schema = buildSchema();
@@ -87,5 +89,14 @@ describe('request compiler', () => {
     expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, fetched: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
     // A flow's material is its own, else its product's name.
     expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \{labels: labels\(p\d+\), props: p\d+ \{\.id, \.name\}\}/);
+  });
+
+  it("a traversal's entities fold into its statement: projected where the entity is returned, the path's nodes whole", () => {
+    const { key, cypher } = compileRoot(`{ dependents(of: "x") { hops path { length } entity { id name ... on Facility { region { name } } } } }`, ['entity']);
+    expect(key).toBe('name,locatedIn[Facility](name)');
+    const fold: Fold = { key, expression: () => cypher, properties: (v) => projectionExpression(v, { sources: null, props: new Set(['name']), relations: new Map() }), take: () => undefined };
+    const folded = withFetched(traversalQuery({ direction: 'down', maxHops: 4, time: 'current', withPaths: true }), 'target', fold, 'entity').cypher;
+    expect(folded).toContain('[n IN best.ns | {labels: labels(n), props: properties(n)}] AS nodes');
+    expect(folded.endsWith(`hops, {labels: labels(target), props: target {.id, .name}} AS entity,\n  ${cypher} AS fetched`)).toBe(true);
   });
 });

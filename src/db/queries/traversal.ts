@@ -276,7 +276,8 @@ const variantKey = (v: Variant) => `${v.direction}:${v.maxHops}:${v.time}:${v.wi
 
 /**
  * Dependents (`down`) or dependencies (`up`) of `$id`, nearest first; with paths, one shortest path to
- * each. Without paths only distances go through the search.
+ * each. Without paths only distances go through the search. The entity ends the final RETURN, where
+ * the request compiler appends what the selection below it reads (db/fold.ts).
  */
 export function traversalQuery(v: Variant): Query<z.infer<typeof DEPENDENCY_ROW>> {
   checkBound(v.maxHops, MAX_HOPS, 'maxHops');
@@ -291,18 +292,15 @@ WITH start, target, ns, rs, size(rs) AS hops
 ${kept}
 WITH target, ns, rs ORDER BY size(rs)
 WITH target, head(collect({ns: ns, rs: rs})) AS best
-WITH target, best, size(best.rs) AS hops
-RETURN ${RAW('target')} AS entity, hops, ${PATH_COLUMNS}
-ORDER BY hops, target.name
-LIMIT $limit`
+WITH target, best, size(best.rs) AS hops ORDER BY hops, target.name LIMIT $limit
+RETURN ${PATH_COLUMNS}, hops, ${RAW('target')} AS entity`
       : `
 MATCH (start:Entity {id: $id})
 ${reachable(v, DISTANCE)}
 WITH start, target, min(hops) AS hops
 ${kept}
-RETURN ${RAW('target')} AS entity, hops, [] AS nodes, [] AS links
-ORDER BY hops, target.name
-LIMIT $limit`,
+WITH target, hops ORDER BY hops, target.name LIMIT $limit
+RETURN [] AS nodes, [] AS links, hops, ${RAW('target')} AS entity`,
   );
 }
 
