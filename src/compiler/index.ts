@@ -13,8 +13,9 @@ import { primeFetched } from './prime';
  * The request compiler. A root field (node, nodes, element, search, the lists) and a traversal
  * (`dependents`, `dependencies`, for its entities) hand their selection set to `foldFor`, which plans
  * what the nodes they return need below them (plan.ts) and compiles that into a `fetched` column of
- * their own statement (cypher.ts): one statement answers the field and every folded level below it. The rows are attached to the records they belong to (prime.ts), so the
- * resolvers run unchanged and find their data loaded; what is not folded they load per level as before.
+ * their own statement (cypher.ts): one statement answers the field and every folded level below it.
+ * The rows are attached to the records they belong to (prime.ts), so the resolvers run unchanged and
+ * find their data loaded; what is not folded they load per level as before.
  */
 
 interface Compiled {
