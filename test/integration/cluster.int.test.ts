@@ -193,21 +193,23 @@ it('a batch of two operations shares their context: all six statements answer, i
 
 it("a batch's read after another operation's answer begins a new read transaction", async () => {
   // The first operation answers after one statement; the second reads level by level (a traversal, then
-  // its entities' region and that region's parents), so its later reads come after the first operation
-  // has answered and committed the request's read transaction: they must begin another, not reuse it.
+  // the region of its paths' nodes and that region's parents: not folded), so its later reads come after
+  // the first operation has answered and committed the request's read transaction: they must begin
+  // another, not reuse it.
   const requestId = `${run}-batch-after`;
-  const levels = /* GraphQL */ `{ dependents(of: "dep-lovozero", maxHops: 2) { entity { id ... on Facility { region { name parent { name parent { name } } } } } } }`;
+  const levels = /* GraphQL */ `{ dependents(of: "dep-lovozero", maxHops: 2) { path { nodes { id ... on Facility { region { name parent { name parent { name } } } } } } } }`;
   const response = await fetch(`${instances[0]!.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-request-id': requestId },
     body: JSON.stringify([{ query: READ_NAME, variables: { id: FACILITY } }, { query: levels }]),
   });
   expect(response.status).toBe(200);
-  const [first, second] = (await response.json()) as [GraphQLResponse<{ node: { id: string } }>, GraphQLResponse<{ dependents: { entity: { region?: { parent: { parent: unknown } | null } } }[] }>];
+  type Node = { region?: { parent: { parent: unknown } | null } };
+  const [first, second] = (await response.json()) as [GraphQLResponse<{ node: { id: string } }>, GraphQLResponse<{ dependents: { path: { nodes: Node[] } }[] }>];
   expect(first.errors).toBeUndefined();
   expect(first.data?.node.id).toBe(FACILITY);
   expect(second.errors).toBeUndefined();
-  expect(second.data?.dependents.some((d) => d.entity.region?.parent?.parent)).toBe(true);
+  expect(second.data?.dependents.some((d) => d.path.nodes.some((n) => n.region?.parent?.parent))).toBe(true);
 
   const txs = await endedTransactionsOf(requestId);
   expect(txs.map((t) => [t.access, t.outcome])).toEqual(txs.map(() => ['READ', 'ok']));

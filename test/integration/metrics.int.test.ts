@@ -1,8 +1,8 @@
 import { startTestServer, type RunningServer } from '../support/testServer';
 
 const PAGE = /* GraphQL */ `query Page { facilities(first: 2) { edges { node { id name operator { name } } } } }`;
-/** A traversal, then one batch for its results' operators: two statements. */
-const DEPENDENTS = /* GraphQL */ `query Deps { dependents(of: "dep-lovozero", maxHops: 6) { hops entity { id ... on Facility { operator { name } } } } }`;
+/** A traversal with its paths, then one batch for the operators of the paths' nodes (not folded): two statements. */
+const DEPENDENTS = /* GraphQL */ `query Deps { dependents(of: "dep-lovozero", maxHops: 6) { hops path { nodes { id ... on Facility { operator { name } } } } } }`;
 const TOO_MANY = /* GraphQL */ `query TooMany { facilities(first: 1000) { edges { cursor } } }`;
 const ANONYMOUS = /* GraphQL */ `{ facilities(first: 1) { edges { node { id } } } }`;
 const UNPARSABLE = '{ facilities(first: ';

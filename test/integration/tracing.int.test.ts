@@ -8,8 +8,8 @@ import { createApp, type App } from '../../src/server';
 import { appConfig, silentLog, testDriver } from '../support/testServer';
 import { startServerProcess, testDatabaseEnv } from '../../harness/serverProcess';
 
-/** A traversal, then one batch for its results' operators: two statements. */
-const DEPENDENTS = /* GraphQL */ `query Deps { dependents(of: "dep-lovozero", maxHops: 6) { hops entity { id ... on Facility { operator { name } } } } }`;
+/** A traversal with its paths, then one batch for the operators of the paths' nodes (not folded): two statements. */
+const DEPENDENTS = /* GraphQL */ `query Deps { dependents(of: "dep-lovozero", maxHops: 6) { hops path { nodes { id ... on Facility { operator { name } } } } } }`;
 const PAGE = /* GraphQL */ `query Page { facilities(first: 2) { edges { node { id name } } } }`;
 const TOO_MANY = /* GraphQL */ `query TooMany { facilities(first: 1000) { edges { cursor } } }`;
 
