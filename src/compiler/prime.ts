@@ -130,8 +130,8 @@ function decode(raw: RawNode): NodeRecord | null {
   }
 }
 
-/** Primes the node loader with a node that has all its properties; the record the loader keeps for its id. */
-function primeNode(loaders: Loaders, raw: RawNode): NodeRecord | null {
+/** Primes the node loader with a node that has all its properties (a relationship's source). */
+function primeNode(loaders: Loaders, raw: RawNode): void {
   const record = decode(raw);
-  return record && loaders.primeNode(raw.props.id, record);
+  if (record) loaders.primeNode(raw.props.id, record);
 }

@@ -38,10 +38,10 @@ export interface Loaders {
   relation(name: RelationName): Loader<string, readonly RelatedRow[]>;
   /**
    * Records a node loaded elsewhere with all its properties (a relationship's sources, fetched by the
-   * request compiler's statement), so loading it costs no round trip; returns the record loads of `id`
-   * get (the first one primed).
+   * request compiler's statement), so loading it costs no round trip; an id loaded or primed already
+   * keeps its record.
    */
-  primeNode(id: string, node: NodeRecord): NodeRecord;
+  primeNode(id: string, node: NodeRecord): void;
   /**
    * The rows of a relation of `parent`: those the request compiler's statement fetched with the parent
    * (see `attach`), else loaded by id through the batch.
@@ -106,7 +106,6 @@ export function createLoaders(executor: Executor): Loaders {
   );
 
   const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
-  const primed = new Map<string, NodeRecord>();
   const sources = new WeakMap<NodeRecord, ReadonlyMap<string, SourceRecord>>();
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
@@ -120,11 +119,7 @@ export function createLoaders(executor: Executor): Loaders {
     node,
     relation,
     primeNode: (id, value) => {
-      const known = primed.get(id);
-      if (known) return known;
-      primed.set(id, value);
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
-      return value;
     },
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
     attach: (parent, name, rows) => {
@@ -139,7 +134,6 @@ export function createLoaders(executor: Executor): Loaders {
     sourcesOf: (parent) => sources.get(parent),
     clearAll: () => {
       graph.clearAll();
-      primed.clear();
     },
   };
 }
