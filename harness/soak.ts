@@ -22,6 +22,8 @@ export const SOAK_SERVER_ENV = {
   REQUEST_TIMEOUT_MS: '100',
   // The soak drives the server from one address as fast as it can: the per-client budgets would refuse it.
   ...CLIENT_BUDGETS_OFF,
+  // The connections in use are read from /metrics (Figures.inFlight).
+  METRICS: 'true',
 } as const;
 /** The server's driver pool (maxConnectionPoolSize in src/db/driver.ts). */
 export const POOL_MAX = 50;
@@ -72,6 +74,11 @@ export interface Figures {
   readonly neo4jConnections: number;
   /** Transactions of the server running in Neo4j (`SHOW TRANSACTIONS`, by client address). */
   readonly transactions: number;
+  /**
+   * Statements and transactions the server counts as running (`neo4j_transactions_in_flight` at
+   * /metrics, every access mode): each holds a pooled connection while it runs.
+   */
+  readonly inFlight: number;
 }
 
 export interface SoakReport {
@@ -168,7 +175,16 @@ async function figures(options: SoakOptions): Promise<Figures> {
     boltConnections: connectionsOf(server.pid, boltPort),
     neo4jConnections: addresses.length,
     transactions: Number(records[0]?.get('running') ?? 0),
+    inFlight: await inFlightOf(server.url),
   };
+}
+
+/** The sum of the server's `neo4j_transactions_in_flight` series (its metrics are on by default). */
+async function inFlightOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const match of text.matchAll(/^neo4j_transactions_in_flight(?:\{[^}]*\})? (\S+)$/gm)) sum += Number(match[1]);
+  return sum;
 }
 
 /**
@@ -324,6 +340,7 @@ function highest(samples: readonly Sample[]): Figures {
     rssBytes: max((f) => f.rssBytes),
     boltConnections: max((f) => f.boltConnections),
     neo4jConnections: max((f) => f.neo4jConnections),
+    inFlight: max((f) => f.inFlight),
     transactions: max((f) => f.transactions),
   };
 }
@@ -405,7 +422,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
 export function formatReport(report: SoakReport): string {
   const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const row = (name: string, f: Figures): string =>
-    `${name.padEnd(8)} RSS ${mb(f.rssBytes).padStart(9)}   Bolt connections ${String(f.boltConnections).padStart(2)} (Neo4j lists ${f.neo4jConnections})   transactions ${f.transactions}`;
+    `${name.padEnd(8)} RSS ${mb(f.rssBytes).padStart(9)}   Bolt connections ${String(f.boltConnections).padStart(2)} (Neo4j lists ${f.neo4jConnections}, ${f.inFlight} in use)   transactions ${f.transactions}`;
   return [
     `${report.requests} requests in ${report.seconds.toFixed(1)} s (${report.perSecond.toFixed(0)} requests/s)`,
     `outcomes: ${Object.entries(report.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')}; ${report.terminated} transactions terminated`,

@@ -16,8 +16,6 @@ import { testDriver } from '../support/testServer';
 
 const REQUESTS = 2_000;
 const WARM_UP = 500;
-/** The pool sizes itself to the load: 15-18 connections at concurrency 8 (measured). A leak grows it without end. */
-const CONNECTION_SLACK = 4;
 /**
  * RSS does not fall back after a load: V8 keeps the heap it grew. Measured on this mix, the server's RSS
  * climbs to a working size of ~250 MB within ~2,500 requests and then stays there (20,000 requests:
@@ -72,10 +70,14 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     // No transaction of the server left running once the answers are in.
     expect(report.transactionsGoneAfterMs).toBeGreaterThanOrEqual(0);
     expect(report.after.transactions).toBe(0);
-    // Connections: within the pool bound all along, not more than the warm-up needed, and the server and
-    // Neo4j agree on them (no half-open connection on either side).
+    // Connections: within the pool bound all along, none in use once the answers are in, and the server
+    // and Neo4j agree on them (no half-open connection on either side). How many stay open is the pool's
+    // choice: it grows to the load's peak (15-31 at concurrency 8, measured) and keeps its idle
+    // connections, so their number is no measure of a leak. A connection never given back would be:
+    // its statement still counted in flight, and, one per failure path taken (hundreds here), the
+    // pool's bound of 50 reached and later reads refused (an unexpected outcome above).
     expect(report.peak.boltConnections).toBeLessThanOrEqual(POOL_MAX);
-    expect(report.after.boltConnections).toBeLessThanOrEqual(report.warmUpPeak.boltConnections + CONNECTION_SLACK);
+    expect(report.after.inFlight).toBe(0);
     expect(report.after.neo4jConnections).toBe(report.after.boltConnections);
     // Memory back at its baseline: the live heap after a full collection, and RSS once the server is quiet.
     expect(report.liveHeap.after - report.liveHeap.baseline).toBeLessThan(MAX_LIVE_HEAP_GROWTH_BYTES);
