@@ -1,27 +1,34 @@
-import { z } from 'zod';
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSpec } from '../db/queries/relations';
-import { NODE_PROPS, PROPS, RAW_NODE } from '../db/rows';
+import { isNodeProps, isPropertyMap, isStrings } from '../db/rows';
 import type { Loaders, RelatedRow } from '../loaders';
 
 const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** The `fetched` value of a node, as cypher.ts shapes it. */
+/*
+ * The `fetched` value of a node, as cypher.ts shapes it, is checked level by level as it is walked
+ * (below): the maps and lists are what the types say, each node has an id. The properties inside are
+ * the domain model's to decode (toNodeRecord, where each record is made). One zod schema of the whole
+ * tree did the same check before, recursive through z.lazy and copying every map: 5 % of the server's
+ * CPU on the benchmark's frontend operation (docs/performance.md).
+ */
 interface Fetched {
   /** The node's sources: what its selection reads of each. */
   readonly src?: readonly RawNode['props'][] | null | undefined;
-  readonly rels?: Readonly<Record<string, readonly FetchedLink[] | null>> | null | undefined;
+  /** Each relation's rows, checked when walked (isLinks). */
+  readonly rels?: Readonly<Record<string, unknown>> | null | undefined;
 }
+/** A node a relationship names by id; what was fetched below it is checked when walked (isFetched). */
 interface FetchedNode extends RawNode {
-  readonly fetched?: Fetched | null | undefined;
+  readonly fetched?: unknown;
 }
 /** The node at a row's other end: the properties its fields read; labels only where the relation does not name its one label. */
 interface FetchedOther {
   readonly labels?: readonly string[] | undefined;
   readonly props: RawNode['props'];
-  readonly fetched?: Fetched | null | undefined;
+  readonly fetched?: unknown;
 }
 interface FetchedLink {
   /** Only of a relation over several types. */
@@ -36,21 +43,33 @@ interface FetchedLink {
   readonly req?: readonly FetchedNode[] | undefined;
 }
 
-const FETCHED_NODE: z.ZodType<FetchedNode> = z.lazy(() => z.object({ labels: z.array(z.string()), props: NODE_PROPS, fetched: FETCHED.nullish() }));
-const FETCHED_OTHER: z.ZodType<FetchedOther> = z.lazy(() => z.object({ labels: z.array(z.string()).optional(), props: NODE_PROPS, fetched: FETCHED.nullish() }));
-const FETCHED_LINK: z.ZodType<FetchedLink> = z.lazy(() =>
-  z.object({
-    type: z.string().optional(),
-    props: PROPS.optional(),
-    other: FETCHED_OTHER,
-    src: z.array(RAW_NODE).optional(),
-    prod: z.array(FETCHED_NODE).optional(),
-    req: z.array(FETCHED_NODE).optional(),
-  }),
-);
-const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
-  z.object({ src: z.array(NODE_PROPS).nullish(), rels: z.record(z.string(), z.array(FETCHED_LINK).nullable()).nullish() }),
-);
+type Guard<T> = (value: unknown) => value is T;
+const optional = <T>(value: unknown, is: Guard<T>): boolean => value === undefined || is(value);
+const nullish = <T>(value: unknown, is: Guard<T>): boolean => value === undefined || value === null || is(value);
+const listOf =
+  <T>(is: Guard<T>): Guard<readonly T[]> =>
+  (value): value is readonly T[] =>
+    Array.isArray(value) && value.every(is);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isRawNode = (value: unknown): value is FetchedNode => isPropertyMap(value) && isStrings(value.labels) && isNodeProps(value.props);
+const isRawNodes = listOf(isRawNode);
+const isFetched = (value: unknown): value is Fetched => isPropertyMap(value) && nullish(value.src, listOf(isNodeProps)) && nullish(value.rels, isPropertyMap);
+const isOther = (value: unknown): value is FetchedOther => isPropertyMap(value) && optional(value.labels, isStrings) && isNodeProps(value.props);
+const isLink = (value: unknown): value is FetchedLink =>
+  isPropertyMap(value) &&
+  optional(value.type, isString) &&
+  optional(value.props, isPropertyMap) &&
+  isOther(value.other) &&
+  optional(value.src, isRawNodes) &&
+  optional(value.prod, isRawNodes) &&
+  optional(value.req, isRawNodes);
+const isLinks = listOf(isLink);
+
+/** `value` as `is` checks it, or a DecodeError naming what was expected. */
+function checked<T>(value: unknown, is: Guard<T>, expected: string): T {
+  if (!is(value)) throw new DecodeError('compiled selection', `expected ${expected}`);
+  return value;
+}
 
 /**
  * Hands what a compiled statement fetched for `node` to the resolvers below it: the rows of each
@@ -64,9 +83,7 @@ const FETCHED: z.ZodType<Fetched> = z.lazy(() =>
  */
 export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown): void {
   if (value === null || value === undefined) return;
-  const parsed = FETCHED.safeParse(value);
-  if (!parsed.success) throw new DecodeError('compiled selection', parsed.error.message);
-  attachTree(loaders, node, selfOf(node), parsed.data);
+  attachTree(loaders, node, selfOf(node), checked(value, isFetched, `a map of sources and relations for ${node.id}`));
 }
 
 /** A raw node that decodes to `node`: the parent's own end of its relation rows (a self-end field such as `inputs { to }`). */
@@ -80,9 +97,11 @@ function selfOf(node: NodeRecord): RawNode | null {
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
   if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
-  for (const [name, links] of Object.entries(fetched.rels ?? {})) {
+  for (const [name, rows] of Object.entries(fetched.rels ?? {})) {
+    if (rows === null || !isRelationName(name)) continue;
+    const links = checked(rows, isLinks, `the rows of ${name} for ${node.id}`);
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
-    if (links === null || !isRelationName(name) || links.length > MAX_RELATED) continue;
+    if (links.length > MAX_RELATED) continue;
     const order = compareRelated(name);
     const { direction, types } = RELATIONS[name];
     const { target }: RelationSpec = RELATIONS[name];
@@ -99,9 +118,10 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
-      if (link.other.fetched) {
+      if (link.other.fetched !== undefined && link.other.fetched !== null) {
+        const fetchedBelow = checked(link.other.fetched, isFetched, `a map of sources and relations for ${other.props.id}`);
         const record = decode(other);
-        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link.other.fetched);
+        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow);
       }
       for (const source of link.src ?? []) primeNode(loaders, source);
     }
@@ -116,7 +136,9 @@ function namedBy(loaders: Loaders, link: FetchedLink): ReadonlyMap<string, NodeR
   for (const entity of named) {
     const record = decode({ labels: entity.labels, props: entity.props, projected: true });
     if (!record) continue;
-    if (entity.fetched) attachTree(loaders, record, selfOf(record), entity.fetched);
+    if (entity.fetched !== undefined && entity.fetched !== null) {
+      attachTree(loaders, record, selfOf(record), checked(entity.fetched, isFetched, `a map of sources and relations for ${record.id}`));
+    }
     records.set(record.id, record);
   }
   return records;

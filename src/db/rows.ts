@@ -14,15 +14,18 @@ import { toEntityRecord, toFigureRecord, toNodeRecord, toSourceRecord, type RawN
  */
 export const INTEGER = z.union([z.number(), z.custom<Integer>((value) => neo4j.isInt(value)).transform((value) => value.toNumber())]);
 
-const isPropertyMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPropertyMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A node's property map: every node the graph returns has an `id`. */
+export const isNodeProps = (value: unknown): value is RawNode['props'] => isPropertyMap(value) && typeof value.id === 'string';
+/** A list of strings (a node's labels). */
+export const isStrings = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 /**
  * A stored property map, checked to be one and passed on as it is: zod's record and object parsers
  * would copy it key by key, in every row of every statement, for values nothing here constrains.
  */
 export const PROPS = z.custom<Record<string, unknown>>(isPropertyMap, 'expected a property map');
-/** A node's property map: every node the graph returns has an `id`. */
-export const NODE_PROPS = z.custom<RawNode['props']>((value) => isPropertyMap(value) && typeof value.id === 'string', 'expected a property map with a string id');
+export const NODE_PROPS = z.custom<RawNode['props']>(isNodeProps, 'expected a property map with a string id');
 
 /** `{labels: labels(n), props: properties(n)}`; `projected` is set by the code, never by Cypher (RawNode). */
 export const RAW_NODE: z.ZodType<RawNode> = z.object({ labels: z.array(z.string()), props: NODE_PROPS, projected: z.literal(true).optional() });
