@@ -3,12 +3,16 @@ import type { Plan } from './plan';
 
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
- * relation, its rows (`rels`), each row with the node at the other end and what that node needs in
- * turn, as nested COLLECT subqueries. Relations are matched by `relationPattern`, the pattern the
+ * relation, its rows under the relation's name, each row with the node at the other end and what that
+ * node needs in turn, as nested COLLECT subqueries. Relations are matched by `relationPattern`, the pattern the
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src: [source], rels: {<relation>: [{type?, props?, other: {labels?, props, fetched?}, src?, prod?, req?}] | null}}
+ *   {src?: [source], <relation>: [{type?, props?, labels?, node, fetched?, src?, prod?, req?}] | null, …}
+ *
+ * A row holds the node at its other end itself (`node`: its properties; `labels`; `fetched`: this
+ * same map for it), not in a map of its own: every map costs Neo4j, the driver and prime.ts on every
+ * row, so the answer has no level that carries nothing.
  *
  * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
  * the relation (prime.ts), not from each row; so does the type of a relation over one type, and the
@@ -36,23 +40,22 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
   // A node whose plan needs nothing beyond its properties has no `fetched` entry at all.
-  const withFetched = (v: string, p: Plan): string => {
+  const withFetched = (v: string, p: Plan): string[] => {
     const more = fetched(v, p);
-    return more === 'null' ? '' : `, fetched: ${more}`;
+    return more === 'null' ? [] : [`fetched: ${more}`];
   };
-  // The node at a row's other end: the properties its selected fields read, decoded as a projection
-  // (prime.ts), and its labels unless the relation's pattern names its one label.
-  const otherNode = (name: RelationName, v: string, p: Plan): string => {
+  // The node at a row's other end, as entries of the row: the properties its selected fields read,
+  // decoded as a projection (prime.ts), and its labels unless the relation's pattern names its one label.
+  const otherNode = (name: RelationName, v: string, p: Plan): string[] => {
     const spec: RelationSpec = RELATIONS[name];
-    return `{${spec.target ? '' : `labels: labels(${v}), `}props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
+    return [...(spec.target ? [] : [`labels: labels(${v})`]), `node: ${projectionExpression(v, p)}`, ...withFetched(v, p)];
   };
   // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
   // read, and its labels (a bill names entities of any kind). prime.ts hands it to its row alone.
-  const namedNode = (v: string, p: Plan): string => `{labels: labels(${v}), props: ${projectionExpression(v, p)}${withFetched(v, p)}}`;
+  const namedNode = (v: string, p: Plan): string => `{${[`labels: labels(${v})`, `props: ${projectionExpression(v, p)}`, ...withFetched(v, p)].join(', ')}}`;
   const fetched = (v: string, p: Plan): string => {
     const parts: string[] = [];
     if (p.sources) parts.push(`src: ${nodeSources(v, p.sources)}`);
-    const rels: string[] = [];
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
       const r = fresh('r');
       const m = fresh('m');
@@ -61,7 +64,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       // The key orders rows of the same node (compareRelated); it is left out where such rows differ in
       // nothing the selection reads (no property of theirs, one type), and so are `props` then.
       const props = entry.props.size > 0 || several ? [`props: ${mapProjection(r, new Set([...entry.props, 'key']))}`] : [];
-      const row = [...(several ? [`type: type(${r})`] : []), ...props, `other: ${otherNode(name, m, entry.other)}`];
+      const row = [...(several ? [`type: type(${r})`] : []), ...props, ...otherNode(name, m, entry.other)];
       if (entry.sources) row.push(`src: ${wholeSources(r)}`);
       if (entry.product) {
         const x = fresh('p');
@@ -74,9 +77,8 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
       // Unordered, one row past the cap: prime.ts sorts the rows as relationMatch orders them, or leaves
       // a relation that reaches the cap to the loaders, whose statement orders before it cuts.
-      rels.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1} } END`);
+      parts.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1} } END`);
     }
-    if (rels.length > 0) parts.push(`rels: {${rels.join(', ')}}`);
     return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
   };
   return fetched(variable, plan);

@@ -14,20 +14,10 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
  * tree did the same check before, recursive through z.lazy and copying every map: 5 % of the server's
  * CPU on the benchmark's frontend operation (docs/performance.md).
  */
-interface Fetched {
-  /** The node's sources: what its selection reads of each. */
-  readonly src?: readonly RawNode['props'][] | null | undefined;
-  /** Each relation's rows, checked when walked (isLinks). */
-  readonly rels?: Readonly<Record<string, unknown>> | null | undefined;
-}
+/** A node's sources (`src`: what its selection reads of each) and each relation's rows under its name (checked when walked: isLinks). */
+type Fetched = Readonly<Record<string, unknown>> & { readonly src?: readonly RawNode['props'][] | null | undefined };
 /** A node a relationship names by id; what was fetched below it is checked when walked (isFetched). */
 interface FetchedNode extends RawNode {
-  readonly fetched?: unknown;
-}
-/** The node at a row's other end: the properties its fields read; labels only where the relation does not name its one label. */
-interface FetchedOther {
-  readonly labels?: readonly string[] | undefined;
-  readonly props: RawNode['props'];
   readonly fetched?: unknown;
 }
 interface FetchedLink {
@@ -35,7 +25,12 @@ interface FetchedLink {
   readonly type?: string | undefined;
   /** Only where the selection reads properties of the relationships, or the relation has several types. */
   readonly props?: Record<string, unknown> | undefined;
-  readonly other: FetchedOther;
+  /** The node at the other end: its labels (only where the relation does not name its one label) ... */
+  readonly labels?: readonly string[] | undefined;
+  /** ... the properties its fields read ... */
+  readonly node: RawNode['props'];
+  /** ... and what was fetched below it (checked when walked: isFetched). */
+  readonly fetched?: unknown;
   /** The relationship's sources, whole. */
   readonly src?: readonly RawNode[] | undefined;
   /** The nodes it names by id (a flow's product, a bill's entries): what the selection reads of each. */
@@ -53,13 +48,13 @@ const listOf =
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isRawNode = (value: unknown): value is FetchedNode => isPropertyMap(value) && isStrings(value.labels) && isNodeProps(value.props);
 const isRawNodes = listOf(isRawNode);
-const isFetched = (value: unknown): value is Fetched => isPropertyMap(value) && nullish(value.src, listOf(isNodeProps)) && nullish(value.rels, isPropertyMap);
-const isOther = (value: unknown): value is FetchedOther => isPropertyMap(value) && optional(value.labels, isStrings) && isNodeProps(value.props);
+const isFetched = (value: unknown): value is Fetched => isPropertyMap(value) && nullish(value.src, listOf(isNodeProps));
 const isLink = (value: unknown): value is FetchedLink =>
   isPropertyMap(value) &&
   optional(value.type, isString) &&
   optional(value.props, isPropertyMap) &&
-  isOther(value.other) &&
+  optional(value.labels, isStrings) &&
+  isNodeProps(value.node) &&
   optional(value.src, isRawNodes) &&
   optional(value.prod, isRawNodes) &&
   optional(value.req, isRawNodes);
@@ -97,8 +92,8 @@ function selfOf(node: NodeRecord): RawNode | null {
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
   if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
-  for (const [name, rows] of Object.entries(fetched.rels ?? {})) {
-    if (rows === null || !isRelationName(name)) continue;
+  for (const [name, rows] of Object.entries(fetched)) {
+    if (rows === null || !isRelationName(name)) continue; // `src`, or a relation asked only of other labels
     const links = checked(rows, isLinks, `the rows of ${name} for ${node.id}`);
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
     if (links.length > MAX_RELATED) continue;
@@ -106,11 +101,11 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     const { direction, types } = RELATIONS[name];
     const { target }: RelationSpec = RELATIONS[name];
     const outgoing = direction === 'out';
-    const labelsOf = (other: FetchedOther): readonly string[] => other.labels ?? (target ? [target] : []);
+    const labelsOf = (link: FetchedLink): readonly string[] => link.labels ?? (target ? [target] : []);
     // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
     const pairs = links
       .map((link) => {
-        const other = { labels: labelsOf(link.other), props: link.other.props, projected: true };
+        const other = { labels: labelsOf(link), props: link.node, projected: true };
         const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link) };
         return { link, row };
       })
@@ -118,8 +113,8 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
-      if (link.other.fetched !== undefined && link.other.fetched !== null) {
-        const fetchedBelow = checked(link.other.fetched, isFetched, `a map of sources and relations for ${other.props.id}`);
+      if (link.fetched !== undefined && link.fetched !== null) {
+        const fetchedBelow = checked(link.fetched, isFetched, `a map of sources and relations for ${other.props.id}`);
         const record = decode(other);
         if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow);
       }

@@ -51,9 +51,9 @@ describe('request compiler', () => {
     expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order){r:commodities}');
     // Nothing read beyond the end nodes: no properties, not even the key (rows of one node differ in nothing read),
     // and no labels where the relation names the other end's one label.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {other: {props: m2 {.id, .name}}}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {node: m2 {.id, .name}}');
     // A relation over several types tells its rows apart by type: the key orders them.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, other: {labels: labels(m2), props: m2 {.id, .name}}}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, labels: labels(m2), node: m2 {.id, .name}}');
   });
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {

@@ -20,12 +20,12 @@ function setUp(): { loaders: Loaders; facility: NodeRecord; reads: () => number 
   return { loaders: createLoaders({ read } as unknown as Executor), facility, reads: () => reads };
 }
 
-const region = (id: string, fetched?: unknown) => ({ other: { props: { id, name: id.toUpperCase() }, ...(fetched === undefined ? {} : { fetched }) } });
+const region = (id: string, fetched?: unknown) => ({ node: { id, name: id.toUpperCase() }, ...(fetched === undefined ? {} : { fetched }) });
 
 describe('primeFetched', () => {
   it("attaches each relation's rows, down the tree, to the record they belong to", () => {
     const { loaders, facility, reads } = setUp();
-    primeFetched(loaders, facility, { rels: { locatedIn: [region('reg-r', { rels: { regionParents: [region('country-x')] } })] } });
+    primeFetched(loaders, facility, { locatedIn: [region('reg-r', { regionParents: [region('country-x')] })] });
 
     const rows = loaders.related('locatedIn', facility);
     expect(Array.isArray(rows)).toBe(true);
@@ -40,14 +40,15 @@ describe('primeFetched', () => {
 
   it.each([
     ['a list where the map of sources and relations belongs', []],
-    ["a relation's rows that are not a list", { rels: { locatedIn: { other: { props: { id: 'reg-r' } } } } }],
-    ['a row without the node at its other end', { rels: { locatedIn: [{ props: {} }] } }],
-    ['a node without an id at the other end', { rels: { locatedIn: [{ other: { props: { name: 'Nowhere' } } }] } }],
-    ['labels that are not strings', { rels: { locatedIn: [{ other: { labels: [1], props: { id: 'reg-r' } } }] } }],
-    ['a relationship property map that is a list', { rels: { locatedIn: [{ props: [], other: { props: { id: 'reg-r' } } }] } }],
+    ["a relation's rows that are not a list", { locatedIn: { node: { id: 'reg-r' } } }],
+    ['a row without the node at its other end', { locatedIn: [{ props: {} }] }],
+    ['a node without an id at the other end', { locatedIn: [{ node: { name: 'Nowhere' } }] }],
+    ['labels that are not strings', { locatedIn: [{ labels: [1], node: { id: 'reg-r' } }] }],
+    ['a relationship property map that is a list', { locatedIn: [{ props: [], node: { id: 'reg-r' } }] }],
     ['a source without an id', { src: [{ title: 'A report' }] }],
-    ['a malformed map two levels down', { rels: { locatedIn: [region('reg-r', { rels: { regionParents: [{ other: { props: {} } }] } })] } }],
-    ["a flow product without labels", { rels: { feedsOut: [{ type: 'FEEDS', other: { labels: ['Entity', 'Facility'], props: { id: 'fac-c' } }, prod: [{ props: { id: 'prod-1' } }] }] } }],
+    ['a malformed map two levels down', { locatedIn: [region('reg-r', { regionParents: [{ node: {} }] })] }],
+    ['what was fetched below a node not being a map', { locatedIn: [region('reg-r', ['regionParents'])] }],
+    ['a flow product without labels', { feedsOut: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], node: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
   ])('fails with a DecodeError on %s', (_what, fetched) => {
     const { loaders, facility } = setUp();
     expect(() => primeFetched(loaders, facility, fetched)).toThrow(DecodeError);
