@@ -180,11 +180,24 @@ const ENTITY_DECODERS: { readonly [K in EntityKindName]: (raw: RawNode) => Model
 };
 
 /**
- * Raw nodes decoded already: a relation's parent node is one object shared by all its rows, and a
- * compiled statement's node is decoded once for what it fetched (src/compiler/prime.ts) and once more
- * by its resolver, which must find what was handed to that record.
+ * The record a raw node decoded to, kept on the node itself: a relation's parent node is one object
+ * shared by all its rows, and a compiled statement's node is decoded once for what it fetched
+ * (src/compiler/prime.ts) and once more by its resolver, which must find what was handed to that
+ * record. A symbol-keyed slot, not a WeakMap: an entry of a WeakMap cost ~1 µs per node and weighs on
+ * every garbage collection (an ephemeron), for the ~100 nodes of a frontend request; the slot costs an
+ * assignment. JSON, `Object.keys` and `Object.entries` do not see it; a spread copy would carry it, and
+ * the one spread of a raw node (db/fold.ts `asProjection`) runs before the node is decoded.
  */
-const decoded = new WeakMap<RawNode, EntityRecord | FigureRecord>();
+const DECODED = Symbol('decoded');
+interface Decoded {
+  [DECODED]?: EntityRecord | FigureRecord;
+}
+const decoded = {
+  get: (raw: RawNode): EntityRecord | FigureRecord | undefined => (raw as Decoded)[DECODED],
+  set: (raw: RawNode, record: EntityRecord | FigureRecord): void => {
+    (raw as Decoded)[DECODED] = record;
+  },
+};
 
 /** Records that `raw` decodes to `entity` (a node whose model was built first, such as a page's node). */
 export function rememberDecoded(raw: RawNode, entity: EntityRecord): void {
