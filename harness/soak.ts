@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Driver } from 'neo4j-driver';
 import { CLIENT_BUDGETS_OFF, type ServerProcess } from './serverProcess';
 import { until } from './events';
+import { parseSamples, sumOf } from './prometheus';
 
 /**
  * The soak load: a mix of normal queries, client aborts, timeouts and database errors against a server
@@ -179,12 +180,9 @@ async function figures(options: SoakOptions): Promise<Figures> {
   };
 }
 
-/** The sum of the server's `neo4j_transactions_in_flight` series (its metrics are on by default). */
+/** The sum of the server's `neo4j_transactions_in_flight` series (SOAK_SERVER_ENV turns its metrics on). */
 async function inFlightOf(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const match of text.matchAll(/^neo4j_transactions_in_flight(?:\{[^}]*\})? (\S+)$/gm)) sum += Number(match[1]);
-  return sum;
+  return sumOf(parseSamples(await (await fetch(`${url}/metrics`)).text()), 'neo4j_transactions_in_flight');
 }
 
 /**

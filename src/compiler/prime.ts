@@ -2,7 +2,8 @@ import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSpec } from '../db/queries/relations';
-import { isNodeProps, isPropertyMap, isStrings } from '../db/rows';
+import { isNodeProps } from '../db/rows';
+import { isRecord, isStringArray } from '../domain/guards';
 import type { Loaders, RelatedRow } from '../loaders';
 
 const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -46,14 +47,15 @@ const listOf =
   (value): value is readonly T[] =>
     Array.isArray(value) && value.every(is);
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isRawNode = (value: unknown): value is FetchedNode => isPropertyMap(value) && isStrings(value.labels) && isNodeProps(value.props);
+const isRawNode = (value: unknown): value is FetchedNode => isRecord(value) && isStringArray(value.labels) && isNodeProps(value.props);
 const isRawNodes = listOf(isRawNode);
-const isFetched = (value: unknown): value is Fetched => isPropertyMap(value) && nullish(value.src, listOf(isNodeProps));
+const isSourceProps = listOf(isNodeProps);
+const isFetched = (value: unknown): value is Fetched => isRecord(value) && nullish(value.src, isSourceProps);
 const isLink = (value: unknown): value is FetchedLink =>
-  isPropertyMap(value) &&
+  isRecord(value) &&
   optional(value.type, isString) &&
-  optional(value.props, isPropertyMap) &&
-  optional(value.labels, isStrings) &&
+  optional(value.props, isRecord) &&
+  optional(value.labels, isStringArray) &&
   isNodeProps(value.node) &&
   optional(value.src, isRawNodes) &&
   optional(value.prod, isRawNodes) &&

@@ -1,5 +1,6 @@
 import neo4j, { type Integer } from 'neo4j-driver';
 import { z } from 'zod';
+import { isRecord } from '../domain/guards';
 import { toEntityRecord, toFigureRecord, toNodeRecord, toSourceRecord, type RawNode } from './models';
 
 /*
@@ -14,17 +15,14 @@ import { toEntityRecord, toFigureRecord, toNodeRecord, toSourceRecord, type RawN
  */
 export const INTEGER = z.union([z.number(), z.custom<Integer>((value) => neo4j.isInt(value)).transform((value) => value.toNumber())]);
 
-export const isPropertyMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A node's property map: every node the graph returns has an `id`. */
-export const isNodeProps = (value: unknown): value is RawNode['props'] => isPropertyMap(value) && typeof value.id === 'string';
-/** A list of strings (a node's labels). */
-export const isStrings = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+export const isNodeProps = (value: unknown): value is RawNode['props'] => isRecord(value) && typeof value.id === 'string';
 
 /**
  * A stored property map, checked to be one and passed on as it is: zod's record and object parsers
  * would copy it key by key, in every row of every statement, for values nothing here constrains.
  */
-export const PROPS = z.custom<Record<string, unknown>>(isPropertyMap, 'expected a property map');
+export const PROPS = z.custom<Record<string, unknown>>(isRecord, 'expected a property map');
 export const NODE_PROPS = z.custom<RawNode['props']>(isNodeProps, 'expected a property map with a string id');
 
 /** `{labels: labels(n), props: properties(n)}`; `projected` is set by the code, never by Cypher (RawNode). */

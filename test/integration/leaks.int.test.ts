@@ -72,7 +72,7 @@ describe('no leaks after aborts, timeouts and database errors', () => {
     expect(report.after.transactions).toBe(0);
     // Connections: within the pool bound all along, none in use once the answers are in, and the server
     // and Neo4j agree on them (no half-open connection on either side). How many stay open is the pool's
-    // choice: it grows to the load's peak (15-31 at concurrency 8, measured) and keeps its idle
+    // choice: it grows to the load's peak (15-37 at concurrency 8, measured) and keeps its idle
     // connections, so their number is no measure of a leak. A connection never given back would be:
     // its statement still counted in flight, and, one per failure path taken (hundreds here), the
     // pool's bound of 50 reached and later reads refused (an unexpected outcome above).

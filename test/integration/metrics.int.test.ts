@@ -1,3 +1,4 @@
+import { parseSamples, type Samples } from '../../harness/prometheus';
 import { startTestServer, type RunningServer } from '../support/testServer';
 
 const PAGE = /* GraphQL */ `query Page { facilities(first: 2) { edges { node { id name operator { name } } } } }`;
@@ -12,19 +13,11 @@ async function post(url: string, query: string): Promise<{ status: number; round
   return { status: response.status, roundTrips: Number(response.headers.get('x-db-round-trips')), body: await response.json() };
 }
 
-/** The samples of a Prometheus text exposition: `name{labels}` → value. */
-type Samples = Map<string, number>;
-
 async function scrape(url: string, headers: Record<string, string> = {}): Promise<Samples> {
   const response = await fetch(`${url}/metrics`, { headers });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  const samples: Samples = new Map();
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^(\w+(?:\{.*\})?) (\S+)$/.exec(line);
-    if (match) samples.set(match[1]!, Number(match[2]));
-  }
-  return samples;
+  return parseSamples(await response.text());
 }
 
 /** One sample's value (0 when absent: a counter not yet incremented), labels written in declaration order. */
