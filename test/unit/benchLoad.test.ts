@@ -1,0 +1,50 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadHttp } from '../../bench/load';
+
+/**
+ * The benchmark's HTTP load runs against a local server whose every answer takes longer than the
+ * whole run, as the peer's impact did on a slow CI machine (the quick mode runs one second).
+ */
+describe('loadHttp', () => {
+  let server: http.Server;
+  let url: string;
+  let answerMs = 0;
+  let answerBody = '{"data":{"ok":true}}';
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(answerBody), answerMs);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const check = (text: string) => (text.includes('"ok":true') ? null : 'not ok');
+
+  it('measures a contender slower than the run instead of reporting that nothing was answered', async () => {
+    answerMs = 1_500;
+    answerBody = '{"data":{"ok":true}}';
+    const result = await loadHttp(url, '{}', check, { durationSec: 0.5, connections: 2 });
+    expect(result.firstFailure).toBeNull();
+    expect(result.failures).toBe(0);
+    expect(result.requests).toBeGreaterThanOrEqual(2);
+    expect(result.p50Ms).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it('counts a wrong answer as a failure, not as a fast success', async () => {
+    answerMs = 0;
+    answerBody = '{"data":{"ok":false}}';
+    const result = await loadHttp(url, '{}', check, { durationSec: 0.3, connections: 2 });
+    expect(result.failures).toBeGreaterThan(0);
+    expect(result.firstFailure).toBe('not ok');
+  });
+});
