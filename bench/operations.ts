@@ -163,7 +163,7 @@ RETURN c.id AS id, c.name AS name, COLLECT {
       variables: { of: ids.element },
       check: nonEmpty((d) => d.dependents),
       floor: {
-        statement: traversalQuery({ direction: 'down', maxHops: ELEMENT_HOPS, time: 'current', withPaths: false }),
+        statement: traversalQuery({ direction: 'down', maxHops: ELEMENT_HOPS, time: 'current', withPaths: false, labels: ['Facility'] }),
         params: { id: ids.element, labels: ['Facility'], limit: neo4j.int(100), ...time },
       },
     },

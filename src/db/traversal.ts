@@ -57,8 +57,9 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
  * fold, each entity with what the selection below it reads (the request compiler), in the same statement.
  */
 export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions, fold?: Fold): Promise<DependencyRecord[]> {
-  const query = traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths });
-  const params = { id, labels: (options.kinds ?? []).map((k) => ENTITY_LABELS[k]), limit: neo4j.int(options.limit), ...timeParams(options) };
+  const labels = (options.kinds ?? []).map((k) => ENTITY_LABELS[k]);
+  const query = traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths, labels });
+  const params = { id, labels, limit: neo4j.int(options.limit), ...timeParams(options) };
   const rows = await readFolded(db, query, 'target', params, fold, 'entity');
   return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(query.name, row) }));
 }

@@ -3,6 +3,8 @@ import {
   MAX_HOPS,
   MAX_PATHS,
   STAGE_SHARES,
+  flowReach,
+  materialEntries,
   pathsQuery,
   timeMode,
   traversalQuery,
@@ -138,6 +140,28 @@ describe('material-aware traversals', () => {
     const cypher = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false }).cypher;
     expect(cypher).toContain('(start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility)');
     expect(cypher).toContain('(start)<-[:CONTAINS]-(:Product)-[:CONSUMED_BY]->(a:Facility)');
+  });
+
+  it('leave out the ways in that cannot reach the asked kinds, by the flow endpoints of the graph model', () => {
+    // Downstream, products lead only to products (USED_IN): facilities are reached through their makers and consumers.
+    expect([...flowReach('Product', 'down')]).toEqual(['Product']);
+    expect([...flowReach('Deposit', 'down')].sort()).toEqual(['Facility', 'Product']);
+    expect([...flowReach('Facility', 'up')].sort()).toEqual(['Deposit', 'Facility']);
+    expect(materialEntries('down', ['Facility']).map((e) => e.entry)).toEqual(['Facility', 'Facility', 'Facility']);
+    expect(materialEntries('down', ['Product'])).toEqual(materialEntries('down'));
+    // Upstream, a facility entry yields the elements of what it takes in and makes; a deposit entry only deposits.
+    expect(materialEntries('up', ['Element']).map((e) => e.entry)).toEqual(['Facility']);
+    expect(materialEntries('up', ['Deposit']).map((e) => e.entry)).toEqual(['Deposit', 'Facility']);
+
+    const facilities = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: ['Facility'] });
+    expect(facilities.cypher).not.toContain('(start)<-[:CONTAINS]-(a:Product');
+    expect(facilities.cypher).toContain('(start)<-[:CONTAINS]-(:Product)<-[:PRODUCES]-(a:Facility');
+    expect(facilities.cypher).toContain('AND (size($labels) = 0 OR any(l IN labels(target) WHERE l IN $labels))');
+    const all = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false });
+    expect(all.cypher).toContain('(start)<-[:CONTAINS]-(a:Product');
+    // Kinds that keep the same ways in share one statement text.
+    expect(traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: ['Product', 'Facility'] })).toBe(all);
+    expect(traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: ['Deposit', 'Facility'] })).toBe(facilities);
   });
 });
 
