@@ -1,4 +1,4 @@
-import { MAX_RELATED, RELATIONS, relationPattern, type RelationName, type RelationSpec } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, relationFirst, relationPattern, type RelationName, type RelationSpec } from '../db/queries/relations';
 import type { Plan } from './plan';
 
 /**
@@ -75,9 +75,13 @@ export function fetchedExpression(variable: string, plan: Plan): string {
         row.push(`req: COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${namedNode(x, entry.requires)} }`);
       }
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
-      // Unordered, one row past the cap: prime.ts sorts the rows as relationMatch orders them, or leaves
-      // a relation that reaches the cap to the loaders, whose statement orders before it cuts.
-      parts.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1} } END`);
+      // All the rows: unordered, one row past the cap; prime.ts sorts them as relationMatch orders them,
+      // or leaves a relation that reaches the cap to the loaders, whose statement orders before it cuts.
+      // Only the first rows (a connection's first page and one more): ordered and cut here.
+      const match = Number.isFinite(entry.rows)
+        ? `${relationFirst(name, v, r, m, entry.rows).replaceAll('\n', ' ')} RETURN {${row.join(', ')}}`
+        : `${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1}`;
+      parts.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${match} } END`);
     }
     return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
   };

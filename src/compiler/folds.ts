@@ -12,13 +12,20 @@ import type { RelationName } from '../db/queries/relations';
 export type Fold =
   /** An entity or a list of entities at the other end of the relations (tried in order by the resolver). */
   | { readonly kind: 'nodes'; readonly relations: readonly RelationName[] }
-  /** A connection over the relation, cut into pages by the resolver: the nodes are under `edges.node`. */
-  | { readonly kind: 'page'; readonly relations: readonly RelationName[] }
+  /**
+   * A connection over the relation, cut into pages by the resolver: the nodes are under `edges.node`.
+   * `first`: the resolver pages the relation's rows as the relation orders them, none left out
+   * (`relatedPage` without a filter), so a statement may fetch only the first page's rows when that is
+   * all the request reads (plan.ts `rows`); a filtered connection needs all the rows.
+   */
+  | { readonly kind: 'page'; readonly relations: readonly RelationName[]; readonly first: boolean }
   /** Relationship records (a type of LINK_ENDS) of the relation. */
   | { readonly kind: 'links'; readonly relations: readonly RelationName[] };
 
 const nodes = (...relations: RelationName[]): Fold => ({ kind: 'nodes', relations });
-const page = (...relations: RelationName[]): Fold => ({ kind: 'page', relations });
+const page = (...relations: RelationName[]): Fold => ({ kind: 'page', relations, first: true });
+/** A connection whose resolver filters the relation's rows before it pages them. */
+const filteredPage = (...relations: RelationName[]): Fold => ({ kind: 'page', relations, first: false });
 const links = (...relations: RelationName[]): Fold => ({ kind: 'links', relations });
 
 /** Folded fields by GraphQL type; `sources` of every node and link is folded too (see plan.ts). */
@@ -40,8 +47,8 @@ export const FOLDS: Readonly<Record<string, Readonly<Record<string, Fold>>>> = {
     parent: nodes('regionParents'),
     parents: nodes('regionParents'),
     children: page('regionChildren'),
-    facilities: page('locatedHere'),
-    deposits: page('locatedHere'),
+    facilities: filteredPage('locatedHere'),
+    deposits: filteredPage('locatedHere'),
     figures: nodes('figures'),
     shares: links('sharesOfCountry'),
     exportControls: links('exportControlsBy'),
@@ -83,7 +90,7 @@ export const FOLDS: Readonly<Record<string, Readonly<Record<string, Fold>>>> = {
   SupplyChainStage: {
     next: nodes('nextStage'),
     previous: nodes('previousStage'),
-    facilities: page('atStage'),
+    facilities: filteredPage('atStage'),
     shares: links('sharesOfStage'),
   },
 };

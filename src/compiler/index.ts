@@ -44,7 +44,7 @@ export function foldFor(ctx: Context, info: GraphQLResolveInfo, path: readonly s
       return text;
     },
     properties: (variable) => projectionExpression(variable, compiled.plan),
-    take: (node, fetched) => primeFetched(ctx.loaders, node, fetched),
+    take: (node, fetched) => primeFetched(ctx.loaders, node, fetched, compiled.plan),
   };
 }
 
@@ -74,10 +74,10 @@ function decodeNode(raw: RawNode): NodeRecord {
 
 function compile(info: GraphQLResolveInfo, path: readonly string[]): Compiled | null {
   const field = info.fieldNodes[0]!;
-  // @skip/@include with variables make the plan depend on the request's variables.
-  const cacheable = !usesVariableDirectives(info);
+  // @skip/@include with variables make the plan depend on the request's variables, and so does a
+  // connection's page size given by a variable (the planner says so).
   const cacheKey = path.join('.');
-  const cached = cacheable ? compiledByField.get(field)?.get(cacheKey) : undefined;
+  const cached = usesVariableDirectives(info) ? undefined : compiledByField.get(field)?.get(cacheKey);
   if (cached !== undefined) return cached;
 
   const planner = new Planner(info);
@@ -85,7 +85,7 @@ function compile(info: GraphQLResolveInfo, path: readonly string[]): Compiled | 
   const below = planner.descend(sets, getNamedType(info.returnType), path);
   const plan = below ? planner.plan(below.sets, below.type) : null;
   const compiled = plan && !isEmptyPlan(plan) ? { key: planKey(plan), plan, expressions: new Map<string, string>() } : null;
-  if (cacheable) {
+  if (!usesVariableDirectives(info) && !planner.readsVariables) {
     const byPath = compiledByField.get(field) ?? new Map<string, Compiled | null>();
     byPath.set(cacheKey, compiled);
     compiledByField.set(field, byPath);

@@ -2,19 +2,22 @@ import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   Kind,
+  getArgumentValues,
   getDirectiveValues,
   getNamedType,
   isAbstractType,
   isObjectType,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { pageSize } from '../db/pages';
 import { RELATIONS, orderingProperties, type RelationName } from '../db/queries/relations';
-import { FOLDS, LINK_ENDS } from './folds';
+import { FOLDS, LINK_ENDS, type Fold } from './folds';
 import { NODE_FIELD_RELATIONSHIP_PROPERTIES, propertiesOfField, propertiesOfLinkField } from './properties';
 
 /**
@@ -36,6 +39,11 @@ export interface RelationPlan {
   readonly labels: Set<string>;
   /** What the nodes at the other end need. */
   readonly other: Plan;
+  /**
+   * How many of each node's rows its fields read, first in the relation's order: a connection's first
+   * page and one more (is there a next page?); Infinity (the default) for all of them.
+   */
+  rows: number;
   /** Stored properties of the relationships their fields read (cypher.ts adds `key` where it orders the rows). */
   readonly props: Set<string>;
   /** The relationships' `sources`. */
@@ -66,6 +74,9 @@ interface Selected {
 }
 
 export class Planner {
+  /** Whether the plan depends on the request's variables (a connection's `first: $n`): it is not cached then. */
+  readsVariables = false;
+
   constructor(private readonly input: PlanInput) {}
 
   /** The plan of nodes of `type` (an object type or an interface) selected by `sets`. */
@@ -102,8 +113,10 @@ export class Planner {
       if (!fold || !definition || depth >= MAX_FOLD_DEPTH) continue;
       const fieldType = getNamedType(definition.type);
       const subSets = field.selectionSet ? [field.selectionSet] : [];
+      const rows = fold.kind === 'page' ? this.pageRows(fold, definition, field, subSets, fieldType) : Infinity;
       for (const relation of fold.relations) {
         const entry = relationPlan(plan, relation, type.name);
+        entry.rows = Math.max(entry.rows, rows);
         for (const prop of NODE_FIELD_RELATIONSHIP_PROPERTIES[type.name]?.[name] ?? []) entry.props.add(prop);
         if (fold.kind === 'nodes') {
           this.addTo(entry.other, subSets, this.possible(fieldType), depth + 1);
@@ -114,6 +127,26 @@ export class Planner {
           this.addLink(plan, entry, relation, type, subSets, fieldType, depth);
         }
       }
+    }
+  }
+
+  /**
+   * How many rows of its relation a connection field reads of each node: its first page and one more;
+   * all of them when it filters them, starts after a cursor, counts them (`totalCount`), or has
+   * arguments its resolver refuses (it then says why).
+   */
+  private pageRows(fold: Fold & { kind: 'page' }, definition: GraphQLField<unknown, unknown>, field: FieldNode, sets: readonly SelectionSetNode[], type: GraphQLNamedType): number {
+    if (!fold.first) return Infinity;
+    if (field.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE)) this.readsVariables = true;
+    try {
+      const args = getArgumentValues(definition, field, this.input.variableValues);
+      if (args.after !== undefined && args.after !== null) return Infinity;
+      if (this.descend(sets, type, ['totalCount'])) return Infinity;
+      const first = args.first;
+      if (first !== undefined && first !== null && typeof first !== 'number') return Infinity;
+      return pageSize(first, 'first') + 1;
+    } catch {
+      return Infinity;
     }
   }
 
@@ -195,7 +228,7 @@ function addProperties(plan: Plan, props: readonly string[] | null): void {
 function relationPlan(plan: Plan, relation: RelationName, label: string): RelationPlan {
   let entry = plan.relations.get(relation);
   if (!entry) {
-    entry = { labels: new Set(), other: emptyPlan(), props: new Set(), sources: false, product: null, requires: null };
+    entry = { labels: new Set(), other: emptyPlan(), rows: 0, props: new Set(), sources: false, product: null, requires: null };
     // The rows are sorted after they arrive, on these properties of the other node.
     addProperties(entry.other, orderingProperties(relation));
     plan.relations.set(relation, entry);
@@ -215,6 +248,7 @@ export function planKey(plan: Plan): string {
       entry.sources ? 'src' : '',
       entry.product ? `prod(${planKey(entry.product)})` : '',
       entry.requires ? `req(${planKey(entry.requires)})` : '',
+      Number.isFinite(entry.rows) ? `first:${entry.rows}` : '',
     ].filter(Boolean);
     parts.push(`${name}[${[...entry.labels].sort().join('|')}](${planKey(entry.other)})${extras.length ? `{${extras.join(',')}}` : ''}`);
   }

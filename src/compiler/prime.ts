@@ -5,6 +5,7 @@ import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSp
 import { isNodeProps } from '../db/rows';
 import { isRecord, isStringArray } from '../domain/guards';
 import type { Loaders, RelatedRow } from '../loaders';
+import { emptyPlan, type Plan, type RelationPlan } from './plan';
 
 const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -78,10 +79,13 @@ function checked<T>(value: unknown, is: Guard<T>, expected: string): T {
  * stored data breaks the model gets nothing attached: its resolver loads it and reports the error on
  * the field that asks.
  */
-export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown): void {
+export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown, plan: Plan): void {
   if (value === null || value === undefined) return;
-  attachTree(loaders, node, selfOf(node), checked(value, isFetched, `a map of sources and relations for ${node.id}`));
+  attachTree(loaders, node, selfOf(node), checked(value, isFetched, `a map of sources and relations for ${node.id}`), plan);
 }
+
+/** The plan of what was fetched below a node where the plan names nothing (the tree is checked as walked). */
+const NOTHING: Plan = emptyPlan();
 
 /** A raw node that decodes to `node`: the parent's own end of its relation rows (a self-end field such as `inputs { to }`). */
 function selfOf(node: NodeRecord): RawNode | null {
@@ -91,7 +95,8 @@ function selfOf(node: NodeRecord): RawNode | null {
   return self;
 }
 
-function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched): void {
+/** `plan` is the one the statement was compiled from (cypher.ts): the fetched tree follows it level by level. */
+function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched, plan: Plan): void {
   if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
   for (const [name, rows] of Object.entries(fetched)) {
@@ -99,6 +104,9 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     const links = checked(rows, isLinks, `the rows of ${name} for ${node.id}`);
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
     if (links.length > MAX_RELATED) continue;
+    const entry = plan.relations.get(name);
+    // Only the first rows were fetched, and there are more: they are a first page's, not the relation.
+    const first = entry !== undefined && links.length >= entry.rows;
     const order = compareRelated(name);
     const { direction, types } = RELATIONS[name];
     const { target }: RelationSpec = RELATIONS[name];
@@ -108,17 +116,18 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     const pairs = links
       .map((link) => {
         const other = { labels: labelsOf(link), props: link.node, projected: true };
-        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link) };
+        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link, entry) };
         return { link, row };
       })
       .sort((a, b) => order(a.row, b.row));
-    loaders.attach(node, name, pairs.map((p) => p.row));
+    if (first) loaders.attachFirst(node, name, pairs.map((p) => p.row));
+    else loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
       if (link.fetched !== undefined && link.fetched !== null) {
         const fetchedBelow = checked(link.fetched, isFetched, `a map of sources and relations for ${other.props.id}`);
         const record = decode(other);
-        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow);
+        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow, entry?.other ?? NOTHING);
       }
       for (const source of link.src ?? []) primeNode(loaders, source);
     }
@@ -126,15 +135,15 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
 }
 
 /** The nodes a row's relationship names by id, as records of this selection (with what is below them attached). */
-function namedBy(loaders: Loaders, link: FetchedLink): ReadonlyMap<string, NodeRecord> | undefined {
-  const named = [...(link.prod ?? []), ...(link.req ?? [])];
+function namedBy(loaders: Loaders, link: FetchedLink, entry: RelationPlan | undefined): ReadonlyMap<string, NodeRecord> | undefined {
+  const named = [...(link.prod ?? []).map((n) => [n, entry?.product] as const), ...(link.req ?? []).map((n) => [n, entry?.requires] as const)];
   if (named.length === 0) return undefined;
   const records = new Map<string, NodeRecord>();
-  for (const entity of named) {
+  for (const [entity, plan] of named) {
     const record = decode({ labels: entity.labels, props: entity.props, projected: true });
     if (!record) continue;
     if (entity.fetched !== undefined && entity.fetched !== null) {
-      attachTree(loaders, record, selfOf(record), checked(entity.fetched, isFetched, `a map of sources and relations for ${record.id}`));
+      attachTree(loaders, record, selfOf(record), checked(entity.fetched, isFetched, `a map of sources and relations for ${record.id}`), plan ?? NOTHING);
     }
     records.set(record.id, record);
   }

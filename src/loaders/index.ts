@@ -56,6 +56,14 @@ export interface Loaders {
    */
   attach(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
   /**
+   * Hands the first rows of a relation of `parent`, in the relation's order, to a connection's first
+   * page (`firstRows`): a compiled statement that read only that page fetched them, and more rows
+   * exist. `related` does not answer with them.
+   */
+  attachFirst(parent: NodeRecord, name: RelationName, rows: readonly RelatedRow[]): void;
+  /** The first rows of a relation of `parent` (attachFirst), or all of them (attach); undefined when none were attached. */
+  firstRows(name: RelationName, parent: NodeRecord): readonly RelatedRow[] | undefined;
+  /**
    * Hands the sources a compiled statement fetched with `parent` (what its selection reads of each) to
    * its `sources` resolver, the same way; `sourcesOf` reads them back, by id.
    */
@@ -106,6 +114,7 @@ export function createLoaders(executor: Executor): Loaders {
   );
 
   const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
+  const fetchedFirst = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const sources = new WeakMap<NodeRecord, ReadonlyMap<string, SourceRecord>>();
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
@@ -128,6 +137,12 @@ export function createLoaders(executor: Executor): Loaders {
       byRelation.set(name, byRelation.has(name) ? null : rows);
       fetched.set(parent, byRelation);
     },
+    attachFirst: (parent, name, rows) => {
+      const byRelation = fetchedFirst.get(parent) ?? new Map<RelationName, readonly RelatedRow[] | null>();
+      byRelation.set(name, byRelation.has(name) ? null : rows); // as `attach`
+      fetchedFirst.set(parent, byRelation);
+    },
+    firstRows: (name, parent) => fetched.get(parent)?.get(name) ?? fetchedFirst.get(parent)?.get(name) ?? undefined,
     attachSources: (parent, fetchedSources) => {
       sources.set(parent, new Map(fetchedSources.map((props) => [props.id, toSourceRecord({ labels: ['Source'], props, projected: true })])));
     },

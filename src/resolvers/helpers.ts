@@ -52,7 +52,11 @@ function toRelation(name: RelationName, row: RelatedRow): RelationRecord {
 
 /** The entities at the other end of one relation field. */
 export function relatedEntities(ctx: Context, name: RelationName, parent: EntityRecord): MaybePromise<EntityRecord[]> {
-  return then(ctx.loaders.related(name, parent), (rows) => rows.map((row) => decodeRelated(name, row.other, toEntityRecord)));
+  return then(ctx.loaders.related(name, parent), (rows) => decodedRows(name, rows));
+}
+
+function decodedRows(name: RelationName, rows: readonly RelatedRow[]): EntityRecord[] {
+  return rows.map((row) => decodeRelated(name, row.other, toEntityRecord));
 }
 
 /**
@@ -98,42 +102,55 @@ export function confidenceOf(stored: unknown): Confidence {
 /**
  * A page of a relation field as a connection. The related entities (at most MAX_RELATED, in the
  * relation's order) come from the level's batch statement; the page is cut from them by a cursor that
- * names the item to start after.
+ * names the item to start after. A first page of an unfiltered relation is cut from its first rows
+ * where a compiled statement fetched only those (`Loaders.firstRows`: the page and one more, or all).
  */
 export function relatedPage(
   ctx: Context,
   name: RelationName,
   parent: EntityRecord,
   args: { first?: number | null; after?: string | null },
-  keep: (entity: EntityRecord) => boolean = () => true,
+  keep?: (entity: EntityRecord) => boolean,
 ): MaybePromise<ConnectionRecord> {
   const size = pageSize(args.first, 'first');
   const sort = `relation:${name}`;
   const position = args.after ? decodeCursor(args.after, sort, 'after') : null;
+  const firstRows = position || keep ? undefined : ctx.loaders.firstRows(name, parent);
+  if (firstRows && firstRows.length > size) {
+    const all = () => then(relatedEntities(ctx, name, parent), (entities) => entities.length);
+    return connectionOf(decodedRows(name, firstRows).slice(0, size), { sort, start: 0, hasNextPage: true, countTotal: async () => all() });
+  }
   return then(relatedEntities(ctx, name, parent), (entities) => {
-    const all = entities.filter(keep);
+    const all = keep ? entities.filter(keep) : entities;
     const start = position ? all.findIndex((e) => e.id === position.id) + 1 : 0;
     if (position && start === 0) throw new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
-    // Cursors are encoded only for the clients that select them.
-    const edges = all.slice(start, start + size).map((node, i) => ({
-      node,
-      get cursor() {
-        return encodeCursor({ sort, key: start + i, id: node.id });
-      },
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: start + size < all.length,
-        hasPreviousPage: start > 0,
-        get startCursor() {
-          return edges[0]?.cursor ?? null;
-        },
-        get endCursor() {
-          return edges[edges.length - 1]?.cursor ?? null;
-        },
-      },
-      countTotal: async () => all.length,
-    };
+    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => all.length });
   });
+}
+
+/** A connection of the `nodes` at `start` of a list sorted by `sort`; cursors are encoded only for the clients that select them. */
+function connectionOf(
+  nodes: readonly EntityRecord[],
+  page: { readonly sort: string; readonly start: number; readonly hasNextPage: boolean; readonly countTotal: () => Promise<number> },
+): ConnectionRecord {
+  const edges = nodes.map((node, i) => ({
+    node,
+    get cursor() {
+      return encodeCursor({ sort: page.sort, key: page.start + i, id: node.id });
+    },
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.start > 0,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
+    },
+    countTotal: page.countTotal,
+  };
 }

@@ -2,6 +2,7 @@ import { getNamedType, isLeafType, isObjectType, type GraphQLNamedType } from 'g
 import { FOLDS, LINK_ENDS } from '../../src/compiler/folds';
 import { buildSchema } from '../../src/schema';
 import { createContext } from '../../src/context';
+import type { ProfilingExecutor } from '../../src/db/profiling';
 import { database, execute, setupInProcessApp, silentLog } from '../support/testServer';
 
 /**
@@ -306,6 +307,53 @@ describe('documents as clients write them', () => {
     // The seed has such products, and their stages have a description to lose.
     expect(reached.length).toBeGreaterThan(0);
     expect(reached.some((l: any) => l.product.stage?.description)).toBe(true);
+  });
+
+  describe("a connection's first page", () => {
+    // co-lynas operates three facilities in the seed.
+    const PAGE = /* GraphQL */ `query ($id: ID!, $n: Int!) { node(id: $id) { ... on Company {
+      facilities(first: $n) { edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } } } } }`;
+
+    async function statementOf(query: string, variables: Record<string, unknown>) {
+      const ctx = createContext({ driver: t.driver, database, queryTimeoutMs: 15_000, log: silentLog, profile: true }, 'compiler-test');
+      const result = await execute<any>(t.app, ctx, query, variables);
+      expect(result.errors).toBeUndefined();
+      return (ctx.db as ProfilingExecutor).statements.map((s) => s.cypher);
+    }
+
+    it('fetches only its rows and one more, and answers as the whole relation does', async () => {
+      for (const n of [1, 2, 3, 0]) {
+        const { data, trips } = await compare(PAGE, { id: 'co-lynas', n });
+        expect(data.node.facilities.edges).toHaveLength(n);
+        expect(data.node.facilities.pageInfo.hasNextPage).toBe(n < 3);
+        // The size comes from a variable: each request plans its own page, in one statement.
+        expect(trips).toBe(1);
+      }
+      const [statement] = await statementOf(PAGE, { id: 'co-lynas', n: 1 });
+      expect(statement).toContain('ORDER BY m2.name, m2.id, r1.key LIMIT 2 RETURN');
+    });
+
+    it('fetches every row where the request reads more than a first page of the relation', async () => {
+      const query = /* GraphQL */ `query ($id: ID!, $after: String) { node(id: $id) { ... on Company {
+        first: facilities(first: 1) { edges { node { id } } pageInfo { hasNextPage } }
+        counted: facilities(first: 1) { totalCount edges { node { id } } }
+        next: facilities(first: 1, after: $after) { edges { node { id } } pageInfo { hasPreviousPage } }
+        operator: facilities(first: 1) { edges { node { id operator { id } } } } } } }`;
+      const start = await compare(PAGE, { id: 'co-lynas', n: 1 });
+      const { data, trips } = await compare(query, { id: 'co-lynas', after: start.data.node.facilities.pageInfo.endCursor });
+      expect(data.node.counted.totalCount).toBe(3);
+      expect(data.node.next.edges[0].node.id).not.toBe(data.node.first.edges[0].node.id);
+      expect(trips).toBe(1);
+      const [statement] = await statementOf(query, { id: 'co-lynas', after: start.data.node.facilities.pageInfo.endCursor });
+      expect(statement).not.toContain('LIMIT 2 RETURN');
+    });
+
+    it('within a list: every parent gets its own first rows', async () => {
+      const query = /* GraphQL */ `{ companies(first: 50, sort: { field: NAME }) { edges { node { id facilities(first: 1) { edges { node { id } } pageInfo { hasNextPage } } } } } }`;
+      const { data, trips } = await compare(query);
+      expect(data.companies.edges.filter((e: any) => e.node.facilities.pageInfo.hasNextPage).length).toBeGreaterThan(2);
+      expect(trips).toBe(1);
+    });
   });
 
   it('a relation past the cap of 500 is left to the loaders, which order it before cutting it', async () => {

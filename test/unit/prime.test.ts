@@ -1,3 +1,4 @@
+import { emptyPlan, type Plan } from '../../src/compiler/plan';
 import { primeFetched } from '../../src/compiler/prime';
 import type { Executor } from '../../src/db/executor';
 import { toNodeRecord, type NodeRecord } from '../../src/db/models';
@@ -25,7 +26,7 @@ const region = (id: string, fetched?: unknown) => ({ node: { id, name: id.toUppe
 describe('primeFetched', () => {
   it("attaches each relation's rows, down the tree, to the record they belong to", () => {
     const { loaders, facility, reads } = setUp();
-    primeFetched(loaders, facility, { locatedIn: [region('reg-r', { regionParents: [region('country-x')] })] });
+    primeFetched(loaders, facility, { locatedIn: [region('reg-r', { regionParents: [region('country-x')] })] }, emptyPlan());
 
     const rows = loaders.related('locatedIn', facility);
     expect(Array.isArray(rows)).toBe(true);
@@ -51,13 +52,42 @@ describe('primeFetched', () => {
     ['a flow product without labels', { feedsOut: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], node: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
   ])('fails with a DecodeError on %s', (_what, fetched) => {
     const { loaders, facility } = setUp();
-    expect(() => primeFetched(loaders, facility, fetched)).toThrow(DecodeError);
+    expect(() => primeFetched(loaders, facility, fetched, emptyPlan())).toThrow(DecodeError);
   });
 
   it('takes nothing fetched (null) as nothing to attach: the loaders answer', async () => {
     const { loaders, facility, reads } = setUp();
-    expect(() => primeFetched(loaders, facility, null)).not.toThrow();
+    expect(() => primeFetched(loaders, facility, null, emptyPlan())).not.toThrow();
     await loaders.related('locatedIn', facility);
     expect(reads()).toBe(1);
+  });
+
+  describe('a connection of which the statement fetched only the first rows', () => {
+    // The plan of a company whose `facilities(first: 1)` alone reads `operates`: 2 rows (a page and one more).
+    const firstPage = (): Plan => {
+      const plan = emptyPlan();
+      plan.relations.set('operates', { labels: new Set(['Company']), other: emptyPlan(), rows: 2, props: new Set(), sources: false, product: null, requires: null });
+      return plan;
+    };
+    const company = () => toNodeRecord({ labels: ['Entity', 'Company'], props: { id: 'co-a', name: 'A' }, projected: true });
+    const facility = (id: string) => ({ node: { id, name: id } });
+
+    it('hands them to the first page only when there are more: the relation itself is loaded', async () => {
+      const { loaders, reads } = setUp();
+      const owner = company();
+      primeFetched(loaders, owner, { operates: [facility('fac-b'), facility('fac-a')] }, firstPage());
+      expect(loaders.firstRows('operates', owner)?.map((r) => r.other.props.id)).toEqual(['fac-a', 'fac-b']);
+      await loaders.related('operates', owner);
+      expect(reads()).toBe(1);
+    });
+
+    it('takes fewer rows than were asked for as the whole relation', async () => {
+      const { loaders, reads } = setUp();
+      const owner = company();
+      primeFetched(loaders, owner, { operates: [facility('fac-a')] }, firstPage());
+      const rows = await loaders.related('operates', owner);
+      expect(rows.map((r) => r.other.props.id)).toEqual(['fac-a']);
+      expect(reads()).toBe(0);
+    });
   });
 });

@@ -71,11 +71,21 @@ export const MAX_RELATED = 500;
  * it, so a relation answers the same rows in the same order whichever of them loads it.
  */
 export function relationMatch(name: RelationName, n: string, r: string, m: string): string {
+  return relationFirst(name, n, r, m, MAX_RELATED);
+}
+
+/**
+ * The first `count` rows of one relation from `n` in the relation's order (`compareRelated` sorts the
+ * same way): the capped match above, and the first page of a connection the request compiler folds
+ * (src/compiler/cypher.ts). `count` is a validated integer, never a request's text.
+ */
+export function relationFirst(name: RelationName, n: string, r: string, m: string, count: number): string {
+  if (!Number.isInteger(count) || count < 0 || count > MAX_RELATED) throw new Error(`relation row count out of range: ${count}`);
   const spec: RelationSpec = RELATIONS[name];
   const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
   return `${relationPattern(name, n, r, m)}
 WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${m}.id, ${r}.key
-LIMIT ${MAX_RELATED}`;
+LIMIT ${count}`;
 }
 
 /** The MATCH of one relation from `n`, unordered. */
