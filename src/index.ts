@@ -1,16 +1,15 @@
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createDriver, waitForDatabase, DatabaseUnreachableError } from './db/driver';
 import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './embedded';
-import { DatabaseHealth } from './db/health';
-import { Executor } from './db/executor';
-import { createLogger, type Logger } from './logger';
-import { createApp, type App } from './server';
-import { SEED_TIMEOUT_MS, isGraphEmpty, loadSeed } from './import/seed';
-import { needsSeedUpgrade, upgradeSeed } from './import/seedUpgrade';
-import { ensureSchema } from './import/importer';
+import { createLogger } from './logger';
+import type * as Startup from './startup';
+import type { DatabaseHealth } from './db/health';
+import type { App } from './server';
 
-/** Process entry: config → (embedded) Neo4j → driver → seed if empty → server → listen. */
+/**
+ * Process entry: config → (embedded) Neo4j → driver → seed if empty → server → listen. Only what
+ * starts Neo4j is imported up front: the rest of the server (`./startup`) loads while the JVM starts.
+ */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -76,10 +75,10 @@ async function main(): Promise<void> {
   }
 
   try {
-    let uri = config.neo4j.uri;
-    if (!uri) {
+    let starting: Promise<SupervisedNeo4j> | undefined;
+    if (!config.neo4j.uri) {
       log.info({ dataDir: config.embedded.dataDir, port: config.embedded.port }, 'NEO4J_URI unset: starting the embedded Neo4j');
-      embedded = await superviseEmbeddedNeo4j(
+      starting = superviseEmbeddedNeo4j(
         {
           port: config.embedded.port,
           dataDir: config.embedded.dataDir,
@@ -102,8 +101,14 @@ async function main(): Promise<void> {
           log: (message, details) => log.warn(details ?? {}, message),
         },
       );
-      uri = embedded.uri;
+      starting.catch(() => undefined); // awaited below, once the modules are loaded
     }
+    // A macrotask, so after the JVM was spawned (only microtasks come before that).
+    await new Promise((resolve) => setImmediate(resolve));
+    const { createApp, createDriver, DatabaseHealth, prepareStore, waitForDatabase } = require('./startup') as typeof Startup;
+    if (starting) embedded = await starting;
+    const uri = embedded?.uri ?? config.neo4j.uri;
+    if (!uri) throw new Error('no Neo4j to connect to'); // NEO4J_URI, or the embedded one started above
     driver = createDriver({ ...config.neo4j, uri });
     const probeDriver = driver;
     health = new DatabaseHealth({ probe: () => probeDriver.getServerInfo({ database: config.neo4j.database }).then(() => undefined), log });
@@ -117,34 +122,13 @@ async function main(): Promise<void> {
     });
     log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql` }, 'GraphQL server ready');
   } catch (error) {
-    const message = error instanceof DatabaseUnreachableError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`Start-up failed: ${message.split('\n')[0]}\n`);
     log.debug({ err: error }, 'start-up failure');
     await driver?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
   }
-}
-
-/**
- * Makes the store hold the shipped seed: an empty store is loaded (SEED_ON_EMPTY); a store seeded from
- * another version of the seed is upgraded in one transaction, keeping curated work (SEED_UPGRADE).
- */
-async function prepareStore(driver: Driver, config: Config, log: Logger): Promise<void> {
-  const executor = new Executor({ driver, database: config.neo4j.database, timeoutMs: SEED_TIMEOUT_MS, log, requestId: 'start-up seed' });
-  await ensureSchema(executor);
-  if (await isGraphEmpty(executor)) {
-    if (!config.seedOnEmpty) return;
-    log.info('the database is empty: loading the seed graph');
-    const counts = await loadSeed(executor);
-    log.info(counts, 'seed graph loaded');
-    return;
-  }
-  if (!config.seedUpgrade || !(await needsSeedUpgrade(executor))) return;
-  log.info('the store holds another version of the seed: upgrading it, keeping curated work');
-  const report = await upgradeSeed(executor);
-  log.info({ version: report.version, previous: report.previous, written: report.written, removed: report.removed, conflicts: report.conflicts.length }, 'seed upgraded');
-  for (const conflict of report.conflicts) log.warn({ conflict }, 'seed and curation disagree; the curated state is kept');
 }
 
 void main();

@@ -2,8 +2,8 @@ import type { Executor, TransactionRunner } from '../db/executor';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } from '../domain/graphModel';
 import { fieldOf } from '../domain/guards';
 import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
-import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from '../db/queries/schema';
-import { NUMBER_OLD_CHANGES } from '../db/queries/audit';
+import { AWAIT_INDEXES, SCHEMA_PRESENT, SCHEMA_STATEMENTS } from '../db/queries/schema';
+import { HAS_OLD_CHANGES, NUMBER_OLD_CHANGES } from '../db/queries/audit';
 import type { Confidence } from '../domain/provenance';
 import { checkSeed, type ImportProblem, type KnownIds, type RawSeed, type ValidSeed } from '../domain/validate';
 
@@ -28,13 +28,28 @@ export const DEFAULT_ATOMIC_LIMIT = 20_000;
 export const DEFAULT_BATCH_SIZE = 1_000;
 
 /**
- * Creates the constraints (which MERGE relies on) and indexes, waits for them, and numbers audit entries
- * written before the audit clock existed. Idempotent.
+ * Creates the constraints (which MERGE relies on) and indexes that are missing, waits for them unless
+ * `awaitIndexes` is false, and numbers audit entries written before the audit clock existed.
+ * Idempotent. On a store that has everything this is two reads: a statement Neo4j has not run before
+ * costs a few hundred milliseconds of planning right after it starts, so start-up skips what exists.
  */
-export async function ensureSchema(executor: Executor): Promise<void> {
-  for (const statement of SCHEMA_STATEMENTS) await executor.execute(statement);
+export async function ensureSchema(executor: Executor, options: { readonly awaitIndexes?: boolean } = {}): Promise<void> {
+  const present = await executor.read(SCHEMA_PRESENT);
+  const constraints = new Set(present.flatMap((index) => index.owningConstraint ?? []));
+  const indexes = new Set(present.filter((index) => index.owningConstraint === null).map((index) => index.name));
+  const missing = SCHEMA_STATEMENTS.filter((statement) => !(statement.kind === 'constraint' ? constraints : indexes).has(statement.schemaName));
+  for (const statement of missing) await executor.execute(statement);
+  if (options.awaitIndexes !== false && (missing.length > 0 || present.some((index) => !index.online))) await awaitIndexes(executor);
+  const [old] = await executor.read(HAS_OLD_CHANGES);
+  if (old?.found) await executor.execute(NUMBER_OLD_CHANGES);
+}
+
+/**
+ * Waits until every index is online (at most a minute). Writes need not wait (a unique constraint is
+ * in force once created; writes reach an index still being populated), reads of an index do.
+ */
+export async function awaitIndexes(executor: Executor): Promise<void> {
   await executor.execute(AWAIT_INDEXES, { seconds: 60 });
-  await executor.execute(NUMBER_OLD_CHANGES);
 }
 
 export interface ImportCounts {
@@ -263,7 +278,8 @@ export async function applyImport(executor: Executor, plan: Pick<ImportPlan, 'pr
   const batches = batchesOf(plan.seed, batchSize);
   const total = batches.flat().reduce((sum, piece) => sum + piece.rows.length, 0);
   const report = options.onProgress ?? (() => undefined);
-  await ensureSchema(executor);
+  // The indexes fill while the records are written; they are awaited once the import is done.
+  await ensureSchema(executor, { awaitIndexes: false });
   if (total <= (options.atomicLimit ?? DEFAULT_ATOMIC_LIMIT)) {
     const written = await executor.writeTransaction('import.atomic', async (tx) => {
       // The driver may retry the whole transaction: progress starts again with it.
@@ -272,6 +288,7 @@ export async function applyImport(executor: Executor, plan: Pick<ImportPlan, 'pr
       await options.onComplete?.(tx, 'atomic');
       return counts;
     });
+    await awaitIndexes(executor);
     return { mode: 'atomic', batches: 1, written };
   }
   let written: ImportCounts = { sources: 0, nodes: 0, relationships: 0 };
@@ -291,5 +308,6 @@ export async function applyImport(executor: Executor, plan: Pick<ImportPlan, 'pr
     done = written.sources + written.nodes + written.relationships;
     report({ done, total, batch: i + 1, batches: batches.length });
   }
+  await awaitIndexes(executor);
   return { mode: 'batches', batches: batches.length, written };
 }

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { DEFAULT_SEED_DIR, loadSeed } from '../../src/import/seed';
 import { contentLines } from '../../src/db/contentHash';
-import { standaloneExecutor } from '../../src/db/executor';
+import pino from 'pino';
+import { Executor, standaloneExecutor, type StatementObserver } from '../../src/db/executor';
+import { ensureSchema } from '../../src/import/importer';
+import { SCHEMA_STATEMENTS } from '../../src/db/queries/schema';
 import { database, testDriver } from '../support/testServer';
 
 let driver: Driver;
@@ -54,5 +57,37 @@ describe('seeding', () => {
     await expect(loadSeed(db(), dir)).rejects.toThrow(/FEEDS\.json record 2: "to" refers to unknown id "fac-does-not-exist"/);
     expect(await fingerprint()).toBe(before);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the schema at start-up', () => {
+  /** An executor that records the name of every statement it runs. */
+  const recording = (): { executor: Executor; names: string[] } => {
+    const names: string[] = [];
+    const observer: StatementObserver = { observe: (statement, work) => (names.push(statement.name), work()) };
+    return { names, executor: new Executor({ driver, database, timeoutMs: 60_000, log: pino({ level: 'silent' }), requestId: 'schema-test', observer }) };
+  };
+  const present = async (): Promise<string[]> =>
+    (await driver.executeQuery('SHOW INDEXES YIELD name RETURN name ORDER BY name', {}, { database })).records.map((r) => r.get('name') as string);
+
+  it('creates nothing on a store that has every constraint and index: two reads', async () => {
+    await ensureSchema(standaloneExecutor(driver, database, 'schema-test'));
+    const { executor, names } = recording();
+    await ensureSchema(executor);
+    expect(names).toEqual(['schema.present', 'audit.hasOldChanges']);
+  });
+
+  it('creates only what is missing, waits for it, and leaves every constraint and index there', async () => {
+    const all = await present();
+    expect(all).toEqual(expect.arrayContaining(SCHEMA_STATEMENTS.map((s) => s.schemaName)));
+    await driver.executeQuery('DROP INDEX source_title', {}, { database });
+    await driver.executeQuery('DROP CONSTRAINT redirect_id', {}, { database });
+    expect(await present()).not.toEqual(expect.arrayContaining(['source_title']));
+    const { executor, names } = recording();
+    await ensureSchema(executor);
+    expect(names).toEqual(['schema.present', 'schema.redirect_id', 'schema.source_title', 'schema.awaitIndexes', 'audit.hasOldChanges']);
+    expect(await present()).toEqual(all);
+    const { records } = await driver.executeQuery("SHOW CONSTRAINTS YIELD name, type WHERE name = 'redirect_id' RETURN type", {}, { database });
+    expect(records.map((r) => r.get('type'))).toEqual(['UNIQUENESS']);
   });
 });

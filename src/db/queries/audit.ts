@@ -91,6 +91,13 @@ export const LATEST_CHANGE: Query<{ seq: number }> = {
   cypher: 'OPTIONAL MATCH (c:Change) WHERE c.seq IS NOT NULL WITH c ORDER BY c.seq DESC LIMIT 1 RETURN coalesce(c.seq, 0) AS seq',
 };
 
+/** Whether some entry has no sequence number yet (written before the audit clock existed). */
+export const HAS_OLD_CHANGES: Query<{ found: boolean }> = {
+  name: 'audit.hasOldChanges',
+  row: z.object({ found: z.boolean() }),
+  cypher: 'RETURN EXISTS { MATCH (c:Change) WHERE c.seq IS NULL } AS found',
+};
+
 /**
  * Numbers the entries written before the audit clock existed, oldest first, after any numbered ones, and
  * sets the clock past them (start-up, before serving). Writes nothing when there are none (an empty

@@ -1,10 +1,17 @@
-import type { NamedQuery } from '../executor';
+import { z } from 'zod';
+import type { NamedQuery, Query } from '../executor';
+
+/** A constraint or index: its name in Neo4j and the statement creating it. */
+export interface SchemaStatement extends NamedQuery {
+  readonly schemaName: string;
+  readonly kind: 'constraint' | 'index';
+}
 
 /**
  * Constraints and indexes, idempotent; created before any write (MERGE relies on the constraints).
  * Each is its own statement: Neo4j runs schema commands in transactions of their own.
  */
-export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
+export const SCHEMA_STATEMENTS: readonly SchemaStatement[] = [
   'CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT figure_id IF NOT EXISTS FOR (n:Figure) REQUIRE n.id IS UNIQUE',
@@ -25,7 +32,21 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   'CREATE INDEX feeds_product IF NOT EXISTS FOR ()-[r:FEEDS]-() ON (r.product)',
   'CREATE INDEX supplies_product IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.product)',
   "CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasesText] OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } }",
-].map((cypher) => ({ name: `schema.${/(?:CONSTRAINT|INDEX) (\w+)/.exec(cypher)?.[1] ?? 'statement'}`, cypher }));
+].map((cypher) => {
+  const [, kind, schemaName] = /(CONSTRAINT|INDEX) (\w+)/.exec(cypher) ?? [];
+  if (!kind || !schemaName) throw new Error(`schema statement without a name: ${cypher}`);
+  return { name: `schema.${schemaName}`, cypher, schemaName, kind: kind === 'CONSTRAINT' ? 'constraint' : 'index' };
+});
+
+/**
+ * The indexes there are, by name, with the constraint each backs (a constraint's index bears its
+ * name) and whether it is online. One read: on a store that has them all, start-up creates nothing.
+ */
+export const SCHEMA_PRESENT: Query<{ name: string; owningConstraint: string | null; online: boolean }> = {
+  name: 'schema.present',
+  row: z.object({ name: z.string(), owningConstraint: z.string().nullable(), online: z.boolean() }),
+  cypher: "SHOW INDEXES YIELD name, owningConstraint, state RETURN name, owningConstraint, state = 'ONLINE' AS online",
+};
 
 /** Waits until every index is online (at most `$seconds`). */
 export const AWAIT_INDEXES: NamedQuery = { name: 'schema.awaitIndexes', cypher: 'CALL db.awaitIndexes($seconds)' };
