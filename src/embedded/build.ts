@@ -1,10 +1,10 @@
 /**
- * The jars and the launcher class the embedded Neo4j runs from: fetched and compiled by Maven
- * (neo4j/pom.xml) when missing, or when the launcher's source is newer than its class.
+ * The jars and the launcher the embedded Neo4j runs from: fetched, compiled and packed by Maven
+ * (neo4j/pom.xml) when missing, or when the launcher's source is newer than its jar.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { LAUNCHER_CLASS, LAUNCHER_SOURCE, LIB_DIR, NEO4J_DIR, PLUGINS_DIR, POM_FILE, REPO_ROOT } from './layout';
+import { LAUNCHER_JAR, LAUNCHER_SOURCE, LIB_DIR, NEO4J_DIR, PLUGINS_DIR, POM_FILE, REPO_ROOT } from './layout';
 import { lastLines } from './tail';
 
 const noop = (): void => undefined;
@@ -13,14 +13,12 @@ function hasFile(dir: string, pattern: RegExp): boolean {
   return fs.existsSync(dir) && fs.readdirSync(dir).some((name) => pattern.test(name));
 }
 
-/** True when Maven must run: jars missing, launcher not compiled or older than its source, APOC wanted but absent. */
+/** True when Maven must run: jars missing, launcher jar missing or older than its source, APOC wanted but absent. */
 export function jarsMissing(withApoc: boolean): boolean {
   if (!hasFile(LIB_DIR, /^neo4j-bolt-.*\.jar$/) || !hasFile(LIB_DIR, /^neo4j-kernel-.*\.jar$/)) return true;
-  // Recompile when the launcher source is newer than its class.
-  if (!fs.existsSync(LAUNCHER_CLASS)) return true;
-  if (fs.existsSync(LAUNCHER_SOURCE) && fs.statSync(LAUNCHER_SOURCE).mtimeMs > fs.statSync(LAUNCHER_CLASS).mtimeMs) {
-    return true;
-  }
+  // Rebuild when the launcher's source is newer than its jar.
+  if (!fs.existsSync(LAUNCHER_JAR)) return true;
+  if (fs.existsSync(LAUNCHER_SOURCE) && fs.statSync(LAUNCHER_SOURCE).mtimeMs > fs.statSync(LAUNCHER_JAR).mtimeMs) return true;
   return withApoc && !hasFile(PLUGINS_DIR, /^apoc-core-.*\.jar$/);
 }
 

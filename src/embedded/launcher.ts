@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { ensureNeo4jJars } from './build';
 import { findJava, JVM_FLAGS } from './java';
-import { CLASSES_DIR, LAUNCHER_MAIN, LIB_DIR, PLUGINS_DIR, REPO_ROOT } from './layout';
+import { LAUNCHER_MAIN, PLUGINS_DIR, REPO_ROOT } from './layout';
+import { BASE_CLASS_PATH, classArchiveFile, ensureClassArchive } from './classArchive';
 import { lockHint, writePidFile } from './pidFile';
 import { TAIL_LINES, tailFile } from './tail';
 
@@ -23,7 +24,8 @@ export interface EmbeddedNeo4jOptions {
   pageCache: string; // e.g. "256m"
   password?: string; // enables auth with this password for user neo4j (at least 8 characters)
   withApoc?: boolean; // add neo4j/plugins (apoc) - fetched with the apoc profile when missing
-  startTimeoutMs?: number; // default 120_000; counted from the JVM spawn (jar fetching excluded)
+  startTimeoutMs?: number; // default 120_000; counted from the JVM spawn (jar fetching and the class archive's training excluded)
+  classArchive?: boolean; // default true: start from a class-data-sharing archive, made once (classArchive.ts)
   log?: (message: string) => void; // progress lines (fetching jars, starting, ready, stopped)
 }
 
@@ -68,14 +70,18 @@ export async function startEmbeddedNeo4j(options: EmbeddedNeo4jOptions): Promise
   fs.mkdirSync(dataDir, { recursive: true });
 
   const java = findJava();
+  const archive = classArchiveFile(java, JVM_FLAGS);
+  const shared = options.classArchive !== false && (await ensureClassArchive(java, JVM_FLAGS, archive, log));
   const args = [
     `-Xms${heap}`,
     `-Xmx${heap}`,
     ...JVM_FLAGS,
+    ...(shared ? [`-XX:SharedArchiveFile=${archive}`] : []),
     '-cp',
     // As in the Neo4j server, plugins are on the classpath too: APOC registers its extensions
-    // (ApocConfig etc.) through ServiceLoader, which only sees the application classpath.
-    [path.join(LIB_DIR, '*'), CLASSES_DIR, ...(withApoc ? [path.join(PLUGINS_DIR, '*')] : [])].join(path.delimiter),
+    // (ApocConfig etc.) through ServiceLoader, which only sees the application classpath. They come
+    // last, so the class archive of the base class path serves this one too.
+    [...BASE_CLASS_PATH, ...(withApoc ? [path.join(PLUGINS_DIR, '*')] : [])].join(path.delimiter),
     LAUNCHER_MAIN,
     `--port=${port}`,
     `--home=${dataDir}`,

@@ -13,8 +13,10 @@ export const NEO4J_DIR = projectPath('neo4j');
 export const POM_FILE = path.join('neo4j', 'pom.xml');
 export const LIB_DIR = path.join(NEO4J_DIR, 'lib');
 export const PLUGINS_DIR = path.join(NEO4J_DIR, 'plugins');
-export const CLASSES_DIR = path.join(NEO4J_DIR, 'target', 'classes');
 export const LAUNCHER_SOURCE = path.join(NEO4J_DIR, 'src', 'main', 'java', 'local', 'graph', 'EmbeddedNeo4j.java');
-export const LAUNCHER_CLASS = path.join(CLASSES_DIR, 'local', 'graph', 'EmbeddedNeo4j.class');
+/** The launcher's classes as a jar (pom.xml): the class path holds no directory, as class-data sharing requires. */
+export const LAUNCHER_JAR = path.join(NEO4J_DIR, 'target', 'embedded-neo4j-launcher-1.0.0-launcher.jar');
+/** Class-data-sharing archives of the embedded Neo4j's classes (classArchive.ts). */
+export const CLASS_ARCHIVE_DIR = path.join(NEO4J_DIR, 'target', 'cds');
 /** The launcher's main class, as the JVM is told it. */
 export const LAUNCHER_MAIN = 'local.graph.EmbeddedNeo4j';
