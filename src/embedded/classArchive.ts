@@ -6,8 +6,8 @@
  *
  * The archive is made once per class path by a training run (Neo4j started on a throw-away store with
  * `-XX:ArchiveClassesAtExit` and stopped once ready: about half a minute), and used by every later
- * start (`-XX:SharedArchiveFile`). Its name is a hash of the class path's jars (names, sizes, times) and
- * the JVM's flags, so new jars get a new archive. A class path that only adds jars after these (APOC's)
+ * start (`-XX:SharedArchiveFile`). Its name is a hash of the JDK, the class path's jars (names, sizes,
+ * times) and the JVM's flags, so another JDK or new jars get a new archive. A class path that only adds jars after these (APOC's)
  * uses it too. A JVM that cannot use an archive (another JDK, say) warns and starts without it; a
  * training run that fails leaves no archive and the start goes on without one.
  */
@@ -26,9 +26,23 @@ const TRAINING_TIMEOUT_MS = 180_000;
 /** The class path every embedded Neo4j starts with: Neo4j's jars, then the launcher's. */
 export const BASE_CLASS_PATH: readonly string[] = [path.join(LIB_DIR, '*'), LAUNCHER_JAR];
 
-/** The archive for this class path and these JVM flags (it may not exist yet). */
+/**
+ * The JDK a java command runs: its `lib/modules` (the JDK's own classes; every JDK build has its own),
+ * found through the binary's real path. Empty when the command cannot be found.
+ */
+function jdkIdentity(java: string): string {
+  const candidates = java.includes(path.sep) ? [java] : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, java));
+  const binary = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!binary) return '';
+  const modules = path.join(path.dirname(path.dirname(fs.realpathSync(binary))), 'lib', 'modules');
+  if (!fs.existsSync(modules)) return fs.realpathSync(binary);
+  const { size, mtimeMs } = fs.statSync(modules);
+  return `${modules}\0${size}\0${mtimeMs}`;
+}
+
+/** The archive for this JDK, class path and JVM flags (it may not exist yet). */
 export function classArchiveFile(java: string, jvmFlags: readonly string[], dir: string = CLASS_ARCHIVE_DIR): string {
-  const hash = createHash('sha256').update(java).update('\0').update(jvmFlags.join('\0'));
+  const hash = createHash('sha256').update(jdkIdentity(java)).update('\0').update(jvmFlags.join('\0'));
   const jars = [...fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).map((name) => path.join(LIB_DIR, name)), LAUNCHER_JAR];
   for (const jar of jars.sort()) {
     const { size, mtimeMs } = fs.statSync(jar);
