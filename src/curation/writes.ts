@@ -119,7 +119,7 @@ export function upsertEntityOf(
     }
     const write = entityWrite(label, before, input, cited.ids);
     await writeSources(tx, cited, sources);
-    const [row] = await tx.run(upsertNodes(label), { rows: [{ id: input.id, props: write.props }] });
+    const [row] = await tx.run(upsertNodes(label), { rows: [{ id: input.id, label, props: write.props }] });
     if (!row) throw new Error(`upsert of ${input.id} returned nothing`);
     const unchanged = before !== null && snapshot(before) === snapshot(row.props);
     const change = unchanged

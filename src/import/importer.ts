@@ -1,7 +1,7 @@
 import type { Executor, TransactionRunner } from '../db/executor';
 import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES, isNodeLabel, type NodeLabel } from '../domain/graphModel';
 import { fieldOf } from '../domain/guards';
-import { FIND_KNOWN_IDS, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
+import { CREATE_RELATIONSHIPS, FIND_KNOWN_IDS, UPSERT_ENTITIES, UPSERT_FIGURES, UPSERT_SOURCES, upsertRelationships } from '../db/queries/import';
 import { AWAIT_INDEXES, SCHEMA_PRESENT, SCHEMA_STATEMENTS } from '../db/queries/schema';
 import { HAS_OLD_CHANGES, NUMBER_OLD_CHANGES } from '../db/queries/audit';
 import type { Confidence } from '../domain/provenance';
@@ -18,8 +18,9 @@ export type { ImportProblem, KnownIds, RawSeed } from '../domain/validate';
  *    mutation, which adds its audit entry to the same transaction), or `applyImport(driver, …)`, which
  *    writes in one transaction or in resumable batches.
  *
- * Writes are MERGEs on constrained keys (see statements.ts): a record replaces the stored properties of
- * its id; a relationship those of the relationship with its key. Running the same import twice leaves the
+ * Writes are MERGEs on constrained keys (db/queries/import.ts): a record replaces the stored properties
+ * of its id; a relationship those of the relationship with its key (CREATEd instead when an end is new in
+ * the transaction, where MERGE could find nothing). Running the same import twice leaves the
  * same graph, which is what makes batches resumable: after a failure, run the whole import again.
  */
 
@@ -142,12 +143,18 @@ export class ImportRefusedError extends Error {
   }
 }
 
-/** One statement with its rows; `kind` counts what it writes; `write` runs it and returns how many rows it wrote. */
+/**
+ * The nodes created so far in one transaction, by id: a relationship with an end among them is CREATEd
+ * (db/queries/import.ts, CREATE_RELATIONSHIPS), the others are MERGEd by type.
+ */
+type CreatedIds = Set<string>;
+
+/** Rows for one kind of record; `write` runs them and returns how many rows it wrote. */
 interface Piece {
   readonly name: string;
   readonly kind: keyof ImportCounts;
   readonly rows: readonly Record<string, unknown>[];
-  readonly write: (tx: TransactionRunner, rows: readonly Record<string, unknown>[]) => Promise<number>;
+  readonly write: (tx: TransactionRunner, rows: readonly Record<string, unknown>[], created: CreatedIds) => Promise<number>;
 }
 
 /** The rows of the write statements (db/queries/import.ts): the stored form of each record. */
@@ -155,11 +162,37 @@ export const sourceRow = (s: ValidSeed['sources'][number]) => ({
   id: s.id,
   props: { title: s.title, publisher: s.publisher ?? null, date: s.date ?? null, dateNote: s.dateNote ?? null, url: s.url ?? null },
 });
-export const nodeRow = (n: ValidSeed['nodes'][number]) => ({ id: n.id, props: { ...n.props, sourceIds: n.sources } });
-export const relationshipRow = (r: ValidSeed['relationships'][number]) => ({ from: r.from, to: r.to, key: r.key, props: { ...r.props, key: r.key, sourceIds: r.sources } });
+export const nodeRow = (n: ValidSeed['nodes'][number]) => ({ id: n.id, label: n.label, props: { ...n.props, sourceIds: n.sources } });
+export const relationshipRow = (r: ValidSeed['relationships'][number]) => ({ type: r.type, from: r.from, to: r.to, key: r.key, props: { ...r.props, key: r.key, sourceIds: r.sources } });
+
+type NodeRow = ReturnType<typeof nodeRow>;
+type RelationshipRow = ReturnType<typeof relationshipRow>;
+
+/** Writes node rows with one statement (entities or figures) and notes the ids it created. */
+function writeNodes(query: typeof UPSERT_ENTITIES) {
+  return async (tx: TransactionRunner, rows: readonly Record<string, unknown>[], created: CreatedIds): Promise<number> => {
+    const written = await tx.run(query, { rows });
+    for (const row of written) if (row.created) created.add(row.props.id);
+    return written.length;
+  };
+}
+
+/** Writes relationship rows: those with an end created in this transaction in one CREATE, the others MERGEd by type. */
+async function writeRelationships(tx: TransactionRunner, rows: readonly Record<string, unknown>[], created: CreatedIds): Promise<number> {
+  const links = rows as readonly RelationshipRow[];
+  const isNew = (link: RelationshipRow) => created.has(link.from) || created.has(link.to);
+  const fresh = links.filter(isNew);
+  let count = fresh.length > 0 ? (await tx.run(CREATE_RELATIONSHIPS, { rows: fresh })).length : 0;
+  for (const type of RELATIONSHIP_TYPE_NAMES) {
+    const merged = links.filter((link) => link.type === type && !isNew(link));
+    if (merged.length > 0) count += (await tx.run(upsertRelationships(type), { rows: merged })).length;
+  }
+  return count;
+}
 
 /** The statements that write a seed, in dependency order (sources, nodes, then relationships), cut into batches of at most `size` records. */
 function batchesOf(seed: ValidSeed, size: number): Piece[][] {
+  const byLabel = (label: NodeLabel): NodeRow[] => seed.nodes.filter((n) => n.label === label).map(nodeRow);
   const groups: Piece[] = [
     {
       name: UPSERT_SOURCES.name,
@@ -167,18 +200,14 @@ function batchesOf(seed: ValidSeed, size: number): Piece[][] {
       rows: seed.sources.map(sourceRow),
       write: async (tx, rows) => (await tx.run(UPSERT_SOURCES, { rows }))[0]?.written ?? 0,
     },
-    ...NODE_LABELS.map((label): Piece => ({
-      name: upsertNodes(label).name,
-      kind: 'nodes',
-      rows: seed.nodes.filter((n) => n.label === label).map(nodeRow),
-      write: async (tx, rows) => (await tx.run(upsertNodes(label), { rows })).length,
-    })),
-    ...RELATIONSHIP_TYPE_NAMES.map((type): Piece => ({
-      name: upsertRelationships(type).name,
+    { name: UPSERT_ENTITIES.name, kind: 'nodes', rows: NODE_LABELS.filter((label) => label !== 'Figure').flatMap(byLabel), write: writeNodes(UPSERT_ENTITIES) },
+    { name: UPSERT_FIGURES.name, kind: 'nodes', rows: byLabel('Figure'), write: writeNodes(UPSERT_FIGURES) },
+    {
+      name: 'write.relationships',
       kind: 'relationships',
-      rows: seed.relationships.filter((r) => r.type === type).map(relationshipRow),
-      write: async (tx, rows) => (await tx.run(upsertRelationships(type), { rows })).length,
-    })),
+      rows: RELATIONSHIP_TYPE_NAMES.flatMap((type) => seed.relationships.filter((r) => r.type === type).map(relationshipRow)),
+      write: writeRelationships,
+    },
   ];
   const batches: Piece[][] = [];
   let batch: Piece[] = [];
@@ -196,10 +225,12 @@ function batchesOf(seed: ValidSeed, size: number): Piece[][] {
   return batches;
 }
 
+/** Runs the pieces of one transaction (a driver retry runs them again from an empty `created`). */
 async function writePieces(tx: TransactionRunner, pieces: readonly Piece[], onPiece: (records: number) => void): Promise<ImportCounts> {
   const written = { sources: 0, nodes: 0, relationships: 0 };
+  const created: CreatedIds = new Set();
   for (const piece of pieces) {
-    const count = await piece.write(tx, piece.rows);
+    const count = await piece.write(tx, piece.rows, created);
     // A relationship whose end vanished since validation matches nothing: refuse rather than drop it.
     if (count !== piece.rows.length) throw new Error(`${piece.name}: wrote ${count} of ${piece.rows.length} rows (an end was deleted since validation?)`);
     written[piece.kind] += count;

@@ -2,7 +2,7 @@ import type { Caller } from '../auth';
 import { recordChange, snapshot } from '../db/audit';
 import type { Executor, TransactionRunner } from '../db/executor';
 import type { Properties } from '../db/models';
-import { UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
+import { UPSERT_ENTITIES, UPSERT_FIGURES, UPSERT_SOURCES, upsertNodes, upsertRelationships } from '../db/queries/import';
 import {
   CURATION_ENTRIES,
   DELETE_NODES_BY_ID,
@@ -13,7 +13,7 @@ import {
   STORED_NODES,
   STORED_RELATIONSHIPS,
 } from '../db/queries/seedUpgrade';
-import { NODE_LABELS, RELATIONSHIP_TYPE_NAMES } from '../domain/graphModel';
+import { RELATIONSHIP_TYPE_NAMES } from '../domain/graphModel';
 import { isRecord, isStringArray } from '../domain/guards';
 import { validateSeed, type ValidSeed } from '../domain/validate';
 import { ensureSchema, nodeRow, relationshipRow, sourceRow } from './importer';
@@ -151,9 +151,9 @@ async function upgradeIn(tx: TransactionRunner, seed: ValidSeed, version: string
   await tx.execute(DELETE_RELATIONSHIPS_BY_KEY, { keys: removedLinks });
   await tx.execute(DELETE_NODES_BY_ID, { ids: removedNodes });
   if (seed.sources.length > 0) await tx.run(UPSERT_SOURCES, { rows: seed.sources.map(sourceRow) });
-  for (const label of NODE_LABELS) {
-    const rows = nodes.filter((n) => n.label === label).map(nodeRow);
-    if (rows.length > 0) await tx.run(upsertNodes(label), { rows });
+  for (const query of [UPSERT_ENTITIES, UPSERT_FIGURES]) {
+    const rows = nodes.filter((n) => upsertNodes(n.label) === query).map(nodeRow);
+    if (rows.length > 0) await tx.run(query, { rows });
   }
   for (const type of RELATIONSHIP_TYPE_NAMES) {
     const rows = links.filter((r) => r.type === type).map(relationshipRow);

@@ -10,6 +10,8 @@ import { ImportRefusedError, applyImport, findKnownIds, planImport, type ApplyOp
 import { standaloneExecutor } from '../../src/db/executor';
 import { DEFAULT_SEED_DIR, loadSeed, readSeed } from '../../src/import/seed';
 import { startScratchNeo4j, type ScratchNeo4j } from '../../harness/scratchNeo4j';
+import { CREATE_RELATIONSHIPS, UPSERT_ENTITIES, UPSERT_FIGURES } from '../../src/db/queries/import';
+import type { Query } from '../../src/db/executor';
 
 /**
  * The bulk import and export against a real Neo4j of their own (a scratch store: the shared test database
@@ -231,6 +233,36 @@ describe('batches', () => {
     await importFrom(DEFAULT_SEED_DIR, options);
     expect(await hash()).toBe(seedHash);
   }, 180_000);
+});
+
+describe('the write statements', () => {
+  const write = (query: Query<unknown>, rows: object[]) => db().writeTransaction('test.write', (tx) => tx.run(query, { rows }));
+  const props = { id: 'el-test', name: 'Testium', sourceIds: ['s-test'] };
+
+  it('tell which entities they created, and write a relationship with a new end once', async () => {
+    await wipe();
+    expect(await write(UPSERT_ENTITIES, [{ id: 'el-test', label: 'Element', props }])).toEqual([{ labels: ['Entity', 'Element'], props, created: true }]);
+    expect(await write(UPSERT_ENTITIES, [{ id: 'el-test', label: 'Element', props }])).toEqual([{ labels: ['Entity', 'Element'], props, created: false }]);
+    const figure = { id: 'fig-test', sourceIds: ['s-test'] };
+    expect(await write(UPSERT_FIGURES, [{ id: 'fig-test', label: 'Figure', props: figure }])).toEqual([{ labels: ['Figure'], props: figure, created: true }]);
+    const link = { type: 'HAS_FIGURE', from: 'el-test', to: 'fig-test', key: 'HAS_FIGURE:el-test->fig-test', props: { key: 'HAS_FIGURE:el-test->fig-test', sourceIds: ['s-test'] } };
+    expect(await write(CREATE_RELATIONSHIPS, [link])).toHaveLength(1);
+    // A figure is no end for an entity's relationship, nor an entity for HAS_FIGURE: no row, nothing written.
+    expect(await write(CREATE_RELATIONSHIPS, [{ ...link, type: 'USED_IN' }, { ...link, to: 'el-test' }])).toEqual([]);
+    const { records } = await scratch.driver.executeQuery('MATCH ()-[r]->() RETURN type(r) AS type, r.key AS key', {}, { database });
+    expect(records.map((r) => [r.get('type'), r.get('key')])).toEqual([['HAS_FIGURE', 'HAS_FIGURE:el-test->fig-test']]);
+  });
+
+  it('write nothing for a label or a type outside the allow-list (the rows carry them as values)', async () => {
+    await wipe();
+    expect(await write(UPSERT_ENTITIES, [{ id: 'x-1', label: 'Change', props: { id: 'x-1' } }, { id: 'x-2', label: 'Figure', props: { id: 'x-2' } }])).toEqual([]);
+    await write(UPSERT_ENTITIES, [{ id: 'a', label: 'Region', props: { id: 'a' } }, { id: 'b', label: 'Region', props: { id: 'b' } }]);
+    expect(await write(CREATE_RELATIONSHIPS, [{ type: 'KNOWS', from: 'a', to: 'b', key: 'k', props: { key: 'k' } }])).toEqual([]);
+    const { records } = await scratch.driver.executeQuery('MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN collect(DISTINCT n.id) AS ids, count(r) AS links', {}, { database });
+    expect(records[0]?.get('ids')).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(records[0]?.get('ids')).toHaveLength(2);
+    expect(Number(records[0]?.get('links'))).toBe(0);
+  });
 });
 
 describe('npm run import', () => {

@@ -58,7 +58,8 @@ const MODULES: readonly ModuleCase[] = [
     title: 'db/queries/import',
     exports: importing,
     builders: {
-      upsertNodes: () => NODE_LABELS.map(importing.upsertNodes),
+      // It returns one of the two node statements exported beside it.
+      upsertNodes: () => [],
       upsertRelationships: () => RELATIONSHIP_TYPE_NAMES.map(importing.upsertRelationships),
     },
     other: [],
@@ -110,14 +111,15 @@ describe.each(MODULES)('statements of $title', (module) => {
 });
 
 describe('builders', () => {
-  it('write each node label with its own statement; entities MERGE on :Entity, figures on :Figure', () => {
+  it('write entities of every label with one statement, its label checked against the allow-list; figures with their own', () => {
     for (const label of NODE_LABELS) {
       const query = importing.upsertNodes(label);
-      expect(query.name).toBe(`write.nodes.${label}`);
-      expect(importing.upsertNodes(label)).toBe(query);
-      if (label === 'Figure') expect(query.cypher).toContain('MERGE (n:Figure {id: row.id})');
-      else expect(query.cypher).toContain(`MERGE (n:Entity {id: row.id})\nSET n:${label}\n`);
+      expect(query).toBe(label === 'Figure' ? importing.UPSERT_FIGURES : importing.UPSERT_ENTITIES);
+      if (label !== 'Figure') expect(importing.UPSERT_ENTITIES.cypher).toContain(`'${label}'`);
     }
+    expect(importing.UPSERT_ENTITIES.cypher).toContain("WITH row WHERE row.label IN ['Element', 'Deposit', 'Region', 'Company', 'Facility', 'Product', 'SupplyChainStage']\nMERGE (n:Entity {id: row.id})");
+    expect(importing.UPSERT_FIGURES.cypher).toContain('MERGE (n:Figure {id: row.id})');
+    for (const type of RELATIONSHIP_TYPE_NAMES) expect(importing.CREATE_RELATIONSHIPS.cypher).toContain(`'${type}'`);
   });
 
   it('write each relationship type MERGEd on its key between its ends (HAS_FIGURE ends at a :Figure)', () => {

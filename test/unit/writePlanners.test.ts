@@ -153,33 +153,40 @@ describe('planImport', () => {
 });
 
 describe('writePlan', () => {
-  /** A transaction that records what it is asked to run and answers as if every row was written. */
-  function recordingTransaction() {
+  /**
+   * A transaction that records what it is asked to run and answers as if every row was written; the
+   * nodes whose ids are in `stored` were there before it (the node statements report the others created).
+   */
+  function recordingTransaction(stored: readonly string[] = []) {
     const runs: { name: string; rows: readonly Record<string, unknown>[] }[] = [];
     const run = async (query: { name: string }, params: Record<string, unknown> = {}) => {
       const rows = params.rows as Record<string, unknown>[];
       runs.push({ name: query.name, rows });
-      return query.name === 'write.sources' ? [{ written: rows.length }] : rows.map((row) => ({ labels: [], props: row.props }));
+      if (query.name === 'write.sources') return [{ written: rows.length }];
+      return rows.map((row) => ({ labels: [], props: row.props, created: !stored.includes(String(row.id)) }));
     };
     // writePlan only calls `run`.
     return { tx: { run } as unknown as TransactionRunner, runs };
   }
 
-  it('writes sources, then nodes by label, then relationships by type, each row in its stored form', async () => {
+  it('writes sources, then entities (all labels in one statement), then the relationships at new entities in one CREATE, each row in its stored form', async () => {
     const { tx, runs } = recordingTransaction();
     const plan = planImport(SEED);
     expect(await writePlan(tx, plan)).toEqual({ sources: 1, nodes: 3, relationships: 3 });
     expect(runs.map((r) => [r.name, r.rows.length])).toEqual([
       ['write.sources', 1],
-      ['write.nodes.Element', 1],
-      ['write.nodes.Deposit', 1],
-      ['write.nodes.Facility', 1],
-      ['write.relationships.FEEDS', 2],
-      ['write.relationships.CONTAINS', 1],
+      ['write.entities', 3],
+      ['write.relationships.new', 3],
     ]);
     expect(runs[0]!.rows).toEqual([{ id: 's1', props: expect.objectContaining({ title: 'Annual report', publisher: 'Mining Co', date: '2024-05', url: 'https://example.org/r' }) }]);
-    expect(runs[2]!.rows).toEqual([{ id: 'dep-a', props: { ...toStoredProps('Deposit', { id: 'dep-a', name: 'Deposit A', commodity: 'REE', status: 'operating', confidence: 'stated', aliases: [] }), sourceIds: ['s1'] } }]);
-    expect(runs[4]!.rows[1]).toEqual({
+    expect(runs[1]!.rows.map((row) => row.label)).toEqual(['Element', 'Deposit', 'Facility']);
+    expect(runs[1]!.rows[1]).toEqual({
+      id: 'dep-a',
+      label: 'Deposit',
+      props: { ...toStoredProps('Deposit', { id: 'dep-a', name: 'Deposit A', commodity: 'REE', status: 'operating', confidence: 'stated', aliases: [] }), sourceIds: ['s1'] },
+    });
+    expect(runs[2]!.rows[1]).toEqual({
+      type: 'FEEDS',
       from: 'dep-a',
       to: 'fac-b',
       key: 'FEEDS:dep-a->fac-b#2',
@@ -187,8 +194,24 @@ describe('writePlan', () => {
     });
   });
 
+  it('MERGEs by type the relationships whose ends were both stored before the transaction, and CREATEs the others', async () => {
+    const both = recordingTransaction(['dep-a', 'fac-b', 'el-nd']);
+    await writePlan(both.tx, planImport(SEED));
+    expect(both.runs.slice(2).map((r) => [r.name, r.rows.length])).toEqual([
+      ['write.relationships.FEEDS', 2],
+      ['write.relationships.CONTAINS', 1],
+    ]);
+    // el-nd is new: CONTAINS dep-a -> el-nd cannot exist yet; the FEEDS between stored ends may.
+    const one = recordingTransaction(['dep-a', 'fac-b']);
+    await writePlan(one.tx, planImport(SEED));
+    expect(one.runs.slice(2).map((r) => [r.name, r.rows.map((row) => row.key)])).toEqual([
+      ['write.relationships.new', ['CONTAINS:main']],
+      ['write.relationships.FEEDS', ['FEEDS:dep-a->fac-b', 'FEEDS:dep-a->fac-b#2']],
+    ]);
+  });
+
   it('cuts statements into chunks of at most chunkSize rows', async () => {
-    const { tx, runs } = recordingTransaction();
+    const { tx, runs } = recordingTransaction(['dep-a', 'fac-b', 'el-nd']);
     await writePlan(tx, planImport(SEED), { chunkSize: 1 });
     expect(runs.every((r) => r.rows.length === 1)).toBe(true);
     expect(runs.filter((r) => r.name === 'write.relationships.FEEDS')).toHaveLength(2);
@@ -204,7 +227,7 @@ describe('writePlan', () => {
   it('refuses to drop rows: a statement that wrote fewer rows than it was sent fails the transaction', async () => {
     const run = async (query: { name: string }) => (query.name === 'write.sources' ? [{ written: 1 }] : []);
     const tx = { run } as unknown as TransactionRunner; // writePlan only calls `run`
-    await expect(writePlan(tx, planImport(SEED))).rejects.toThrow('write.nodes.Element: wrote 0 of 1 rows');
+    await expect(writePlan(tx, planImport(SEED))).rejects.toThrow('write.entities: wrote 0 of 3 rows');
   });
 });
 
