@@ -6,8 +6,8 @@
  *
  * The archive is made once per class path by a training run (Neo4j started on a throw-away store with
  * `-XX:ArchiveClassesAtExit` and stopped once ready: about half a minute), and used by every later
- * start (`-XX:SharedArchiveFile`). Its name is a hash of the JDK, the class path's jars (names, sizes,
- * times) and the JVM's flags, so another JDK or new jars get a new archive. A class path that only adds jars after these (APOC's)
+ * start (`-XX:SharedArchiveFile`). Its name is a hash of the JDK, the class path's jars (where they are,
+ * names, sizes, times) and the JVM's flags, so another JDK or new jars get a new archive. A class path that only adds jars after these (APOC's)
  * uses it too. A JVM that cannot use an archive (another JDK, say) warns and starts without it; a
  * training run that fails leaves no archive and the start goes on without one.
  */
@@ -42,7 +42,8 @@ function jdkIdentity(java: string): string {
 
 /** The archive for this JDK, class path and JVM flags (it may not exist yet). */
 export function classArchiveFile(java: string, jvmFlags: readonly string[], dir: string = CLASS_ARCHIVE_DIR): string {
-  const hash = createHash('sha256').update(jdkIdentity(java)).update('\0').update(jvmFlags.join('\0'));
+  // The class path's places too: the JVM refuses an archive made with the same jars elsewhere.
+  const hash = createHash('sha256').update(jdkIdentity(java)).update('\0').update(jvmFlags.join('\0')).update(`\0${LIB_DIR}\0${LAUNCHER_JAR}`);
   const jars = [...fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).map((name) => path.join(LIB_DIR, name)), LAUNCHER_JAR];
   for (const jar of jars.sort()) {
     const { size, mtimeMs } = fs.statSync(jar);
