@@ -326,7 +326,7 @@ async function main(): Promise<void> {
       printTable(figures);
     }
     const startupSec = args.quick ? null : await timeToFirstAnswer(entries.ours);
-    if (startupSec !== null) console.log(`\nFrom \`npm start\` (fresh embedded store) to the first answered query: ${startupSec} s`);
+    if (startupSec !== null) console.log(`\nFrom \`npm start\` (fresh embedded store, a copy of the seeded store template) to the first answered query: ${startupSec} s`);
     const last = results[results.length - 1]!;
     for (const failure of failures) log(`FAILED ${failure}`);
     console.log(JSON.stringify({ ...summary(last), startupSec, failures, datasets: results.map(summary) }));

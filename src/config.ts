@@ -24,6 +24,8 @@ export interface Config {
     readonly dataDir: string;
     readonly heap: string;
     readonly pageCache: string;
+    /** A fresh store starts as a copy of the seeded store template (embedded/storeTemplate.ts), made on first need. */
+    readonly template: boolean;
   };
   readonly seedOnEmpty: boolean;
   /** At start-up, upgrade a store seeded from this project when the seed files changed (import/seedUpgrade.ts). */
@@ -161,6 +163,7 @@ const EnvSchema = z.object({
   NEO4J_EMBEDDED_DATA_DIR: z.string().min(1).default('.data/neo4j'),
   NEO4J_EMBEDDED_HEAP: memory.default('512m'),
   NEO4J_EMBEDDED_PAGECACHE: memory.default('256m'),
+  NEO4J_EMBEDDED_TEMPLATE: bool.default(true),
   SEED_ON_EMPTY: bool.default(true),
   SEED_UPGRADE: bool.default(true),
   NODE_ENV: z.string().default('development'),
@@ -256,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       dataDir: path.resolve(cwd, e.NEO4J_EMBEDDED_DATA_DIR),
       heap: e.NEO4J_EMBEDDED_HEAP,
       pageCache: e.NEO4J_EMBEDDED_PAGECACHE,
+      template: e.NEO4J_EMBEDDED_TEMPLATE,
     },
     seedOnEmpty: e.SEED_ON_EMPTY,
     seedUpgrade: e.SEED_UPGRADE,

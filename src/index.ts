@@ -1,7 +1,8 @@
 import type { Driver } from 'neo4j-driver';
 import { ConfigError, loadConfig, type Config } from './config';
-import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './embedded';
-import { createLogger } from './logger';
+import { copyStoreTemplate, ensureNeo4jJars, ensureStoreTemplate, isFreshStore, storeTemplateDir, superviseEmbeddedNeo4j, type SupervisedNeo4j } from './embedded';
+import { seedVersion } from './import/seedVersion';
+import { createLogger, type Logger } from './logger';
 import type * as Startup from './startup';
 import type { DatabaseHealth } from './db/health';
 import type { App } from './server';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     let starting: Promise<SupervisedNeo4j> | undefined;
     if (!config.neo4j.uri) {
       log.info({ dataDir: config.embedded.dataDir, port: config.embedded.port }, 'NEO4J_URI unset: starting the embedded Neo4j');
+      if (config.embedded.template && config.seedOnEmpty && isFreshStore(config.embedded.dataDir)) await startFromTemplate(config, log);
       starting = superviseEmbeddedNeo4j(
         {
           port: config.embedded.port,
@@ -129,6 +131,21 @@ async function main(): Promise<void> {
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * Makes the fresh embedded store a copy of the seeded store template, made first when there is none
+ * for this seed and Neo4j (a Neo4j of its own, about as long as seeding at start, once). Without a
+ * template the store is seeded at start, as before.
+ */
+async function startFromTemplate(config: Config, log: Logger): Promise<void> {
+  const say = (message: string): void => log.info({ neo4j: message }, 'embedded neo4j');
+  await ensureNeo4jJars({ log: say });
+  const template = storeTemplateDir(seedVersion());
+  const make = (home: string): Promise<void> => (require('./startup') as typeof Startup).makeSeededStore(home, config, log);
+  if (!(await ensureStoreTemplate(template, make, say))) return;
+  copyStoreTemplate(template, config.embedded.dataDir);
+  log.info({ template }, 'fresh store: a copy of the seeded store template');
 }
 
 void main();

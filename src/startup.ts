@@ -1,6 +1,9 @@
 import type { Driver } from 'neo4j-driver';
 import type { Config } from './config';
+import { createDriver, waitForDatabase } from './db/driver';
 import { Executor } from './db/executor';
+import { startEmbeddedNeo4j } from './embedded';
+import { freePort } from './net';
 import type { Logger } from './logger';
 import { SEED_TIMEOUT_MS, isGraphEmpty, loadSeed } from './import/seed';
 import { needsSeedUpgrade, upgradeSeed } from './import/seedUpgrade';
@@ -39,3 +42,26 @@ async function seedStore(executor: Executor, config: Config, log: Logger): Promi
   for (const conflict of report.conflicts) log.warn({ conflict }, 'seed and curation disagree; the curated state is kept');
 }
 
+
+/**
+ * Fills the empty `home` with a prepared, seeded store, for the store template (embedded/storeTemplate.ts):
+ * a Neo4j of its own on a free port, `prepareStore` as at any start, then a clean stop.
+ */
+export async function makeSeededStore(home: string, config: Config, log: Logger): Promise<void> {
+  const neo4j = await startEmbeddedNeo4j({
+    port: await freePort(),
+    dataDir: home,
+    heap: config.embedded.heap,
+    pageCache: config.embedded.pageCache,
+    ...(config.neo4j.password ? { password: config.neo4j.password } : {}),
+    log: (message) => log.info({ neo4j: message }, 'store template'),
+  });
+  const driver = createDriver({ ...config.neo4j, uri: neo4j.uri });
+  try {
+    await waitForDatabase(driver, config.neo4j.database, config.neo4j.connectRetries, log);
+    await prepareStore(driver, config, log);
+  } finally {
+    await driver.close();
+    await neo4j.stop();
+  }
+}

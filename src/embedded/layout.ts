@@ -18,5 +18,7 @@ export const LAUNCHER_SOURCE = path.join(NEO4J_DIR, 'src', 'main', 'java', 'loca
 export const LAUNCHER_JAR = path.join(NEO4J_DIR, 'target', 'embedded-neo4j-launcher-1.0.0-launcher.jar');
 /** Class-data-sharing archives of the embedded Neo4j's classes (classArchive.ts). */
 export const CLASS_ARCHIVE_DIR = path.join(NEO4J_DIR, 'target', 'cds');
+/** Seeded stores a fresh embedded store starts from (storeTemplate.ts). */
+export const STORE_TEMPLATE_DIR = path.join(NEO4J_DIR, 'target', 'store-templates');
 /** The launcher's main class, as the JVM is told it. */
 export const LAUNCHER_MAIN = 'local.graph.EmbeddedNeo4j';

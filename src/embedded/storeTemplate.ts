@@ -1,0 +1,67 @@
+/**
+ * A seeded store to start a fresh embedded store from. Loading the seed into a Neo4j that has just
+ * started costs some ten seconds on two cores (each statement planned and run on a cold JVM, then the
+ * indexes awaited); copying the few megabytes of a store that already holds it costs milliseconds.
+ *
+ * The template is made once per key (the caller's hash of what the store holds: the seed's version,
+ * the schema, the Neo4j jars) by `make`, which fills a throw-away home and stops its Neo4j, so the
+ * copy is of a cleanly shut down store. It lives under neo4j/target/store-templates/, next to the
+ * class archive. A store started from it is an ordinary store: the start-up checks (schema, seed
+ * version) run on it as on any other, and find nothing to do.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LAUNCHER_JAR, LIB_DIR, STORE_TEMPLATE_DIR } from './layout';
+
+/**
+ * The directory of the template for a store holding `contents` (the seed's version) written by these
+ * Neo4j jars (their names carry Neo4j's version, the store format's): it may not exist yet.
+ */
+export function storeTemplateDir(contents: string, dir: string = STORE_TEMPLATE_DIR): string {
+  const hash = createHash('sha256').update(contents);
+  for (const jar of [...fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).sort(), `${path.basename(LAUNCHER_JAR)}\0${fs.statSync(LAUNCHER_JAR).size}`]) hash.update(`\0${jar}`);
+  return path.join(dir, `store-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** True when `dataDir` holds nothing yet: a store Neo4j has never started on. */
+export function isFreshStore(dataDir: string): boolean {
+  return !fs.existsSync(dataDir) || fs.readdirSync(dataDir).length === 0;
+}
+
+/**
+ * Makes the template `template` unless it exists: true when it exists afterwards. `make(home)` starts a
+ * Neo4j on the empty `home`, fills it and stops it. A failure leaves no template (and is logged): the
+ * caller then seeds the store itself. Processes making the same template at once each fill a home of
+ * their own and rename it into place; the first rename wins.
+ */
+export async function ensureStoreTemplate(template: string, make: (home: string) => Promise<void>, log: (message: string) => void): Promise<boolean> {
+  if (fs.existsSync(template)) return true;
+  fs.mkdirSync(path.dirname(template), { recursive: true });
+  const home = `${template}.${process.pid}.partial`;
+  fs.rmSync(home, { recursive: true, force: true });
+  const started = Date.now();
+  try {
+    log(`Making the seeded store template ${path.basename(template)} (once per seed and Neo4j version)`);
+    await make(home);
+    // Only the store: the template's logs and pid file say nothing about a store copied from it.
+    for (const entry of fs.readdirSync(home)) if (entry !== 'data') fs.rmSync(path.join(home, entry), { recursive: true, force: true });
+    try {
+      fs.renameSync(home, template);
+    } catch (error) {
+      if (!fs.existsSync(template)) throw error;
+    }
+    log(`Seeded store template ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } catch (error) {
+    log(`No seeded store template (the store is seeded at start instead): ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Copies the template's store into the fresh `dataDir`. */
+export function copyStoreTemplate(template: string, dataDir: string): void {
+  fs.cpSync(template, dataDir, { recursive: true });
+}
