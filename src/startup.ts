@@ -42,7 +42,6 @@ async function seedStore(executor: Executor, config: Config, log: Logger): Promi
   for (const conflict of report.conflicts) log.warn({ conflict }, 'seed and curation disagree; the curated state is kept');
 }
 
-
 /**
  * Fills the empty `home` with a prepared, seeded store, for the store template (embedded/storeTemplate.ts):
  * a Neo4j of its own on a free port, `prepareStore` as at any start, then a clean stop.
