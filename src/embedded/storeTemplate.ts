@@ -3,9 +3,10 @@
  * started costs some ten seconds on two cores (each statement planned and run on a cold JVM, then the
  * indexes awaited); copying the few megabytes of a store that already holds it costs milliseconds.
  *
- * The template is made once per key (the caller's hash of what the store holds: the seed's version,
- * the schema, the Neo4j jars) by `make`, which fills a throw-away home and stops its Neo4j, so the
- * copy is of a cleanly shut down store. It lives under neo4j/target/store-templates/, next to the
+ * The template is made once per seed version and set of Neo4j jars (`storeTemplateDir`) by `make`,
+ * which fills a throw-away home and stops its Neo4j, so the copy is of a cleanly shut down store. The
+ * schema is not part of its name: a constraint or index added since is created at start, as on any
+ * store. It lives under neo4j/target/store-templates/, next to the
  * class archive. A store started from it is an ordinary store: the start-up checks (schema, seed
  * version) run on it as on any other, and find nothing to do.
  */

@@ -11,6 +11,7 @@ import { ensureSchema } from '../../src/import/importer';
 import { isGraphEmpty, readSeed, seedVersion } from '../../src/import/seed';
 import { needsSeedUpgrade } from '../../src/import/seedUpgrade';
 import { freePort } from '../../src/net';
+import { startServerProcess } from '../../harness/serverProcess';
 import { makeSeededStore } from '../../src/startup';
 
 /**
@@ -49,4 +50,35 @@ describe('the seeded store template', () => {
       await server.stop();
     }
   }, 240_000);
+
+  /** Starts the server on an empty data directory; returns the name of its element Nd and its output. */
+  async function startOnFreshStore(env: Record<string, string>): Promise<{ answer: unknown; output: string }> {
+    const dataDir = fs.mkdtempSync(path.join(dir, 'fresh-'));
+    const server = await startServerProcess(
+      { NEO4J_EMBEDDED_DATA_DIR: dataDir, NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_HEAP: '512m', NEO4J_EMBEDDED_PAGECACHE: '64m', LOG_LEVEL: 'info', ...env },
+      { readyTimeoutMs: 180_000 },
+    );
+    try {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ element(symbol: "Nd") { name } }' }),
+      });
+      return { answer: await response.json(), output: server.output() };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  it('is what the server starts a fresh embedded store from, unless NEO4J_EMBEDDED_TEMPLATE=false', async () => {
+    const copied = await startOnFreshStore({});
+    expect(copied.answer).toEqual({ data: { element: { name: 'Neodymium' } } });
+    expect(copied.output).toContain('fresh store: a copy of the seeded store template');
+    expect(copied.output).not.toContain('loading the seed graph');
+
+    const seeded = await startOnFreshStore({ NEO4J_EMBEDDED_TEMPLATE: 'false' });
+    expect(seeded.answer).toEqual({ data: { element: { name: 'Neodymium' } } });
+    expect(seeded.output).toContain('the database is empty: loading the seed graph');
+    expect(seeded.output).not.toContain('seeded store template');
+  }, 420_000);
 });
