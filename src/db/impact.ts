@@ -241,17 +241,28 @@ function countBy(affected: readonly ImpactedRecord[], key: (a: ImpactedRecord) =
   return [...counts].map(([k, c]) => ({ key: k, ...c })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
-/** Everything affected if `ids` stop (the caller adds the disrupted entities themselves). */
+/** What `impactOf` answers: everything affected, and the disrupted entities its statement matched. */
+export interface ImpactAnswer {
+  readonly impact: Omit<ImpactRecord, 'disrupted'>;
+  /**
+   * The entities of `ids` the statement started from, as each entry's path begins at one: a disruption
+   * that reaches anything matched its entity by that id. An id missing here is missing from the store,
+   * a former id, or an entity whose disruption enters nothing (the caller looks those up).
+   */
+  readonly matched: ReadonlyMap<string, EntityRecord>;
+}
+
+/** Everything affected if `ids` stop, and the disrupted entities the statement matched. */
 export async function impactOf(
   db: Executor,
   ids: readonly string[],
   options: { readonly maxHops: number; readonly asOf?: number | null; readonly limit: number },
-): Promise<Omit<ImpactRecord, 'disrupted'>> {
+): Promise<ImpactAnswer> {
   const time = options.asOf != null ? 'asOf' : 'current';
   const networkQuery = impactNetworkQuery(options.maxHops, time);
   const params = { asOf: options.asOf ?? null, includeHistorical: false };
   const [network] = await db.read(networkQuery, { ids, ...params });
-  if (!network) return { affected: [], byKind: [], byStage: [], byCountry: [] };
+  if (!network) return { impact: { affected: [], byKind: [], byStage: [], byCountry: [] }, matched: new Map() };
   let computed: ComputedImpact;
   try {
     computed = computeImpact({ network, products: network.products });
@@ -259,10 +270,18 @@ export async function impactOf(
     throw new DecodeError(networkQuery.name, errorMessage(error));
   }
   const affected = computed.affected.slice(0, options.limit);
+  const matched = new Map<string, EntityRecord>();
+  for (const entry of network.entries) {
+    const start = entry.nodes[0];
+    if (start && ids.includes(start.props.id)) matched.set(start.props.id, toEntityRecord(start));
+  }
   return {
-    affected,
-    byKind: countBy(affected, (a) => a.entity.kind),
-    byStage: countBy(affected, (a) => a.stage),
-    byCountry: countBy(affected, (a) => (a.entity.kind === 'FACILITY' ? a.country : null)),
+    impact: {
+      affected,
+      byKind: countBy(affected, (a) => a.entity.kind),
+      byStage: countBy(affected, (a) => a.stage),
+      byCountry: countBy(affected, (a) => (a.entity.kind === 'FACILITY' ? a.country : null)),
+    },
+    matched,
   };
 }

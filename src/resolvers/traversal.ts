@@ -83,10 +83,13 @@ export async function checkImpactArguments(ctx: Context, ids: readonly string[],
 /** `impact(of:)`, also for `Subscription.impactChanged`. Impact always builds its paths: they come from the rule's breadth-first search, not from a heavier statement. */
 export async function impact(ctx: Context, ids: readonly string[], asOf: number | null | undefined, maxHops: number | null | undefined) {
   const { unique, options } = impactArguments(ids, asOf, maxHops);
-  const [disrupted, impact] = await Promise.all([Promise.all(unique.map((id) => entity(ctx, id, 'of'))), impactOf(ctx.db, unique, options)]);
+  const { impact, matched } = await impactOf(ctx.db, unique, options);
+  // As for a traversal: a disrupted entity the statement started from costs no lookup. Only the others
+  // are looked up; a missing one is NOT_FOUND, and a former id resolves, from which impact runs again.
+  const disrupted = await Promise.all(unique.map((id) => matched.get(id) ?? entity(ctx, id, 'of')));
   if (disrupted.every((d, i) => d.id === unique[i])) return { disrupted, ...impact };
   const byId = new Map(disrupted.map((d) => [d.id, d]));
-  return { disrupted: [...byId.values()], ...(await impactOf(ctx.db, [...byId.keys()], options)) };
+  return { disrupted: [...byId.values()], ...(await impactOf(ctx.db, [...byId.keys()], options)).impact };
 }
 
 export const traversalQueries: Pick<QueryResolvers, 'dependents' | 'dependencies' | 'paths' | 'impact' | 'supplyShares'> = {

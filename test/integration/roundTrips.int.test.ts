@@ -63,6 +63,25 @@ describe('round trips of a traversal', () => {
     expect(paths.trips).toBe(1);
   });
 
+  it("impact: one when the disruption reaches anything, its statement's paths starting at the disrupted entity", async () => {
+    const reached = await run(/* GraphQL */ `{ impact(of: ["fac-lovozero-gok"]) { disrupted { id name } affected { entity { id } } } }`);
+    expect(reached.errors).toBeUndefined();
+    expect(reached.data.impact.disrupted).toEqual([{ id: 'fac-lovozero-gok', name: expect.any(String) }]);
+    expect(reached.data.impact.affected.length).toBeGreaterThan(0);
+    expect(reached.trips).toBe(1);
+  });
+
+  it('impact: a second one for a disruption that enters nothing, or a missing entity', async () => {
+    // Nothing lies in this country in the seed: the statement matched no entry, so the entity is looked up.
+    const empty = await run(/* GraphQL */ `{ impact(of: ["country-vietnam"]) { disrupted { id } affected { entity { id } } } }`);
+    expect(empty.errors).toBeUndefined();
+    expect(empty.data.impact).toEqual({ disrupted: [{ id: 'country-vietnam' }], affected: [] });
+    expect(empty.trips).toBe(2);
+    const missing = await run(/* GraphQL */ `{ impact(of: ["fac-no-such-plant"]) { affected { hops } } }`);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(missing.trips).toBe(2);
+  });
+
   it('a second one to tell an empty answer from a missing start', async () => {
     const missing = await run(/* GraphQL */ `{ dependents(of: "dep-no-such-deposit") { hops } }`);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
