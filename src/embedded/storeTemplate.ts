@@ -25,9 +25,12 @@ export function storeTemplateDir(contents: string, dir: string = STORE_TEMPLATE_
   return path.join(dir, `store-${hash.digest('hex').slice(0, 16)}`);
 }
 
-/** True when `dataDir` holds nothing yet: a store Neo4j has never started on. */
+/** What a copy of the template writes before renaming it into place (`copyStoreTemplate`). */
+const PARTIAL = '.partial';
+
+/** True when `dataDir` holds nothing yet (or only what an interrupted copy left): a store Neo4j has never started on. */
 export function isFreshStore(dataDir: string): boolean {
-  return !fs.existsSync(dataDir) || fs.readdirSync(dataDir).length === 0;
+  return !fs.existsSync(dataDir) || fs.readdirSync(dataDir).every((entry) => entry.endsWith(PARTIAL));
 }
 
 /**
@@ -62,7 +65,22 @@ export async function ensureStoreTemplate(template: string, make: (home: string)
   }
 }
 
-/** Copies the template's store into the fresh `dataDir`. */
+/**
+ * Copies the template's store into the fresh `dataDir`: into a partial directory first, renamed into
+ * place once whole, so that a copy that fails halfway (a full disk, a kill) leaves the store fresh, and
+ * the next start copies again instead of starting Neo4j on half a store. `dataDir` itself is never
+ * replaced: it may be a mount point.
+ */
 export function copyStoreTemplate(template: string, dataDir: string): void {
-  fs.cpSync(template, dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (const entry of fs.readdirSync(dataDir)) if (entry.endsWith(PARTIAL)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+  for (const entry of fs.readdirSync(template)) {
+    const partial = path.join(dataDir, `${entry}.${process.pid}${PARTIAL}`);
+    try {
+      fs.cpSync(path.join(template, entry), partial, { recursive: true });
+      fs.renameSync(partial, path.join(dataDir, entry));
+    } finally {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
 }

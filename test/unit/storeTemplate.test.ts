@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,27 @@ describe('the seeded store template', () => {
     fs.mkdirSync(dataDir);
     expect(isFreshStore(dataDir)).toBe(true);
     copyStoreTemplate(template, dataDir);
+    expect(isFreshStore(dataDir)).toBe(false);
+    expect(fs.readFileSync(path.join(dataDir, 'data', 'databases', 'neo4j', 'neostore'), 'utf8')).toBe('store');
+  });
+
+  it('is copied whole or not at all: a copy that fails halfway leaves the store fresh, and the next one copies it', async () => {
+    const template = path.join(dir, 'store-abc');
+    await ensureStoreTemplate(template, fakeNeo4j, () => undefined);
+    const dataDir = path.join(dir, 'store');
+    // Node's copy refuses a named pipe: a copy that fails after writing the files before it.
+    const pipe = path.join(template, 'data', 'databases', 'neo4j', 'zz-pipe');
+    execFileSync('mkfifo', [pipe]);
+    expect(() => copyStoreTemplate(template, dataDir)).toThrow(/FIFO|pipe/i);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    expect(isFreshStore(dataDir)).toBe(true);
+
+    // What a killed copy leaves is not a store: the store is still fresh, and the copy replaces it.
+    fs.rmSync(pipe);
+    fs.mkdirSync(path.join(dataDir, 'data.999.partial', 'databases'), { recursive: true });
+    expect(isFreshStore(dataDir)).toBe(true);
+    copyStoreTemplate(template, dataDir);
+    expect(fs.readdirSync(dataDir)).toEqual(['data']);
     expect(isFreshStore(dataDir)).toBe(false);
     expect(fs.readFileSync(path.join(dataDir, 'data', 'databases', 'neo4j', 'neostore'), 'utf8')).toBe('store');
   });
