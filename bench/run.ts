@@ -11,14 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import pino from 'pino';
-import { loadConfig } from '../src/config';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config } from '../src/config';
 import { createContext } from '../src/context';
 import { createDriver, waitForDatabase } from '../src/db/driver';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../src/embedded';
 import { freePort } from '../src/net';
 import { createApp, type App } from '../src/server';
 import { loadSeed } from '../src/import/seed';
+import { ensureSeededStoreTemplate } from '../src/startup';
 import { standaloneExecutor } from '../src/db/executor';
 import { ProfilingExecutor } from '../src/db/profiling';
 import { generateGraph } from './generate';
@@ -238,8 +239,13 @@ function buildServers(): { readonly ours: string; readonly peer: string } {
   return { ours, peer: path.relative(REPO_ROOT, path.join(peerDir, 'peerMain.js')) };
 }
 
-/** From the README's start command to the first answered query, on a fresh embedded store. */
-async function timeToFirstAnswer(entry: string): Promise<number> {
+/**
+ * From the README's start command to the first answered query, on a fresh embedded store. The seeded
+ * store template is made first when there is none, as `npm run neo4j:fetch` makes it: the figure is
+ * a start, not the template's making.
+ */
+async function timeToFirstAnswer(entry: string, config: Config, silent: Logger): Promise<number> {
+  await ensureSeededStoreTemplate(config, silent, log);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmg-startup-'));
   const started = performance.now();
   const server = await startProcess({ NEO4J_URI: '', NEO4J_EMBEDDED_PORT: String(await freePort()), NEO4J_EMBEDDED_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { entry });
@@ -325,7 +331,7 @@ async function main(): Promise<void> {
       results.push(figures);
       printTable(figures);
     }
-    const startupSec = args.quick ? null : await timeToFirstAnswer(entries.ours);
+    const startupSec = args.quick ? null : await timeToFirstAnswer(entries.ours, config, silent);
     if (startupSec !== null) console.log(`\nFrom \`npm start\` (fresh embedded store, a copy of the seeded store template) to the first answered query: ${startupSec} s`);
     const last = results[results.length - 1]!;
     for (const failure of failures) log(`FAILED ${failure}`);

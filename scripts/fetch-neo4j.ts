@@ -5,17 +5,16 @@
  * missing itself; this does it ahead. `npm run neo4j:fetch [-- --apoc]`.
  */
 import { loadConfig } from '../src/config';
-import { classArchiveFile, ensureClassArchive, ensureNeo4jJars, ensureStoreTemplate, findJava, JVM_FLAGS, storeTemplateDir } from '../src/embedded';
-import { seedVersion } from '../src/import/seedVersion';
+import { classArchiveFile, ensureClassArchive, ensureNeo4jJars, findJava, JVM_FLAGS } from '../src/embedded';
 import { createLogger } from '../src/logger';
-import { makeSeededStore } from '../src/startup';
+import { ensureSeededStoreTemplate } from '../src/startup';
 
 async function main(): Promise<void> {
   await ensureNeo4jJars({ withApoc: process.argv.includes('--apoc'), log: console.log });
   const java = findJava();
   await ensureClassArchive(java, JVM_FLAGS, classArchiveFile(java, JVM_FLAGS), console.log);
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-  await ensureStoreTemplate(storeTemplateDir(seedVersion()), (home) => makeSeededStore(home, config, createLogger(config)), console.log);
+  await ensureSeededStoreTemplate(config, createLogger(config), console.log);
 }
 
 main().catch((err: unknown) => {

@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { freePort } from '../net';
-import { CLASS_ARCHIVE_DIR, LAUNCHER_JAR, LAUNCHER_MAIN, LIB_DIR, REPO_ROOT } from './layout';
+import { CLASS_ARCHIVE_DIR, LAUNCHER_JAR, LAUNCHER_MAIN, LIB_DIR, neo4jJars, REPO_ROOT } from './layout';
 
 /** How long a training run may take before it is given up (the start goes on without an archive). */
 const TRAINING_TIMEOUT_MS = 180_000;
@@ -44,8 +44,7 @@ function jdkIdentity(java: string): string {
 export function classArchiveFile(java: string, jvmFlags: readonly string[], dir: string = CLASS_ARCHIVE_DIR): string {
   // The class path's places too: the JVM refuses an archive made with the same jars elsewhere.
   const hash = createHash('sha256').update(jdkIdentity(java)).update('\0').update(jvmFlags.join('\0')).update(`\0${LIB_DIR}\0${LAUNCHER_JAR}`);
-  const jars = [...fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).map((name) => path.join(LIB_DIR, name)), LAUNCHER_JAR];
-  for (const jar of jars.sort()) {
+  for (const jar of neo4jJars()) {
     const { size, mtimeMs } = fs.statSync(jar);
     hash.update(`\0${path.basename(jar)}\0${size}\0${mtimeMs}`);
   }

@@ -3,6 +3,7 @@
  * `projectPath`, so the same paths hold from src/ and from compiled output in dist/): the Maven
  * project, the jars it fetches, the APOC plugin and the compiled Java launcher.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT, projectPath } from '../paths';
 
@@ -22,3 +23,9 @@ export const CLASS_ARCHIVE_DIR = path.join(NEO4J_DIR, 'target', 'cds');
 export const STORE_TEMPLATE_DIR = path.join(NEO4J_DIR, 'target', 'store-templates');
 /** The launcher's main class, as the JVM is told it. */
 export const LAUNCHER_MAIN = 'local.graph.EmbeddedNeo4j';
+
+/** The embedded Neo4j's jars as full paths: Neo4j's (sorted by name), then the launcher's. The class archive and the store template are named by them. */
+export function neo4jJars(): string[] {
+  const lib = fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).sort();
+  return [...lib.map((name) => path.join(LIB_DIR, name)), LAUNCHER_JAR];
+}

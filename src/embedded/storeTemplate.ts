@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LAUNCHER_JAR, LIB_DIR, STORE_TEMPLATE_DIR } from './layout';
+import { LAUNCHER_JAR, neo4jJars, STORE_TEMPLATE_DIR } from './layout';
 
 /**
  * The directory of the template for a store holding `contents` (the seed's version) written by these
@@ -21,7 +21,8 @@ import { LAUNCHER_JAR, LIB_DIR, STORE_TEMPLATE_DIR } from './layout';
  */
 export function storeTemplateDir(contents: string, dir: string = STORE_TEMPLATE_DIR): string {
   const hash = createHash('sha256').update(contents);
-  for (const jar of [...fs.readdirSync(LIB_DIR).filter((name) => name.endsWith('.jar')).sort(), `${path.basename(LAUNCHER_JAR)}\0${fs.statSync(LAUNCHER_JAR).size}`]) hash.update(`\0${jar}`);
+  // Neo4j's jars by name (their names carry the version); the launcher's by its size too (one name for every build).
+  for (const jar of neo4jJars()) hash.update(`\0${path.basename(jar)}${jar === LAUNCHER_JAR ? `\0${fs.statSync(jar).size}` : ''}`);
   return path.join(dir, `store-${hash.digest('hex').slice(0, 16)}`);
 }
 
