@@ -49,7 +49,7 @@ describe('the seeded store template', () => {
     const template = path.join(dir, 'store-abc');
     await ensureStoreTemplate(template, fakeNeo4j, () => undefined);
     const dataDir = path.join(dir, 'store');
-    // Node's copy refuses a named pipe: a copy that fails after writing the files before it.
+    // Node's copy refuses a named pipe: a copy that fails partway through the store.
     const pipe = path.join(template, 'data', 'databases', 'neo4j', 'zz-pipe');
     execFileSync('mkfifo', [pipe]);
     expect(() => copyStoreTemplate(template, dataDir)).toThrow(/FIFO|pipe/i);
