@@ -8,11 +8,14 @@ import type { Plan } from './plan';
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src?: [source], <relation>: [{type?, props?, labels?, node, fetched?, src?, prod?, req?}] | null, …}
+ *   {src?: [source], <relation key>: [{type?, props?, labels?, n, f?, src?, prod?, req?}] | null, …}
  *
- * A row holds the node at its other end itself (`node`: its properties; `labels`; `fetched`: this
- * same map for it), not in a map of its own: every map costs Neo4j, the driver and prime.ts on every
- * row, so the answer has no level that carries nothing.
+ * A row holds the node at its other end itself (`n`: its properties; `labels`; `f`: this same map
+ * for it), not in a map of its own: every map costs Neo4j, the driver and prime.ts on every row, so
+ * the answer has no level that carries nothing. The keys repeated on every row are short for the
+ * same reason (`n`, `f`, and `relationKey`'s key for each relation, such as `r3`): Bolt sends a map's
+ * keys with every map, and on the 1M graph's frontend statement the long ones (`node`, `fetched`,
+ * `locatedIn`) were 15 % of the answer (docs/performance.md).
  *
  * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
  * the relation (prime.ts), not from each row; so does the type of a relation over one type, and the
@@ -25,6 +28,20 @@ import type { Plan } from './plan';
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
  */
+/** Each relation's key in a compiled map: `r` and its place in RELATIONS, in base 36. */
+const RELATION_KEYS = new Map((Object.keys(RELATIONS) as RelationName[]).map((name, i) => [name, `r${i.toString(36)}`]));
+const RELATIONS_BY_KEY = new Map([...RELATION_KEYS].map(([name, key]) => [key, name]));
+
+/** The key of `name`'s rows in a compiled map. */
+export function relationKey(name: RelationName): string {
+  return RELATION_KEYS.get(name)!;
+}
+
+/** The relation whose rows a compiled map holds under `key`; undefined for another key (`src`). */
+export function relationOfKey(key: string): RelationName | undefined {
+  return RELATIONS_BY_KEY.get(key);
+}
+
 export function fetchedExpression(variable: string, plan: Plan): string {
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${++counter}`;
@@ -39,16 +56,16 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
-  // A node whose plan needs nothing beyond its properties has no `fetched` entry at all.
+  // A node whose plan needs nothing beyond its properties has no `f` (fetched) entry at all.
   const withFetched = (v: string, p: Plan): string[] => {
     const more = fetched(v, p);
-    return more === 'null' ? [] : [`fetched: ${more}`];
+    return more === 'null' ? [] : [`f: ${more}`];
   };
   // The node at a row's other end, as entries of the row: the properties its selected fields read,
   // decoded as a projection (prime.ts), and its labels unless the relation's pattern names its one label.
   const otherNode = (name: RelationName, v: string, p: Plan): string[] => {
     const spec: RelationSpec = RELATIONS[name];
-    return [...(spec.target ? [] : [`labels: labels(${v})`]), `node: ${projectionExpression(v, p)}`, ...withFetched(v, p)];
+    return [...(spec.target ? [] : [`labels: labels(${v})`]), `n: ${projectionExpression(v, p)}`, ...withFetched(v, p)];
   };
   // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
   // read, and its labels (a bill names entities of any kind). prime.ts hands it to its row alone.
@@ -81,7 +98,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       const match = Number.isFinite(entry.rows)
         ? `${relationFirst(name, v, r, m, entry.rows).replaceAll('\n', ' ')} RETURN {${row.join(', ')}}`
         : `${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1}`;
-      parts.push(`${name}: CASE WHEN ${guard} THEN COLLECT { ${match} } END`);
+      parts.push(`${relationKey(name)}: CASE WHEN ${guard} THEN COLLECT { ${match} } END`);
     }
     return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
   };

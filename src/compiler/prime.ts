@@ -1,7 +1,8 @@
 import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
-import { MAX_RELATED, RELATIONS, compareRelated, isRelationName, type RelationSpec } from '../db/queries/relations';
+import { MAX_RELATED, RELATIONS, compareRelated, type RelationSpec } from '../db/queries/relations';
+import { relationOfKey } from './cypher';
 import { isNodeProps } from '../db/rows';
 import { isRecord, isStringArray } from '../domain/guards';
 import type { Loaders, RelatedRow } from '../loaders';
@@ -16,11 +17,11 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
  * tree did the same check before, recursive through z.lazy and copying every map: 5 % of the server's
  * CPU on the benchmark's frontend operation (docs/performance.md).
  */
-/** A node's sources (`src`: what its selection reads of each) and each relation's rows under its name (checked when walked: isLinks). */
+/** A node's sources (`src`: what its selection reads of each) and each relation's rows under its key (cypher.ts `relationKey`; checked when walked: isLinks). */
 type Fetched = Readonly<Record<string, unknown>> & { readonly src?: readonly RawNode['props'][] | null | undefined };
 /** A node a relationship names by id; what was fetched below it is checked when walked (isFetched). */
 interface FetchedNode extends RawNode {
-  readonly fetched?: unknown;
+  readonly f?: unknown;
 }
 interface FetchedLink {
   /** Only of a relation over several types. */
@@ -29,10 +30,10 @@ interface FetchedLink {
   readonly props?: Record<string, unknown> | undefined;
   /** The node at the other end: its labels (only where the relation does not name its one label) ... */
   readonly labels?: readonly string[] | undefined;
-  /** ... the properties its fields read ... */
-  readonly node: RawNode['props'];
-  /** ... and what was fetched below it (checked when walked: isFetched). */
-  readonly fetched?: unknown;
+  /** ... the properties its fields read (`n`) ... */
+  readonly n: RawNode['props'];
+  /** ... and what was fetched below it (`f`; checked when walked: isFetched). */
+  readonly f?: unknown;
   /** The relationship's sources, whole. */
   readonly src?: readonly RawNode[] | undefined;
   /** The nodes it names by id (a flow's product, a bill's entries): what the selection reads of each. */
@@ -57,7 +58,7 @@ const isLink = (value: unknown): value is FetchedLink =>
   optional(value.type, isString) &&
   optional(value.props, isRecord) &&
   optional(value.labels, isStringArray) &&
-  isNodeProps(value.node) &&
+  isNodeProps(value.n) &&
   optional(value.src, isRawNodes) &&
   optional(value.prod, isRawNodes) &&
   optional(value.req, isRawNodes);
@@ -99,8 +100,9 @@ function selfOf(node: NodeRecord): RawNode | null {
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched, plan: Plan): void {
   if (fetched.src) loaders.attachSources(node, fetched.src);
   if (!self) return;
-  for (const [name, rows] of Object.entries(fetched)) {
-    if (rows === null || !isRelationName(name)) continue; // `src`, or a relation asked only of other labels
+  for (const [key, rows] of Object.entries(fetched)) {
+    const name = relationOfKey(key);
+    if (rows === null || name === undefined) continue; // `src`, or a relation asked only of other labels
     const links = checked(rows, isLinks, `the rows of ${name} for ${node.id}`);
     // A relation past the cap is left to the loaders: their statement orders it before cutting it.
     if (links.length > MAX_RELATED) continue;
@@ -115,7 +117,7 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
     const pairs = links
       .map((link) => {
-        const other = { labels: labelsOf(link), props: link.node, projected: true };
+        const other = { labels: labelsOf(link), props: link.n, projected: true };
         const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link, entry) };
         return { link, row };
       })
@@ -124,8 +126,8 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     else loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
-      if (link.fetched !== undefined && link.fetched !== null) {
-        const fetchedBelow = checked(link.fetched, isFetched, `a map of sources and relations for ${other.props.id}`);
+      if (link.f !== undefined && link.f !== null) {
+        const fetchedBelow = checked(link.f, isFetched, `a map of sources and relations for ${other.props.id}`);
         const record = decode(other);
         if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow, entry?.other ?? NOTHING);
       }
@@ -142,8 +144,8 @@ function namedBy(loaders: Loaders, link: FetchedLink, entry: RelationPlan | unde
   for (const [entity, plan] of named) {
     const record = decode({ labels: entity.labels, props: entity.props, projected: true });
     if (!record) continue;
-    if (entity.fetched !== undefined && entity.fetched !== null) {
-      attachTree(loaders, record, selfOf(record), checked(entity.fetched, isFetched, `a map of sources and relations for ${record.id}`), plan ?? NOTHING);
+    if (entity.f !== undefined && entity.f !== null) {
+      attachTree(loaders, record, selfOf(record), checked(entity.f, isFetched, `a map of sources and relations for ${record.id}`), plan ?? NOTHING);
     }
     records.set(record.id, record);
   }

@@ -51,9 +51,9 @@ describe('request compiler', () => {
     expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order){r:commodities}');
     // Nothing read beyond the end nodes: no properties, not even the key (rows of one node differ in nothing read),
     // and no labels where the relation names the other end's one label.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {node: m2 {.id, .name}}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {n: m2 {.id, .name}}');
     // A relation over several types tells its rows apart by type: the key orders them.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, labels: labels(m2), node: m2 {.id, .name}}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, labels: labels(m2), n: m2 {.id, .name}}');
   });
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
@@ -86,7 +86,7 @@ describe('request compiler', () => {
     expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
     // A flow's product is the selection's own record (it travels with its row): a projection, like its sources.
     const flow = compileRoot(`{ node(id: "x") { ... on Facility { inputs { product { sources { title } } } } } }`);
-    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, fetched: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
+    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, f: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
     // A flow's material is its own, else its product's name.
     expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \{labels: labels\(p\d+\), props: p\d+ \{\.id, \.name\}\}/);
   });

@@ -1,3 +1,5 @@
+import { relationKey, relationOfKey } from '../../src/compiler/cypher';
+import { RELATIONS, type RelationName } from '../../src/db/queries/relations';
 import { emptyPlan, type Plan } from '../../src/compiler/plan';
 import { primeFetched } from '../../src/compiler/prime';
 import type { Executor } from '../../src/db/executor';
@@ -21,12 +23,14 @@ function setUp(): { loaders: Loaders; facility: NodeRecord; reads: () => number 
   return { loaders: createLoaders({ read } as unknown as Executor), facility, reads: () => reads };
 }
 
-const region = (id: string, fetched?: unknown) => ({ node: { id, name: id.toUpperCase() }, ...(fetched === undefined ? {} : { fetched }) });
+// The keys of a compiled map: each relation's short key, a row's node (`n`) and what was fetched below it (`f`).
+const [locatedIn, regionParents, feedsOut, operates] = [relationKey('locatedIn'), relationKey('regionParents'), relationKey('feedsOut'), relationKey('operates')];
+const region = (id: string, fetched?: unknown) => ({ n: { id, name: id.toUpperCase() }, ...(fetched === undefined ? {} : { f: fetched }) });
 
 describe('primeFetched', () => {
   it("attaches each relation's rows, down the tree, to the record they belong to", () => {
     const { loaders, facility, reads } = setUp();
-    primeFetched(loaders, facility, { locatedIn: [region('reg-r', { regionParents: [region('country-x')] })] }, emptyPlan());
+    primeFetched(loaders, facility, { [locatedIn]: [region('reg-r', { [regionParents]: [region('country-x')] })] }, emptyPlan());
 
     const rows = loaders.related('locatedIn', facility);
     expect(Array.isArray(rows)).toBe(true);
@@ -39,17 +43,27 @@ describe('primeFetched', () => {
     expect(reads()).toBe(0);
   });
 
+  it('reads each relation under a short key of its own, and no other key as a relation', () => {
+    const names = Object.keys(RELATIONS) as RelationName[];
+    const keys = names.map(relationKey);
+    expect(new Set(keys).size).toBe(names.length);
+    expect(keys.every((key) => key.length <= 3)).toBe(true);
+    expect(names.every((name) => relationOfKey(relationKey(name)) === name)).toBe(true);
+    expect(relationOfKey('src')).toBeUndefined();
+    expect(relationOfKey('locatedIn')).toBeUndefined();
+  });
+
   it.each([
     ['a list where the map of sources and relations belongs', []],
-    ["a relation's rows that are not a list", { locatedIn: { node: { id: 'reg-r' } } }],
-    ['a row without the node at its other end', { locatedIn: [{ props: {} }] }],
-    ['a node without an id at the other end', { locatedIn: [{ node: { name: 'Nowhere' } }] }],
-    ['labels that are not strings', { locatedIn: [{ labels: [1], node: { id: 'reg-r' } }] }],
-    ['a relationship property map that is a list', { locatedIn: [{ props: [], node: { id: 'reg-r' } }] }],
+    ["a relation's rows that are not a list", { [locatedIn]: { n: { id: 'reg-r' } } }],
+    ['a row without the node at its other end', { [locatedIn]: [{ props: {} }] }],
+    ['a node without an id at the other end', { [locatedIn]: [{ n: { name: 'Nowhere' } }] }],
+    ['labels that are not strings', { [locatedIn]: [{ labels: [1], n: { id: 'reg-r' } }] }],
+    ['a relationship property map that is a list', { [locatedIn]: [{ props: [], n: { id: 'reg-r' } }] }],
     ['a source without an id', { src: [{ title: 'A report' }] }],
-    ['a malformed map two levels down', { locatedIn: [region('reg-r', { regionParents: [{ node: {} }] })] }],
-    ['what was fetched below a node not being a map', { locatedIn: [region('reg-r', ['regionParents'])] }],
-    ['a flow product without labels', { feedsOut: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], node: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
+    ['a malformed map two levels down', { [locatedIn]: [region('reg-r', { [regionParents]: [{ n: {} }] })] }],
+    ['what was fetched below a node not being a map', { [locatedIn]: [region('reg-r', [regionParents])] }],
+    ['a flow product without labels', { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
   ])('fails with a DecodeError on %s', (_what, fetched) => {
     const { loaders, facility } = setUp();
     expect(() => primeFetched(loaders, facility, fetched, emptyPlan())).toThrow(DecodeError);
@@ -70,12 +84,12 @@ describe('primeFetched', () => {
       return plan;
     };
     const company = () => toNodeRecord({ labels: ['Entity', 'Company'], props: { id: 'co-a', name: 'A' }, projected: true });
-    const facility = (id: string) => ({ node: { id, name: id } });
+    const facility = (id: string) => ({ n: { id, name: id } });
 
     it('hands them to the first page only when there are more: the relation itself is loaded', async () => {
       const { loaders, reads } = setUp();
       const owner = company();
-      primeFetched(loaders, owner, { operates: [facility('fac-b'), facility('fac-a')] }, firstPage());
+      primeFetched(loaders, owner, { [operates]: [facility('fac-b'), facility('fac-a')] }, firstPage());
       expect(loaders.firstRows('operates', owner)?.map((r) => r.other.props.id)).toEqual(['fac-a', 'fac-b']);
       await loaders.related('operates', owner);
       expect(reads()).toBe(1);
@@ -84,7 +98,7 @@ describe('primeFetched', () => {
     it('takes fewer rows than were asked for as the whole relation', async () => {
       const { loaders, reads } = setUp();
       const owner = company();
-      primeFetched(loaders, owner, { operates: [facility('fac-a')] }, firstPage());
+      primeFetched(loaders, owner, { [operates]: [facility('fac-a')] }, firstPage());
       const rows = await loaders.related('operates', owner);
       expect(rows.map((r) => r.other.props.id)).toEqual(['fac-a']);
       expect(reads()).toBe(0);
