@@ -1,9 +1,23 @@
 import { MAX_RELATED, RELATIONS, relationFirst, relationPattern, type RelationName, type RelationSpec } from '../db/queries/relations';
 import type { Plan } from './plan';
 
+/** Each relation's key in a compiled map: `r` and its place in RELATIONS, in base 36. */
+const RELATION_KEYS = new Map((Object.keys(RELATIONS) as RelationName[]).map((name, i) => [name, `r${i.toString(36)}`]));
+const RELATIONS_BY_KEY = new Map([...RELATION_KEYS].map(([name, key]) => [key, name]));
+
+/** The key of `name`'s rows in a compiled map. */
+export function relationKey(name: RelationName): string {
+  return RELATION_KEYS.get(name)!;
+}
+
+/** The relation whose rows a compiled map holds under `key`; undefined for another key (`src`). */
+export function relationOfKey(key: string): RelationName | undefined {
+  return RELATIONS_BY_KEY.get(key);
+}
+
 /**
  * A plan as one Cypher expression over a node variable: a map with the node's sources (`src`) and, per
- * relation, its rows under the relation's name, each row with the node at the other end and what that
+ * relation, its rows under the relation's key (`relationKey`), each row with the node at the other end and what that
  * node needs in turn, as nested COLLECT subqueries. Relations are matched by `relationPattern`, the pattern the
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
@@ -28,20 +42,6 @@ import type { Plan } from './plan';
  * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
  */
-/** Each relation's key in a compiled map: `r` and its place in RELATIONS, in base 36. */
-const RELATION_KEYS = new Map((Object.keys(RELATIONS) as RelationName[]).map((name, i) => [name, `r${i.toString(36)}`]));
-const RELATIONS_BY_KEY = new Map([...RELATION_KEYS].map(([name, key]) => [key, name]));
-
-/** The key of `name`'s rows in a compiled map. */
-export function relationKey(name: RelationName): string {
-  return RELATION_KEYS.get(name)!;
-}
-
-/** The relation whose rows a compiled map holds under `key`; undefined for another key (`src`). */
-export function relationOfKey(key: string): RelationName | undefined {
-  return RELATIONS_BY_KEY.get(key);
-}
-
 export function fetchedExpression(variable: string, plan: Plan): string {
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${++counter}`;
