@@ -38,20 +38,19 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, index)]!;
 }
 
-/** What one load run observed: latencies of answered requests and the failures, counted once each. */
-class Recording {
+/**
+ * What the load runs of one contender observed: the latencies of answered requests, the failures
+ * (counted once each), and the time the runs took. A recording can span several runs: the benchmark
+ * measures each contender in rounds, interleaved with the others (`interleave`), and adds them up.
+ */
+export class Recording {
   private readonly latencies: number[] = [];
   private failures = 0;
   private firstFailure: string | null = null;
-  private readonly started = performance.now();
+  private measuredMs = 0;
 
   answered(latencyMs: number): void {
     this.latencies.push(latencyMs);
-  }
-
-  /** Nothing came back yet: no answer and no failure. */
-  get empty(): boolean {
-    return this.latencies.length === 0 && this.failures === 0;
   }
 
   failed(reason: string, count = 1): void {
@@ -59,22 +58,54 @@ class Recording {
     this.firstFailure ??= reason;
   }
 
+  /** Answers and failures recorded so far. */
+  get observations(): number {
+    return this.latencies.length + this.failures;
+  }
+
+  /** Runs `run` and counts its time as measured: requests per second are over the runs' time only. */
+  async measure(run: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await run();
+    } finally {
+      this.measuredMs += performance.now() - started;
+    }
+  }
+
   result(): LoadResult {
-    // autocannon drops the requests still waiting when a run ends, without a timeout: a run in which
-    // none was answered measured nothing, and says so.
-    const unanswered = this.empty;
+    // autocannon drops the requests still waiting when a run ends, without a timeout: runs in which
+    // none was answered measured nothing, and say so.
+    const unanswered = this.observations === 0;
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
       p50Ms: round(percentile(sorted, 50)),
       p95Ms: round(percentile(sorted, 95)),
       p99Ms: round(percentile(sorted, 99)),
-      rps: round(sorted.length / ((performance.now() - this.started) / 1000)),
+      rps: round(sorted.length / (this.measuredMs / 1000)),
       requests: sorted.length,
       failures: unanswered ? 1 : this.failures,
       firstFailure: unanswered ? 'no request was answered within the run' : this.firstFailure,
     };
   }
+}
+
+/**
+ * The order in which `rounds` rounds run `contenders`: every contender once per round, the order
+ * rotated by one each round, so that each leads and each follows the others in turn. A machine whose
+ * speed drifts (here one server answered the same request at 1,700 to 2,500 per second within a
+ * minute) then weighs on every
+ * contender alike, where one long run each, one after the other, would credit the drift to whichever
+ * ran in the fast minutes.
+ */
+export function interleave<T>(contenders: readonly T[], rounds: number): T[] {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+  const order: T[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < contenders.length; i++) order.push(contenders[(round + i) % contenders.length]!);
+  }
+  return order;
 }
 
 /** One autocannon run whose responses are checked and recorded into `recording`. */
@@ -119,29 +150,37 @@ async function drive(
  * would have measured nothing. Then one more request per connection is sent and waited for (up to a
  * minute each), and its time counts in the run's: the slow contender is measured as slow. A request
  * counts as failed (timed out) after a minute, not after autocannon's default of ten seconds.
+ *
+ * With a `recording` of earlier runs, this run is added to them and the result is of them all.
  */
 export async function loadHttp(
   url: string,
   body: string,
   check: (body: string) => string | null,
   options: LoadOptions,
+  recording = new Recording(),
 ): Promise<LoadResult> {
-  const recording = new Recording();
   const run = { connections: options.connections, timeout: ANSWER_TIMEOUT_SEC };
-  await drive(url, body, check, { ...run, duration: options.durationSec }, recording);
-  if (recording.empty) await drive(url, body, check, { ...run, amount: options.connections }, recording);
+  const before = recording.observations;
+  await recording.measure(async () => {
+    await drive(url, body, check, { ...run, duration: options.durationSec }, recording);
+    if (recording.observations === before) await drive(url, body, check, { ...run, amount: options.connections }, recording);
+  });
   return recording.result();
 }
 
-/** The floor: the same data through neo4j-driver directly, with the same concurrency and duration. */
+/**
+ * The floor: the same data through neo4j-driver directly, with the same concurrency and duration.
+ * `recording` adds this run to earlier ones (as for loadHttp).
+ */
 export async function loadCypher(
   driver: Driver,
   database: string,
   statement: NamedQuery,
   params: Record<string, unknown>,
   options: LoadOptions,
+  recording = new Recording(),
 ): Promise<LoadResult> {
-  const recording = new Recording();
   const deadline = performance.now() + options.durationSec * 1000;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
@@ -155,6 +194,8 @@ export async function loadCypher(
       }
     }
   };
-  await Promise.all(Array.from({ length: options.connections }, worker));
+  await recording.measure(async () => {
+    await Promise.all(Array.from({ length: options.connections }, worker));
+  });
   return recording.result();
 }

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--dataset seed|synthetic|all] [--nodes N] [--duration S] [--connections C]`
+ * `npm run bench [-- --quick] [--dataset seed|synthetic|all] [--nodes N] [--duration S] [--rounds R] [--connections C]`
  *
  * For each dataset: load it into a real Neo4j, start our server and the peer (@neo4j/graphql 7) as
- * separate processes, and drive the same six questions at each with autocannon over loopback, next to
- * the floor (the same data by hand-written Cypher through neo4j-driver). Prints a table and, as the
- * last line, one JSON object. Every response is checked: a wrong answer counts as a failure.
+ * separate processes, and drive the same questions at each with autocannon over loopback, next to
+ * the floor (the same data by hand-written Cypher through neo4j-driver). Each contender runs S
+ * seconds per question (10), in R rounds (5) interleaved with the others (`interleave`); autocannon
+ * ends a run on a whole second, so S / R is best whole. Prints a table and,
+ * as the last line, one JSON object. Every response is checked: a wrong answer counts as a failure.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +25,7 @@ import { ensureSeededStoreTemplate } from '../src/startup';
 import { standaloneExecutor } from '../src/db/executor';
 import { ProfilingExecutor } from '../src/db/profiling';
 import { generateGraph } from './generate';
-import { loadCypher, loadHttp, settle, type LoadResult } from './load';
+import { interleave, loadCypher, loadHttp, Recording, settle, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
 import { buildServer, CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
@@ -33,6 +35,7 @@ interface Args {
   datasets: ('seed' | 'synthetic')[];
   nodes: number;
   durationSec: number;
+  rounds: number;
   connections: number;
 }
 
@@ -44,13 +47,23 @@ function parseArgs(argv: readonly string[]): Args {
   const quick = argv.includes('--quick');
   const dataset = value('--dataset') ?? 'all';
   if (!['seed', 'synthetic', 'all'].includes(dataset)) throw new Error('--dataset must be seed, synthetic or all');
+  const rounds = Number(value('--rounds') ?? (quick ? 1 : 5));
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
   return {
     quick,
     datasets: dataset === 'all' ? ['seed', 'synthetic'] : [dataset as 'seed' | 'synthetic'],
     nodes: Number(value('--nodes') ?? (quick ? 2_000 : 1_000_000)),
     durationSec: Number(value('--duration') ?? (quick ? 1 : 10)),
+    rounds,
     connections: Number(value('--connections') ?? 8),
   };
+}
+
+/** One of the three contenders of a question: warmed once, then run once per round into its recording. */
+interface Contender {
+  readonly recording: Recording;
+  warm(): Promise<void>;
+  run(): Promise<void>;
 }
 
 interface OperationFigures {
@@ -121,17 +134,21 @@ async function benchDataset(
   ctx: { driver: Driver; database: string; ours: ServerProcess; peer: ServerProcess | null; app: App; args: Args },
 ): Promise<Record<string, OperationFigures>> {
   const { driver, database, ours, peer, app, args } = ctx;
-  const load = { durationSec: args.durationSec, connections: args.connections };
+  const slice = { durationSec: args.durationSec / args.rounds, connections: args.connections };
   const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections };
   const peerByName = new Map(peerOperations(ids).map((p) => [p.name, p]));
-  /** A warm-up run, then the measured one, each followed by `settle` so its dropped requests finish first. */
-  const measureHttp = async (url: string, body: string, check: (text: string) => string | null): Promise<LoadResult> => {
-    await loadHttp(url, body, check, warm);
-    await settle(url, body, args.connections);
-    const result = await loadHttp(url, body, check, load);
-    await settle(url, body, args.connections);
-    return result;
-  };
+  /** An HTTP contender: each run is followed by `settle`, so that its dropped requests finish first. */
+  const httpContender = (url: string, body: string, check: (text: string) => string | null): Contender => ({
+    recording: new Recording(),
+    async warm() {
+      await loadHttp(url, body, check, warm);
+      await settle(url, body, args.connections);
+    },
+    async run() {
+      await loadHttp(url, body, check, slice, this.recording);
+      await settle(url, body, args.connections);
+    },
+  });
   const figures: Record<string, OperationFigures> = {};
   for (const op of ourOperations(ids)) {
     const body = JSON.stringify({ query: op.query, variables: op.variables });
@@ -145,10 +162,17 @@ async function benchDataset(
     const first = await postJson(ours.url, body);
     const problem = check(first.text);
     if (problem) throw new Error(`${name}/${op.name}: our server's answer is wrong: ${problem}`);
-    const oursResult = await measureHttp(`${ours.url}/graphql`, body, check);
-    await loadCypher(driver, database, op.floor.statement, op.floor.params, warm);
-    const floorResult = await loadCypher(driver, database, op.floor.statement, op.floor.params, load);
-    let peerResult: LoadResult | null = null;
+    const oursContender = httpContender(`${ours.url}/graphql`, body, check);
+    const floor: Contender = {
+      recording: new Recording(),
+      warm: async () => {
+        await loadCypher(driver, database, op.floor.statement, op.floor.params, warm);
+      },
+      async run() {
+        await loadCypher(driver, database, op.floor.statement, op.floor.params, slice, this.recording);
+      },
+    };
+    let peerContender: Contender | null = null;
     const peerOp = peerByName.get(op.name);
     if (peer && peerOp) {
       const peerBody = JSON.stringify({ query: peerOp.query, variables: peerOp.variables });
@@ -156,14 +180,15 @@ async function benchDataset(
       const peerFirst = await postJson(peer.url, peerBody);
       const peerProblem = peerCheck(peerFirst.text);
       if (peerProblem) log(`  ${op.name}: the peer's answer is wrong (${peerProblem}); not measured`);
-      else {
-        peerResult = await measureHttp(`${peer.url}/graphql`, peerBody, peerCheck);
-      }
+      else peerContender = httpContender(`${peer.url}/graphql`, peerBody, peerCheck);
     }
+    const contenders = [oursContender, floor, ...(peerContender ? [peerContender] : [])];
+    for (const contender of contenders) await contender.warm();
+    for (const contender of interleave(contenders, args.rounds)) await contender.run();
     figures[op.name] = {
-      ours: oursResult,
-      floor: floorResult,
-      peer: peerResult,
+      ours: oursContender.recording.result(),
+      floor: floor.recording.result(),
+      peer: peerContender?.recording.result() ?? null,
       roundTrips: first.roundTrips,
       dbHits: await ourDbHits(app, driver, database, op),
       floorDbHits: await floorDbHits(driver, database, op),

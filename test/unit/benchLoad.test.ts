@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadHttp } from '../../bench/load';
+import { interleave, loadHttp, Recording } from '../../bench/load';
 
 /**
  * The benchmark's HTTP load runs against a local server whose every answer takes longer than the
@@ -46,5 +46,41 @@ describe('loadHttp', () => {
     const result = await loadHttp(url, '{}', check, { durationSec: 0.3, connections: 2 });
     expect(result.failures).toBeGreaterThan(0);
     expect(result.firstFailure).toBe('not ok');
+  });
+
+  it('adds runs into one recording: their answers, and rates over their own time only', async () => {
+    answerMs = 0;
+    answerBody = '{"data":{"ok":true}}';
+    const recording = new Recording();
+    const timed = async () => {
+      const started = performance.now();
+      const result = await loadHttp(url, '{}', check, { durationSec: 0.3, connections: 2 }, recording);
+      return { result, seconds: (performance.now() - started) / 1000 };
+    };
+    const first = await timed();
+    // Time between the runs (another contender's turn) is not this contender's.
+    const pauseSeconds = 1;
+    await new Promise((resolve) => setTimeout(resolve, pauseSeconds * 1000));
+    const second = await timed();
+    const both = second.result;
+    expect(first.result.requests).toBeGreaterThan(0);
+    expect(both.requests).toBeGreaterThan(first.result.requests);
+    expect(both.failures).toBe(0);
+    // The rate is over the runs' own time (what requests / rps gives back), without the pause.
+    const measured = both.requests / both.rps;
+    expect(measured).toBeLessThanOrEqual((first.seconds + second.seconds) * 1.01);
+    expect(measured).toBeGreaterThan((first.seconds + second.seconds) * 0.9);
+    expect(measured).toBeLessThan(first.seconds + second.seconds + pauseSeconds / 2);
+  });
+});
+
+describe('interleave', () => {
+  it('runs every contender once a round, rotating which goes first', () => {
+    expect(interleave(['ours', 'floor', 'peer'], 3)).toEqual(['ours', 'floor', 'peer', 'floor', 'peer', 'ours', 'peer', 'ours', 'floor']);
+    expect(interleave(['ours', 'floor'], 1)).toEqual(['ours', 'floor']);
+  });
+
+  it('refuses a number of rounds that is not a positive integer', () => {
+    for (const rounds of [0, -1, 1.5, Number.NaN]) expect(() => interleave(['a'], rounds)).toThrow(RangeError);
   });
 });
