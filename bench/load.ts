@@ -108,6 +108,18 @@ export function interleave<T>(contenders: readonly T[], rounds: number): T[] {
   return order;
 }
 
+/**
+ * How many of `requested` rounds a question's `durationSec` is cut into, given the slowest contender's
+ * p50 in its warm-up: each round must hold about ten answers per connection. A round shorter than a
+ * request ends with every request dropped unanswered (autocannon drops those in flight when its time
+ * is up), and the dropped requests, still running on the server, slow the next ones: the 1M graph's
+ * element question (8 s a request) took 13 s at p50 against the floor's 8 s in 2 s rounds.
+ */
+export function roundsFor(durationSec: number, requested: number, slowestP50Ms: number): number {
+  const fit = Math.floor((durationSec * 1000) / (10 * slowestP50Ms));
+  return Number.isFinite(fit) ? Math.max(1, Math.min(requested, fit)) : requested;
+}
+
 /** One autocannon run whose responses are checked and recorded into `recording`. */
 async function drive(
   url: string,

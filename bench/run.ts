@@ -4,8 +4,8 @@
  * For each dataset: load it into a real Neo4j, start our server and the peer (@neo4j/graphql 7) as
  * separate processes, and drive the same questions at each with autocannon over loopback, next to
  * the floor (the same data by hand-written Cypher through neo4j-driver). Each contender runs S
- * seconds per question (10), in R rounds (5) interleaved with the others (`interleave`); autocannon
- * ends a run on a whole second, so S / R is best whole. Prints a table and,
+ * seconds per question (10), in R rounds (5; fewer for a slow question: `roundsFor`) interleaved with
+ * the others (`interleave`); autocannon ends a run on a whole second, so S / R is best whole. Prints a table and,
  * as the last line, one JSON object. Every response is checked: a wrong answer counts as a failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { ensureSeededStoreTemplate } from '../src/startup';
 import { standaloneExecutor } from '../src/db/executor';
 import { ProfilingExecutor } from '../src/db/profiling';
 import { generateGraph } from './generate';
-import { interleave, loadCypher, loadHttp, Recording, settle, type LoadResult } from './load';
+import { interleave, loadCypher, loadHttp, Recording, roundsFor, settle, type LoadOptions, type LoadResult } from './load';
 import { ourOperations, SEED_IDS, type BenchIds, type Operation } from './operations';
 import { peerOperations } from './peer/operations';
 import { buildServer, CLIENT_BUDGETS_OFF, startProcess, type ServerProcess } from '../harness/serverProcess';
@@ -62,8 +62,8 @@ function parseArgs(argv: readonly string[]): Args {
 /** One of the three contenders of a question: warmed once, then run once per round into its recording. */
 interface Contender {
   readonly recording: Recording;
-  warm(): Promise<void>;
-  run(): Promise<void>;
+  warm(): Promise<LoadResult>;
+  run(slice: LoadOptions): Promise<void>;
 }
 
 interface OperationFigures {
@@ -134,17 +134,17 @@ async function benchDataset(
   ctx: { driver: Driver; database: string; ours: ServerProcess; peer: ServerProcess | null; app: App; args: Args },
 ): Promise<Record<string, OperationFigures>> {
   const { driver, database, ours, peer, app, args } = ctx;
-  const slice = { durationSec: args.durationSec / args.rounds, connections: args.connections };
   const warm = { durationSec: args.quick ? 0.3 : 1, connections: args.connections };
   const peerByName = new Map(peerOperations(ids).map((p) => [p.name, p]));
   /** An HTTP contender: each run is followed by `settle`, so that its dropped requests finish first. */
   const httpContender = (url: string, body: string, check: (text: string) => string | null): Contender => ({
     recording: new Recording(),
     async warm() {
-      await loadHttp(url, body, check, warm);
+      const result = await loadHttp(url, body, check, warm);
       await settle(url, body, args.connections);
+      return result;
     },
-    async run() {
+    async run(slice) {
       await loadHttp(url, body, check, slice, this.recording);
       await settle(url, body, args.connections);
     },
@@ -165,10 +165,8 @@ async function benchDataset(
     const oursContender = httpContender(`${ours.url}/graphql`, body, check);
     const floor: Contender = {
       recording: new Recording(),
-      warm: async () => {
-        await loadCypher(driver, database, op.floor.statement, op.floor.params, warm);
-      },
-      async run() {
+      warm: () => loadCypher(driver, database, op.floor.statement, op.floor.params, warm),
+      async run(slice) {
         await loadCypher(driver, database, op.floor.statement, op.floor.params, slice, this.recording);
       },
     };
@@ -183,8 +181,11 @@ async function benchDataset(
       else peerContender = httpContender(`${peer.url}/graphql`, peerBody, peerCheck);
     }
     const contenders = [oursContender, floor, ...(peerContender ? [peerContender] : [])];
-    for (const contender of contenders) await contender.warm();
-    for (const contender of interleave(contenders, args.rounds)) await contender.run();
+    let slowestP50Ms = 0;
+    for (const contender of contenders) slowestP50Ms = Math.max(slowestP50Ms, (await contender.warm()).p50Ms);
+    const rounds = roundsFor(args.durationSec, args.rounds, slowestP50Ms);
+    const slice = { durationSec: args.durationSec / rounds, connections: args.connections };
+    for (const contender of interleave(contenders, rounds)) await contender.run(slice);
     figures[op.name] = {
       ours: oursContender.recording.result(),
       floor: floor.recording.result(),

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { interleave, loadHttp, Recording } from '../../bench/load';
+import { interleave, loadHttp, Recording, roundsFor } from '../../bench/load';
 
 /**
  * The benchmark's HTTP load runs against a local server whose every answer takes longer than the
@@ -82,5 +82,18 @@ describe('interleave', () => {
 
   it('refuses a number of rounds that is not a positive integer', () => {
     for (const rounds of [0, -1, 1.5, Number.NaN]) expect(() => interleave(['a'], rounds)).toThrow(RangeError);
+  });
+});
+
+describe('roundsFor', () => {
+  it('keeps the rounds asked for when each holds ten answers per connection', () => {
+    expect(roundsFor(10, 5, 20)).toBe(5);
+    expect(roundsFor(10, 5, 200)).toBe(5);
+  });
+
+  it('takes fewer, down to one, for a question whose requests take longer', () => {
+    expect(roundsFor(10, 5, 400)).toBe(2);
+    expect(roundsFor(10, 5, 1_000)).toBe(1);
+    expect(roundsFor(10, 5, 8_000)).toBe(1);
   });
 });
