@@ -22,14 +22,17 @@ export function relationOfKey(key: string): RelationName | undefined {
  * per-level batch uses, and sorted in prime.ts. The text comes from the plan's relation names and labels only;
  * nothing of a request's values reaches it (those are parameters of the root statement).
  *
- *   {src?: [source], <relation key>: [{type?, props?, labels?, n, f?, src?, prod?, req?}] | null, …}
+ *   {src?: [source], <relation key>: [row] | null, …}
+ *   row: {type?, props?, labels?, n, src?, <relation key>?: [row] | null, …, ls?, prod?, req?}
  *
- * A row holds the node at its other end itself (`n`: its properties; `labels`; `f`: this same map
- * for it), not in a map of its own: every map costs Neo4j, the driver and prime.ts on every row, so
- * the answer has no level that carries nothing. The keys repeated on every row are short for the
- * same reason (`n`, `f`, and `relationKey`'s key for each relation, such as `r3`): Bolt sends a map's
- * keys with every map, and on the 1M graph's frontend statement the long ones (`node`, `fetched`,
- * `locatedIn`) were 15 % of the answer (docs/performance.md).
+ * A row holds the node at its other end itself (`n`: its properties; `labels`) and, beside them, what
+ * was fetched for that node (its `src` and its relations' rows): no map of its own for either. Every
+ * map costs Neo4j, the driver and prime.ts on every row; on the 1M graph's frontend statement alone,
+ * rows without a map of what was fetched below (`f`, before) were faster in 13 of 15 alternations
+ * (three runs of five; by 2–15 % a run; docs/performance.md). The keys repeated on every row are
+ * short for the same reason (`n`, `ls` for the relationship's sources, and `relationKey`'s key for
+ * each relation, such as `r3`): Bolt sends a map's keys with every map, and on the 1M graph's frontend
+ * statement the long ones (`node`, `fetched`, `locatedIn`) were 15 % of the answer.
  *
  * A relation's pattern is directed, so whether a row's relationship starts at the parent follows from
  * the relation (prime.ts), not from each row; so does the type of a relation over one type, and the
@@ -39,7 +42,7 @@ export function relationOfKey(key: string): RelationName | undefined {
  * (projectionExpression); prime.ts decodes it as a projection. A relationship brings those its selected
  * fields read (`RelationPlan.props`) and its `key`, or nothing (no `props`) when its fields read none.
  *
- * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
+ * A relation is asked only of nodes with a label whose fields load this relation (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
  */
 export function fetchedExpression(variable: string, plan: Plan): string {
@@ -56,21 +59,26 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     const s = fresh('s');
     return `COLLECT { MATCH (${s}:Source) WHERE ${s}.id IN ${holder}.sourceIds RETURN {labels: labels(${s}), props: properties(${s})} }`;
   };
-  // A node whose plan needs nothing beyond its properties has no `f` (fetched) entry at all.
-  const withFetched = (v: string, p: Plan): string[] => {
-    const more = fetched(v, p);
-    return more === 'null' ? [] : [`f: ${more}`];
-  };
   // The node at a row's other end, as entries of the row: the properties its selected fields read,
-  // decoded as a projection (prime.ts), and its labels unless the relation's pattern names its one label.
+  // decoded as a projection (prime.ts), its labels unless the relation's pattern names its one label,
+  // and what was fetched for it.
   const otherNode = (name: RelationName, v: string, p: Plan): string[] => {
     const spec: RelationSpec = RELATIONS[name];
-    return [...(spec.target ? [] : [`labels: labels(${v})`]), `n: ${projectionExpression(v, p)}`, ...withFetched(v, p)];
+    return [...(spec.target ? [] : [`labels: labels(${v})`]), `n: ${projectionExpression(v, p)}`, ...fetchedEntries(v, p)];
   };
   // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
-  // read, and its labels (a bill names entities of any kind). prime.ts hands it to its row alone.
-  const namedNode = (v: string, p: Plan): string => `{${[`labels: labels(${v})`, `props: ${projectionExpression(v, p)}`, ...withFetched(v, p)].join(', ')}}`;
+  // read, and its labels (a bill names entities of any kind), and what was fetched for it under `f`
+  // (none when its plan needs nothing beyond its properties). prime.ts hands it to its row alone.
+  const namedNode = (v: string, p: Plan): string => {
+    const below = fetched(v, p);
+    return `{${[`labels: labels(${v})`, `props: ${projectionExpression(v, p)}`, ...(below === 'null' ? [] : [`f: ${below}`])].join(', ')}}`;
+  };
   const fetched = (v: string, p: Plan): string => {
+    const parts = fetchedEntries(v, p);
+    return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
+  };
+  // What was fetched for a node, as map entries: its sources (`src`) and each relation's rows.
+  const fetchedEntries = (v: string, p: Plan): string[] => {
     const parts: string[] = [];
     if (p.sources) parts.push(`src: ${nodeSources(v, p.sources)}`);
     for (const [name, entry] of [...p.relations].sort(([a], [b]) => a.localeCompare(b))) {
@@ -82,7 +90,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       // nothing the selection reads (no property of theirs, one type), and so are `props` then.
       const props = entry.props.size > 0 || several ? [`props: ${mapProjection(r, new Set([...entry.props, 'key']))}`] : [];
       const row = [...(several ? [`type: type(${r})`] : []), ...props, ...otherNode(name, m, entry.other)];
-      if (entry.sources) row.push(`src: ${wholeSources(r)}`);
+      if (entry.sources) row.push(`ls: ${wholeSources(r)}`);
       if (entry.product) {
         const x = fresh('p');
         row.push(`prod: COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${namedNode(x, entry.product)} }`);
@@ -100,7 +108,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
         : `${relationPattern(name, v, r, m)} RETURN {${row.join(', ')}} LIMIT ${MAX_RELATED + 1}`;
       parts.push(`${relationKey(name)}: CASE WHEN ${guard} THEN COLLECT { ${match} } END`);
     }
-    return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
+    return parts;
   };
   return fetched(variable, plan);
 }

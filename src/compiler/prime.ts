@@ -23,23 +23,22 @@ type Fetched = Readonly<Record<string, unknown>> & { readonly src?: readonly Raw
 interface FetchedNode extends RawNode {
   readonly f?: unknown;
 }
-interface FetchedLink {
+/** A row: the relationship, the node at its other end, and what was fetched for that node (its `src` and relations: a Fetched). */
+type FetchedLink = Fetched & {
   /** Only of a relation over several types. */
   readonly type?: string | undefined;
   /** Only where the selection reads properties of the relationships, or the relation has several types. */
   readonly props?: Record<string, unknown> | undefined;
   /** The node at the other end: its labels (only where the relation does not name its one label) ... */
   readonly labels?: readonly string[] | undefined;
-  /** ... the properties its fields read (`n`) ... */
+  /** ... and the properties its fields read. */
   readonly n: RawNode['props'];
-  /** ... and what was fetched below it (`f`; checked when walked: isFetched). */
-  readonly f?: unknown;
   /** The relationship's sources, whole. */
-  readonly src?: readonly RawNode[] | undefined;
+  readonly ls?: readonly RawNode[] | undefined;
   /** The nodes it names by id (a flow's product, a bill's entries): what the selection reads of each. */
   readonly prod?: readonly FetchedNode[] | undefined;
   readonly req?: readonly FetchedNode[] | undefined;
-}
+};
 
 type Guard<T> = (value: unknown) => value is T;
 const optional = <T>(value: unknown, is: Guard<T>): boolean => value === undefined || is(value);
@@ -54,12 +53,12 @@ const isRawNodes = listOf(isRawNode);
 const isSourceProps = listOf(isNodeProps);
 const isFetched = (value: unknown): value is Fetched => isRecord(value) && nullish(value.src, isSourceProps);
 const isLink = (value: unknown): value is FetchedLink =>
-  isRecord(value) &&
+  isFetched(value) &&
   optional(value.type, isString) &&
   optional(value.props, isRecord) &&
   optional(value.labels, isStringArray) &&
   isNodeProps(value.n) &&
-  optional(value.src, isRawNodes) &&
+  optional(value.ls, isRawNodes) &&
   optional(value.prod, isRawNodes) &&
   optional(value.req, isRawNodes);
 const isLinks = listOf(isLink);
@@ -126,14 +125,20 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     else loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
-      if (link.f !== undefined && link.f !== null) {
-        const fetchedBelow = checked(link.f, isFetched, `a map of sources and relations for ${other.props.id}`);
+      if (fetchedBelow(link)) {
         const record = decode(other);
-        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, fetchedBelow, entry?.other ?? NOTHING);
+        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link, entry?.other ?? NOTHING);
       }
-      for (const source of link.src ?? []) primeNode(loaders, source);
+      for (const source of link.ls ?? []) primeNode(loaders, source);
     }
   }
+}
+
+/** Whether a row holds anything fetched for the node at its other end: its sources or a relation's rows. */
+function fetchedBelow(link: FetchedLink): boolean {
+  if (link.src !== undefined) return true;
+  for (const key in link) if (relationOfKey(key) !== undefined) return true;
+  return false;
 }
 
 /** The nodes a row's relationship names by id, as records of this selection (with what is below them attached). */

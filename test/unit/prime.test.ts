@@ -23,9 +23,9 @@ function setUp(): { loaders: Loaders; facility: NodeRecord; reads: () => number 
   return { loaders: createLoaders({ read } as unknown as Executor), facility, reads: () => reads };
 }
 
-// The keys of a compiled map: each relation's short key, a row's node (`n`) and what was fetched below it (`f`).
+// The keys of a compiled map: each relation's short key, and a row's node (`n`) with what was fetched for it beside it.
 const [locatedIn, regionParents, feedsOut, operates] = [relationKey('locatedIn'), relationKey('regionParents'), relationKey('feedsOut'), relationKey('operates')];
-const region = (id: string, fetched?: unknown) => ({ n: { id, name: id.toUpperCase() }, ...(fetched === undefined ? {} : { f: fetched }) });
+const region = (id: string, fetched?: Record<string, unknown>) => ({ n: { id, name: id.toUpperCase() }, ...fetched });
 
 describe('primeFetched', () => {
   it("attaches each relation's rows, down the tree, to the record they belong to", () => {
@@ -62,7 +62,9 @@ describe('primeFetched', () => {
     ['a relationship property map that is a list', { [locatedIn]: [{ props: [], n: { id: 'reg-r' } }] }],
     ['a source without an id', { src: [{ title: 'A report' }] }],
     ['a malformed map two levels down', { [locatedIn]: [region('reg-r', { [regionParents]: [{ n: {} }] })] }],
-    ['what was fetched below a node not being a map', { [locatedIn]: [region('reg-r', [regionParents])] }],
+    ["a relation's rows beside a row's node that are not a list", { [locatedIn]: [region('reg-r', { [regionParents]: { n: { id: 'country-x' } } })] }],
+    ["a source without an id among a row's node's sources", { [locatedIn]: [region('reg-r', { src: [{ title: 'A report' }] })] }],
+    ["a relationship's sources that are not nodes", { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, ls: [{ title: 'A report' }] }] }],
     ['a flow product without labels', { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
   ])('fails with a DecodeError on %s', (_what, fetched) => {
     const { loaders, facility } = setUp();
