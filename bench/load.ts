@@ -95,9 +95,8 @@ export class Recording {
  * The order in which `rounds` rounds run `contenders`: every contender once per round, the order
  * rotated by one each round, so that each leads and each follows the others in turn. A machine whose
  * speed drifts (here one server answered the same request at 1,700 to 2,500 per second within a
- * minute) then weighs on every
- * contender alike, where one long run each, one after the other, would credit the drift to whichever
- * ran in the fast minutes.
+ * minute) then weighs on every contender alike, where one long run each, one after the other, would
+ * credit the drift to whichever ran in the fast minutes.
  */
 export function interleave<T>(contenders: readonly T[], rounds: number): T[] {
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer, got ${rounds}`);

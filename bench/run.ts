@@ -5,8 +5,9 @@
  * separate processes, and drive the same questions at each with autocannon over loopback, next to
  * the floor (the same data by hand-written Cypher through neo4j-driver). Each contender runs S
  * seconds per question (10), in R rounds (5; fewer for a slow question: `roundsFor`) interleaved with
- * the others (`interleave`); autocannon ends a run on a whole second, so S / R is best whole. Prints a table and,
- * as the last line, one JSON object. Every response is checked: a wrong answer counts as a failure.
+ * the others (`interleave`); autocannon ends a run on a whole second, so S / R is best whole. Prints
+ * a table and, as the last line, one JSON object. Every response is checked: a wrong answer counts as
+ * a failure.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -42,7 +42,7 @@ export function relationOfKey(key: string): RelationName | undefined {
  * (projectionExpression); prime.ts decodes it as a projection. A relationship brings those its selected
  * fields read (`RelationPlan.props`) and its `key`, or nothing (no `props`) when its fields read none.
  *
- * A relation is asked only of nodes with a label whose fields load this relation (`CASE WHEN v:Facility …`); it is
+ * A relation is asked only of nodes with a label whose fields load it (`CASE WHEN v:Facility …`); it is
  * `null` for the others, and nothing is attached for it.
  */
 export function fetchedExpression(variable: string, plan: Plan): string {
