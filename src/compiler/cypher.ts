@@ -24,9 +24,11 @@ export function relationOfKey(key: string): RelationName | undefined {
  *
  *   {src?: [source], <relation key>: [row] | null, …}
  *   row: {type?, props?, labels?, n, src?, <relation key>?: [row] | null, …, ls?, prod?, req?}
+ *   prod, req: [{labels, props, src?, <relation key>?: [row] | null, …}]
  *
  * A row holds the node at its other end itself (`n`: its properties; `labels`) and, beside them, what
- * was fetched for that node (its `src` and its relations' rows): no map of its own for either. Every
+ * was fetched for that node (its `src` and its relations' rows): no map of its own for either, and
+ * so for a node a relationship names by id (`prod`, `req`). Every
  * map costs Neo4j, the driver and prime.ts on every row; on the 1M graph's frontend statement alone,
  * rows without a map of what was fetched below (`f`, before) were faster in 13 of 15 alternations
  * (three runs of five; by 2–15 % a run; docs/performance.md). The keys repeated on every row are
@@ -67,16 +69,10 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     return [...(spec.target ? [] : [`labels: labels(${v})`]), `n: ${projectionExpression(v, p)}`, ...fetchedEntries(v, p)];
   };
   // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
-  // read, and its labels (a bill names entities of any kind), and what was fetched for it under `f`
-  // (none when its plan needs nothing beyond its properties). prime.ts hands it to its row alone.
-  const namedNode = (v: string, p: Plan): string => {
-    const below = fetched(v, p);
-    return `{${[`labels: labels(${v})`, `props: ${projectionExpression(v, p)}`, ...(below === 'null' ? [] : [`f: ${below}`])].join(', ')}}`;
-  };
-  const fetched = (v: string, p: Plan): string => {
-    const parts = fetchedEntries(v, p);
-    return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
-  };
+  // read, its labels (a bill names entities of any kind) and, beside them, what was fetched for it.
+  // prime.ts hands it to its row alone.
+  const namedNode = (v: string, p: Plan): string =>
+    `{${[`labels: labels(${v})`, `props: ${projectionExpression(v, p)}`, ...fetchedEntries(v, p)].join(', ')}}`;
   // What was fetched for a node, as map entries: its sources (`src`) and each relation's rows.
   const fetchedEntries = (v: string, p: Plan): string[] => {
     const parts: string[] = [];
@@ -110,7 +106,8 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     }
     return parts;
   };
-  return fetched(variable, plan);
+  const parts = fetchedEntries(variable, plan);
+  return parts.length > 0 ? `{${parts.join(', ')}}` : 'null';
 }
 
 /**

@@ -19,10 +19,8 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
  */
 /** A node's sources (`src`: what its selection reads of each) and each relation's rows under its key (cypher.ts `relationKey`; checked when walked: isLinks). */
 type Fetched = Readonly<Record<string, unknown>> & { readonly src?: readonly RawNode['props'][] | null | undefined };
-/** A node a relationship names by id; what was fetched below it is checked when walked (isFetched). */
-interface FetchedNode extends RawNode {
-  readonly f?: unknown;
-}
+/** A node a relationship names by id, with what was fetched for it beside its labels and properties (a Fetched). */
+type FetchedNode = RawNode & Fetched;
 /** A row: the relationship, the node at its other end, and what was fetched for that node (its `src` and relations: a Fetched). */
 type FetchedLink = Fetched & {
   /** Only of a relation over several types. */
@@ -48,10 +46,11 @@ const listOf =
   (value): value is readonly T[] =>
     Array.isArray(value) && value.every(is);
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isRawNode = (value: unknown): value is FetchedNode => isRecord(value) && isStringArray(value.labels) && isNodeProps(value.props);
+const isRawNode = (value: unknown): value is RawNode => isRecord(value) && isStringArray(value.labels) && isNodeProps(value.props);
 const isRawNodes = listOf(isRawNode);
 const isSourceProps = listOf(isNodeProps);
 const isFetched = (value: unknown): value is Fetched => isRecord(value) && nullish(value.src, isSourceProps);
+const isFetchedNodes = listOf((value: unknown): value is FetchedNode => isRawNode(value) && isFetched(value));
 const isLink = (value: unknown): value is FetchedLink =>
   isFetched(value) &&
   optional(value.type, isString) &&
@@ -59,8 +58,8 @@ const isLink = (value: unknown): value is FetchedLink =>
   optional(value.labels, isStringArray) &&
   isNodeProps(value.n) &&
   optional(value.ls, isRawNodes) &&
-  optional(value.prod, isRawNodes) &&
-  optional(value.req, isRawNodes);
+  optional(value.prod, isFetchedNodes) &&
+  optional(value.req, isFetchedNodes);
 const isLinks = listOf(isLink);
 
 /** `value` as `is` checks it, or a DecodeError naming what was expected. */
@@ -134,10 +133,10 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
   }
 }
 
-/** Whether a row holds anything fetched for the node at its other end: its sources or a relation's rows. */
-function fetchedBelow(link: FetchedLink): boolean {
-  if (link.src !== undefined) return true;
-  for (const key in link) if (relationOfKey(key) !== undefined) return true;
+/** Whether a row (or a named node) holds anything fetched for its node: its sources or a relation's rows. */
+function fetchedBelow(holder: Fetched): boolean {
+  if (holder.src !== undefined) return true;
+  for (const key in holder) if (relationOfKey(key) !== undefined) return true;
   return false;
 }
 
@@ -149,9 +148,7 @@ function namedBy(loaders: Loaders, link: FetchedLink, entry: RelationPlan | unde
   for (const [entity, plan] of named) {
     const record = decode({ labels: entity.labels, props: entity.props, projected: true });
     if (!record) continue;
-    if (entity.f !== undefined && entity.f !== null) {
-      attachTree(loaders, record, selfOf(record), checked(entity.f, isFetched, `a map of sources and relations for ${record.id}`), plan ?? NOTHING);
-    }
+    if (fetchedBelow(entity)) attachTree(loaders, record, selfOf(record), entity, plan ?? NOTHING);
     records.set(record.id, record);
   }
   return records;

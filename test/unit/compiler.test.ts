@@ -86,7 +86,7 @@ describe('request compiler', () => {
     expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
     // A flow's product is the selection's own record (it travels with its row): a projection, like its sources.
     const flow = compileRoot(`{ node(id: "x") { ... on Facility { inputs { product { sources { title } } } } } }`);
-    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, f: \{src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
+    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
     // A flow's material is its own, else its product's name.
     expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \{labels: labels\(p\d+\), props: p\d+ \{\.id, \.name\}\}/);
   });

@@ -49,7 +49,8 @@ describe('primeFetched', () => {
     expect(new Set(keys).size).toBe(names.length);
     expect(keys.every((key) => key.length <= 3)).toBe(true);
     expect(names.every((name) => relationOfKey(relationKey(name)) === name)).toBe(true);
-    expect(relationOfKey('src')).toBeUndefined();
+    // No key of a row or a named node beside the relations' is read as a relation.
+    for (const key of ['src', 'ls', 'n', 'type', 'props', 'labels', 'prod', 'req']) expect(relationOfKey(key)).toBeUndefined();
     expect(relationOfKey('locatedIn')).toBeUndefined();
   });
 
@@ -65,6 +66,7 @@ describe('primeFetched', () => {
     ["a relation's rows beside a row's node that are not a list", { [locatedIn]: [region('reg-r', { [regionParents]: { n: { id: 'country-x' } } })] }],
     ["a source without an id among a row's node's sources", { [locatedIn]: [region('reg-r', { src: [{ title: 'A report' }] })] }],
     ["a relationship's sources that are not nodes", { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, ls: [{ title: 'A report' }] }] }],
+    ["a source without an id among a flow product's sources", { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, prod: [{ labels: ['Entity', 'Product'], props: { id: 'prod-1' }, src: [{ title: 'A report' }] }] }] }],
     ['a flow product without labels', { [feedsOut]: [{ type: 'FEEDS', labels: ['Entity', 'Facility'], n: { id: 'fac-c' }, prod: [{ props: { id: 'prod-1' } }] }] }],
   ])('fails with a DecodeError on %s', (_what, fetched) => {
     const { loaders, facility } = setUp();
