@@ -2,70 +2,48 @@ import { DecodeError } from '../errors';
 import { ENTITY_LABELS } from '../domain/graphModel';
 import { rememberDecoded, toNodeRecord, type NodeRecord, type RawNode } from '../db/models';
 import { MAX_RELATED, RELATIONS, compareRelated, type RelationSpec } from '../db/queries/relations';
-import { relationOfKey } from './cypher';
 import { isNodeProps } from '../db/rows';
-import { isRecord, isStringArray } from '../domain/guards';
+import { isStringArray } from '../domain/guards';
 import type { Loaders, RelatedRow } from '../loaders';
-import { emptyPlan, type Plan, type RelationPlan } from './plan';
+import { rootLayout, type FetchedLayout, type NodeLayout, type RowLayout } from './layout';
+import type { Plan } from './plan';
 
 const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /*
- * The `fetched` value of a node, as cypher.ts shapes it, is checked level by level as it is walked
- * (below): the maps and lists are what the types say, each node has an id. The properties inside are
- * the domain model's to decode (toNodeRecord, where each record is made). One zod schema of the whole
- * tree did the same check before, recursive through z.lazy and copying every map: 5 % of the server's
- * CPU on the benchmark's frontend operation (docs/performance.md).
+ * What a compiled statement fetched below a node, as cypher.ts writes it and layout.ts places it, is
+ * checked slot by slot as it is walked (below), against the plan it was compiled from: the lists are
+ * as long as the plan says, each node has an id. The properties inside are the domain model's to
+ * decode (toNodeRecord, where each record is made). One zod schema of the whole tree did the same
+ * check before, recursive through z.lazy and copying every map: 5 % of the server's CPU on the
+ * benchmark's frontend operation (docs/performance.md).
  */
-/** A node's sources (`src`: what its selection reads of each) and each relation's rows under its key (cypher.ts `relationKey`; checked when walked: isLinks). */
-type Fetched = Readonly<Record<string, unknown>> & { readonly src?: readonly RawNode['props'][] | null | undefined };
-/** A node a relationship names by id, with what was fetched for it beside its labels and properties (a Fetched). */
-type FetchedNode = RawNode & Fetched;
-/** A row: the relationship, the node at its other end, and what was fetched for that node (its `src` and relations: a Fetched). */
-type FetchedLink = Fetched & {
-  /** Only of a relation over several types. */
-  readonly type?: string | undefined;
-  /** Only where the selection reads properties of the relationships, or the relation has several types. */
-  readonly props?: Record<string, unknown> | undefined;
-  /** The node at the other end: its labels (only where the relation does not name its one label) ... */
-  readonly labels?: readonly string[] | undefined;
-  /** ... and the properties its fields read. */
-  readonly n: RawNode['props'];
-  /** The relationship's sources, whole. */
-  readonly ls?: readonly RawNode[] | undefined;
-  /** The nodes it names by id (a flow's product, a bill's entries): what the selection reads of each. */
-  readonly prod?: readonly FetchedNode[] | undefined;
-  readonly req?: readonly FetchedNode[] | undefined;
-};
-
-type Guard<T> = (value: unknown) => value is T;
-const optional = <T>(value: unknown, is: Guard<T>): boolean => value === undefined || is(value);
-const nullish = <T>(value: unknown, is: Guard<T>): boolean => value === undefined || value === null || is(value);
-const listOf =
-  <T>(is: Guard<T>): Guard<readonly T[]> =>
-  (value): value is readonly T[] =>
-    Array.isArray(value) && value.every(is);
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isRawNode = (value: unknown): value is RawNode => isRecord(value) && isStringArray(value.labels) && isNodeProps(value.props);
-const isRawNodes = listOf(isRawNode);
-const isSourceProps = listOf(isNodeProps);
-const isFetched = (value: unknown): value is Fetched => isRecord(value) && nullish(value.src, isSourceProps);
-const isFetchedNodes = listOf((value: unknown): value is FetchedNode => isRawNode(value) && isFetched(value));
-const isLink = (value: unknown): value is FetchedLink =>
-  isFetched(value) &&
-  optional(value.type, isString) &&
-  optional(value.props, isRecord) &&
-  optional(value.labels, isStringArray) &&
-  isNodeProps(value.n) &&
-  optional(value.ls, isRawNodes) &&
-  optional(value.prod, isFetchedNodes) &&
-  optional(value.req, isFetchedNodes);
-const isLinks = listOf(isLink);
+type Values = readonly unknown[];
 
 /** `value` as `is` checks it, or a DecodeError naming what was expected. */
-function checked<T>(value: unknown, is: Guard<T>, expected: string): T {
+function checked<T>(value: unknown, is: (value: unknown) => value is T, expected: string): T {
   if (!is(value)) throw new DecodeError('compiled selection', `expected ${expected}`);
   return value;
+}
+
+const isList = (value: unknown): value is Values => Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+/** A list of `width` values: a root's fetched values, a row or a named node, as its layout places them. */
+const listOf = (value: unknown, width: number, expected: string): Values =>
+  checked(value, (v): v is Values => isList(v) && v.length === width, `${expected} (${width} values)`);
+/** The list in a place that holds one (of rows, of sources), or null where a relation's labels did not ask. */
+const listIn = (value: unknown, expected: string): Values | null => (value === null ? null : checked(value, isList, expected));
+
+/** The property map of the values from `at` on, in `keys`' order; the map itself at `at` where `keys` is null (every property). */
+function propsAt(values: Values, at: number, keys: readonly string[] | null, expected: string): RawNode['props'] {
+  if (keys === null) return checked(values[at], isNodeProps, `${expected}: a property map with an id`);
+  return checked(mapOf(values, at, keys), isNodeProps, `${expected}: a string id`);
+}
+
+function mapOf(values: Values, at: number, keys: readonly string[]): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) map[keys[i]!] = values[at + i];
+  return map;
 }
 
 /**
@@ -80,11 +58,12 @@ function checked<T>(value: unknown, is: Guard<T>, expected: string): T {
  */
 export function primeFetched(loaders: Loaders, node: NodeRecord, value: unknown, plan: Plan): void {
   if (value === null || value === undefined) return;
-  attachTree(loaders, node, selfOf(node), checked(value, isFetched, `a map of sources and relations for ${node.id}`), plan);
+  const layout = rootLayout(plan);
+  attachTree(loaders, node, selfOf(node), listOf(value, layout.width, `what was fetched for ${node.id}`), layout);
 }
 
-/** The plan of what was fetched below a node where the plan names nothing (the tree is checked as walked). */
-const NOTHING: Plan = emptyPlan();
+/** Whether a layout holds anything fetched for its node: its sources or a relation's rows. */
+const holdsAnything = (layout: FetchedLayout): boolean => layout.src !== null || layout.relations.length > 0;
 
 /** A raw node that decodes to `node`: the parent's own end of its relation rows (a self-end field such as `inputs { to }`). */
 function selfOf(node: NodeRecord): RawNode | null {
@@ -94,29 +73,34 @@ function selfOf(node: NodeRecord): RawNode | null {
   return self;
 }
 
-/** `plan` is the one the statement was compiled from (cypher.ts): the fetched tree follows it level by level. */
-function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fetched: Fetched, plan: Plan): void {
-  if (fetched.src) loaders.attachSources(node, fetched.src);
+/** `values` holds what was fetched for `node` where `layout` (the plan's, layout.ts) places it, level by level. */
+function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, values: Values, layout: FetchedLayout): void {
+  if (layout.src !== null) {
+    const sources = listIn(values[layout.src], `the sources of ${node.id}`) ?? [];
+    const width = layout.sourceKeys?.length ?? 1;
+    loaders.attachSources(node, sources.map((source) => propsAt(listOf(source, width, `a source of ${node.id}`), 0, layout.sourceKeys, `a source of ${node.id}`)));
+  }
   if (!self) return;
-  for (const [key, rows] of Object.entries(fetched)) {
-    const name = relationOfKey(key);
-    if (rows === null || name === undefined) continue; // `src`, or a relation asked only of other labels
-    const links = checked(rows, isLinks, `the rows of ${name} for ${node.id}`);
-    // A relation past the cap is left to the loaders: their statement orders it before cutting it.
-    if (links.length > MAX_RELATED) continue;
-    const entry = plan.relations.get(name);
+  for (const { name, entry, at, row: rowLayout } of layout.relations) {
+    const rows = listIn(values[at], `the rows of ${name} for ${node.id}`);
+    // null: a relation asked only of other labels. One past the cap: left to the loaders, whose
+    // statement orders the relation before cutting it.
+    if (rows === null || rows.length > MAX_RELATED) continue;
     // Only the first rows were fetched, and there are more: they are a first page's, not the relation.
-    const first = entry !== undefined && links.length >= entry.rows;
+    const first = rows.length >= entry.rows;
     const order = compareRelated(name);
-    const { direction, types } = RELATIONS[name];
-    const { target }: RelationSpec = RELATIONS[name];
+    const { direction, types, target }: RelationSpec = RELATIONS[name];
     const outgoing = direction === 'out';
-    const labelsOf = (link: FetchedLink): readonly string[] => link.labels ?? (target ? [target] : []);
-    // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
-    const pairs = links
-      .map((link) => {
-        const other = { labels: labelsOf(link), props: link.n, projected: true };
-        const row: RelatedRow = { type: link.type ?? types[0], props: link.props ?? NO_PROPS, outgoing, self, other, named: namedBy(loaders, link, entry) };
+    const what = `a row of ${name} for ${node.id}`;
+    const pairs = rows
+      .map((value) => {
+        const link = listOf(value, rowLayout.width, what);
+        const labels = rowLayout.labels === null ? (target ? [target] : []) : checked(link[rowLayout.labels], isStringArray, `${what}: labels`);
+        const type = rowLayout.type === null ? types[0]! : checked(link[rowLayout.type], isString, `${what}: a type`);
+        const props = rowLayout.props === null || rowLayout.linkKeys === null ? NO_PROPS : mapOf(link, rowLayout.props, rowLayout.linkKeys);
+        // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
+        const other: RawNode = { labels, props: propsAt(link, rowLayout.n, rowLayout.keys, what), projected: true };
+        const row: RelatedRow = { type, props, outgoing, self, other, named: namedBy(loaders, link, rowLayout, what) };
         return { link, row };
       })
       .sort((a, b) => order(a.row, b.row));
@@ -124,33 +108,38 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, fe
     else loaders.attach(node, name, pairs.map((p) => p.row));
     for (const { link, row } of pairs) {
       const other = row.other;
-      if (fetchedBelow(link)) {
+      if (holdsAnything(rowLayout.fetched)) {
         const record = decode(other);
-        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link, entry?.other ?? NOTHING);
+        if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link, rowLayout.fetched);
       }
-      for (const source of link.ls ?? []) primeNode(loaders, source);
+      if (rowLayout.ls !== null) for (const source of listIn(link[rowLayout.ls], `${what}: its sources`) ?? []) primeNode(loaders, wholeNode(source, `${what}: a source`));
     }
   }
 }
 
-/** Whether a row (or a named node) holds anything fetched for its node: its sources or a relation's rows. */
-function fetchedBelow(holder: Fetched): boolean {
-  if (holder.src !== undefined) return true;
-  for (const key in holder) if (relationOfKey(key) !== undefined) return true;
-  return false;
+/** A relationship's source: `[labels, properties]`, whole. */
+function wholeNode(value: unknown, expected: string): RawNode {
+  const [labels, props] = listOf(value, 2, expected);
+  return { labels: checked(labels, isStringArray, `${expected}: labels`), props: checked(props, isNodeProps, `${expected}: a property map with an id`) };
 }
 
 /** The nodes a row's relationship names by id, as records of this selection (with what is below them attached). */
-function namedBy(loaders: Loaders, link: FetchedLink, entry: RelationPlan | undefined): ReadonlyMap<string, NodeRecord> | undefined {
-  const named = [...(link.prod ?? []).map((n) => [n, entry?.product] as const), ...(link.req ?? []).map((n) => [n, entry?.requires] as const)];
-  if (named.length === 0) return undefined;
+function namedBy(loaders: Loaders, link: Values, layout: RowLayout, what: string): ReadonlyMap<string, NodeRecord> | undefined {
+  if (layout.product === null && layout.requires === null) return undefined;
   const records = new Map<string, NodeRecord>();
-  for (const [entity, plan] of named) {
-    const record = decode({ labels: entity.labels, props: entity.props, projected: true });
-    if (!record) continue;
-    if (fetchedBelow(entity)) attachTree(loaders, record, selfOf(record), entity, plan ?? NOTHING);
-    records.set(record.id, record);
-  }
+  const take = (at: number | null, named: NodeLayout | null): void => {
+    if (at === null || named === null) return;
+    for (const value of listIn(link[at], `${what}: the nodes it names`) ?? []) {
+      const values = listOf(value, named.width, `${what}: a named node`);
+      const labels = checked(values[named.labels!], isStringArray, `${what}: a named node's labels`);
+      const record = decode({ labels, props: propsAt(values, named.n, named.keys, `${what}: a named node`), projected: true });
+      if (!record) continue;
+      if (holdsAnything(named.fetched)) attachTree(loaders, record, selfOf(record), values, named.fetched);
+      records.set(record.id, record);
+    }
+  };
+  take(layout.prod, layout.product);
+  take(layout.req, layout.requires);
   return records;
 }
 

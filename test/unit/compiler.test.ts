@@ -45,15 +45,15 @@ describe('request compiler', () => {
     // A link type's fields: status also reads endYear (no stored status and an end year is historical); sources are sourceIds.
     const inputs = compileRoot(`{ node(id: "x") { ... on Facility { inputs { status note sources { id } from { name } } } } }`);
     expect(inputs.key).toContain('feedsIn[Facility](name){r:endYear.note.sourceIds.status,src}');
-    expect(inputs.cypher).toContain('props: r1 {.endYear, .key, .note, .sourceIds, .status}');
+    expect(inputs.cypher).toContain('type(r1), r1.endYear, r1.key, r1.note, r1.sourceIds, r1.status, COLLECT');
     // Fields of a node that read its relations' properties: a deposit's holder, a facility's commodities.
     expect(compileRoot(`{ node(id: "x") { ... on Deposit { holder { name } } } }`).key).toContain('licencesOfDeposit[Deposit](name){r:confidence.startYear}');
     expect(compileRoot(`{ node(id: "x") { ... on Facility { commodities } } }`).key).toContain('stages[Facility](name.order){r:commodities}');
     // Nothing read beyond the end nodes: no properties, not even the key (rows of one node differ in nothing read),
-    // and no labels where the relation names the other end's one label.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN {n: m2 {.id, .name}}');
+    // and no labels where the relation names the other end's one label (src/compiler/layout.ts).
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { region { name } } } }`).cypher).toContain('RETURN [m2.id, m2.name] LIMIT');
     // A relation over several types tells its rows apart by type: the key orders them.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN {type: type(r1), props: r1 {.key}, labels: labels(m2), n: m2 {.id, .name}}');
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { type } } } }`).cypher).toContain('RETURN [m2.id, m2.name, labels(m2), type(r1), r1.key] LIMIT');
   });
 
   it('fields of an interface apply to every type; a fragment on one type asks only that label', () => {
@@ -81,14 +81,14 @@ describe('request compiler', () => {
   it("a node's sources bring what the selection reads of each, a flow product's too; a relationship's are whole nodes", () => {
     const { key, cypher } = compileRoot(`{ node(id: "x") { ... on Facility { sources { title } a: sources { __typename id url } operator { sources { id } } inputs { sources { title } } } } }`);
     expect(key).toContain('sourceIds,src(title.url)');
-    expect(cypher).toContain('RETURN s1 {.id, .title, .url}');
-    expect(cypher).toMatch(/RETURN s\d+ \{\.id\} \}/);
-    expect(cypher).toMatch(/RETURN \{labels: labels\(s\d+\), props: properties\(s\d+\)\}/);
+    expect(cypher).toContain('RETURN [s1.id, s1.title, s1.url]');
+    expect(cypher).toMatch(/RETURN \[s\d+\.id\] \}/);
+    expect(cypher).toMatch(/RETURN \[labels\(s\d+\), properties\(s\d+\)\]/);
     // A flow's product is the selection's own record (it travels with its row): a projection, like its sources.
     const flow = compileRoot(`{ node(id: "x") { ... on Facility { inputs { product { sources { title } } } } } }`);
-    expect(flow.cypher).toMatch(/props: p\d+ \{\.id, \.sourceIds\}, src: COLLECT \{ MATCH \(s\d+:Source\) WHERE s\d+\.id IN p\d+\.sourceIds RETURN s\d+ \{\.id, \.title\} \}/);
+    expect(flow.cypher).toMatch(/RETURN \[p(\d+)\.id, p\1\.sourceIds, labels\(p\1\), COLLECT \{ MATCH \(s(\d+):Source\) WHERE s\2\.id IN p\1\.sourceIds RETURN \[s\2\.id, s\2\.title\] \}\]/);
     // A flow's material is its own, else its product's name.
-    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \{labels: labels\(p\d+\), props: p\d+ \{\.id, \.name\}\}/);
+    expect(compileRoot(`{ node(id: "x") { ... on Facility { inputs { material } } } }`).cypher).toMatch(/RETURN \[p(\d+)\.id, p\1\.name, labels\(p\1\)\]/);
   });
 
   it("a traversal's entities fold into its statement: projected where the entity is returned, the path's nodes whole", () => {
