@@ -13,8 +13,8 @@ import type { Plan, RelationPlan } from './plan';
  *
  *   node (NodeLayout):  its property values in nodeKeys' order (one map where the plan reads every
  *                       property), then what was fetched for it (FetchedLayout)
- *   fetched:            its sources (if the plan reads them), then each relation's rows in
- *                       relationsOf's order (each a list of rows, or null for a node the relation's
+ *   fetched:            its sources (if the plan reads them), then each relation's rows, by the
+ *                       relation's name (each a list of rows, or null for a node the relation's
  *                       labels do not ask)
  *   row (RowLayout):    the node at its other end as above, with, before what was fetched for that
  *                       node, its labels (unless the relation names its one label), the relationship's
@@ -84,7 +84,7 @@ export function rootLayout(plan: Plan): FetchedLayout & { readonly width: number
 }
 
 /** The layout of a node a relationship names by id: its values, its labels, what was fetched for it. */
-export function namedLayout(plan: Plan): NodeLayout {
+function namedLayout(plan: Plan): NodeLayout {
   const places = new Places();
   const keys = nodeKeys(plan);
   const n = places.take(keys?.length ?? 1);
@@ -142,9 +142,9 @@ export function nodeKeys(plan: Plan): readonly string[] | null {
  * read and the `key` that orders rows of one node; null (no values) where such rows differ in nothing
  * the selection reads (no property of theirs, one type).
  */
-export function linkKeys(name: RelationName, entry: RelationPlan): readonly string[] | null {
+function linkKeys(name: RelationName, entry: RelationPlan): readonly string[] | null {
   return entry.props.size > 0 || severalTypes(name) ? [...new Set([...entry.props, 'key'])].sort() : null;
 }
 
 /** Whether a relation spans several relationship types: its rows bring their type. */
-export const severalTypes = (name: RelationName): boolean => RELATIONS[name].types.length > 1;
+const severalTypes = (name: RelationName): boolean => RELATIONS[name].types.length > 1;

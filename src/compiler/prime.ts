@@ -12,32 +12,43 @@ const NO_PROPS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /*
  * What a compiled statement fetched below a node, as cypher.ts writes it and layout.ts places it, is
- * checked slot by slot as it is walked (below), against the plan it was compiled from: the lists are
- * as long as the plan says, each node has an id. The properties inside are the domain model's to
- * decode (toNodeRecord, where each record is made). One zod schema of the whole tree did the same
- * check before, recursive through z.lazy and copying every map: 5 % of the server's CPU on the
- * benchmark's frontend operation (docs/performance.md).
+ * checked place by place as it is walked (below), against the layout of the plan it was compiled
+ * from: each list is as long as its layout says, each node has an id. The properties inside are the
+ * domain model's to decode (toNodeRecord, where each record is made). One zod schema of the whole
+ * tree did the same check before, recursive through z.lazy and copying every map: 5 % of the
+ * server's CPU on the benchmark's frontend operation (docs/performance.md).
  */
 type Values = readonly unknown[];
 
-/** `value` as `is` checks it, or a DecodeError naming what was expected. */
-function checked<T>(value: unknown, is: (value: unknown) => value is T, expected: string): T {
-  if (!is(value)) throw new DecodeError('compiled selection', `expected ${expected}`);
+/** A DecodeError naming what was expected (the text is made only then: the checks run on every row). */
+function malformed(expected: string): never {
+  throw new DecodeError('compiled selection', `expected ${expected}`);
+}
+
+/** A list of `width` values: a root's fetched values, a row or a named node, as its layout places them. */
+function listOf(value: unknown, width: number, what: string): Values {
+  if (!Array.isArray(value) || value.length !== width) malformed(`${what}: a list of ${width} values`);
   return value;
 }
 
-const isList = (value: unknown): value is Values => Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
-/** A list of `width` values: a root's fetched values, a row or a named node, as its layout places them. */
-const listOf = (value: unknown, width: number, expected: string): Values =>
-  checked(value, (v): v is Values => isList(v) && v.length === width, `${expected} (${width} values)`);
 /** The list in a place that holds one (of rows, of sources), or null where a relation's labels did not ask. */
-const listIn = (value: unknown, expected: string): Values | null => (value === null ? null : checked(value, isList, expected));
+function listIn(value: unknown, what: string): Values | null {
+  if (value === null) return null;
+  if (!Array.isArray(value)) malformed(`${what}: a list`);
+  return value;
+}
 
 /** The property map of the values from `at` on, in `keys`' order; the map itself at `at` where `keys` is null (every property). */
-function propsAt(values: Values, at: number, keys: readonly string[] | null, expected: string): RawNode['props'] {
-  if (keys === null) return checked(values[at], isNodeProps, `${expected}: a property map with an id`);
-  return checked(mapOf(values, at, keys), isNodeProps, `${expected}: a string id`);
+function propsAt(values: Values, at: number, keys: readonly string[] | null, what: string): RawNode['props'] {
+  const props = keys === null ? values[at] : mapOf(values, at, keys);
+  if (!isNodeProps(props)) malformed(`${what}: properties with a string id`);
+  return props;
+}
+
+function labelsAt(values: Values, at: number, what: string): readonly string[] {
+  const labels = values[at];
+  if (!isStringArray(labels)) malformed(`${what}: labels`);
+  return labels;
 }
 
 function mapOf(values: Values, at: number, keys: readonly string[]): Record<string, unknown> {
@@ -76,13 +87,15 @@ function selfOf(node: NodeRecord): RawNode | null {
 /** `values` holds what was fetched for `node` where `layout` (the plan's, layout.ts) places it, level by level. */
 function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, values: Values, layout: FetchedLayout): void {
   if (layout.src !== null) {
-    const sources = listIn(values[layout.src], `the sources of ${node.id}`) ?? [];
+    const what = `a source of ${node.id}`;
     const width = layout.sourceKeys?.length ?? 1;
-    loaders.attachSources(node, sources.map((source) => propsAt(listOf(source, width, `a source of ${node.id}`), 0, layout.sourceKeys, `a source of ${node.id}`)));
+    const sources = listIn(values[layout.src], what) ?? [];
+    loaders.attachSources(node, sources.map((source) => propsAt(listOf(source, width, what), 0, layout.sourceKeys, what)));
   }
   if (!self) return;
   for (const { name, entry, at, row: rowLayout } of layout.relations) {
-    const rows = listIn(values[at], `the rows of ${name} for ${node.id}`);
+    const what = `a row of ${name} for ${node.id}`;
+    const rows = listIn(values[at], what);
     // null: a relation asked only of other labels. One past the cap: left to the loaders, whose
     // statement orders the relation before cutting it.
     if (rows === null || rows.length > MAX_RELATED) continue;
@@ -91,12 +104,12 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, va
     const order = compareRelated(name);
     const { direction, types, target }: RelationSpec = RELATIONS[name];
     const outgoing = direction === 'out';
-    const what = `a row of ${name} for ${node.id}`;
     const pairs = rows
       .map((value) => {
         const link = listOf(value, rowLayout.width, what);
-        const labels = rowLayout.labels === null ? (target ? [target] : []) : checked(link[rowLayout.labels], isStringArray, `${what}: labels`);
-        const type = rowLayout.type === null ? types[0]! : checked(link[rowLayout.type], isString, `${what}: a type`);
+        const labels = rowLayout.labels === null ? (target ? [target] : []) : labelsAt(link, rowLayout.labels, what);
+        const type = rowLayout.type === null ? types[0]! : link[rowLayout.type];
+        if (typeof type !== 'string') malformed(`${what}: a type`);
         const props = rowLayout.props === null || rowLayout.linkKeys === null ? NO_PROPS : mapOf(link, rowLayout.props, rowLayout.linkKeys);
         // The other end holds only what the selection reads: it decodes as a projection (RawNode.projected).
         const other: RawNode = { labels, props: propsAt(link, rowLayout.n, rowLayout.keys, what), projected: true };
@@ -112,15 +125,15 @@ function attachTree(loaders: Loaders, node: NodeRecord, self: RawNode | null, va
         const record = decode(other);
         if (record) attachTree(loaders, record, record.__typename === 'Entity' ? other : null, link, rowLayout.fetched);
       }
-      if (rowLayout.ls !== null) for (const source of listIn(link[rowLayout.ls], `${what}: its sources`) ?? []) primeNode(loaders, wholeNode(source, `${what}: a source`));
+      if (rowLayout.ls !== null) for (const source of listIn(link[rowLayout.ls], what) ?? []) primeNode(loaders, wholeNode(source, what));
     }
   }
 }
 
 /** A relationship's source: `[labels, properties]`, whole. */
-function wholeNode(value: unknown, expected: string): RawNode {
-  const [labels, props] = listOf(value, 2, expected);
-  return { labels: checked(labels, isStringArray, `${expected}: labels`), props: checked(props, isNodeProps, `${expected}: a property map with an id`) };
+function wholeNode(value: unknown, what: string): RawNode {
+  const source = listOf(value, 2, `${what}: a source`);
+  return { labels: labelsAt(source, 0, what), props: propsAt(source, 1, null, what) };
 }
 
 /** The nodes a row's relationship names by id, as records of this selection (with what is below them attached). */
@@ -129,10 +142,9 @@ function namedBy(loaders: Loaders, link: Values, layout: RowLayout, what: string
   const records = new Map<string, NodeRecord>();
   const take = (at: number | null, named: NodeLayout | null): void => {
     if (at === null || named === null) return;
-    for (const value of listIn(link[at], `${what}: the nodes it names`) ?? []) {
-      const values = listOf(value, named.width, `${what}: a named node`);
-      const labels = checked(values[named.labels!], isStringArray, `${what}: a named node's labels`);
-      const record = decode({ labels, props: propsAt(values, named.n, named.keys, `${what}: a named node`), projected: true });
+    for (const value of listIn(link[at], what) ?? []) {
+      const values = listOf(value, named.width, what);
+      const record = decode({ labels: labelsAt(values, named.labels!, what), props: propsAt(values, named.n, named.keys, what), projected: true });
       if (!record) continue;
       if (holdsAnything(named.fetched)) attachTree(loaders, record, selfOf(record), values, named.fetched);
       records.set(record.id, record);
