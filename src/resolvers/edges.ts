@@ -10,7 +10,7 @@ import type {
   SupplyLinkResolvers,
 } from '../generated/graphql';
 import { expectKind, numberProp, ofKind, optionalNumber, optionalString, stringList, stringProp, type EntityRecord, type NodeRecord, type ProductModel, type RelationRecord } from '../db/models';
-import { confidenceOf, sourcesOf } from './helpers';
+import { confidenceOf, sourcesOf, then, type MaybePromise } from './helpers';
 import type { Context } from '../context';
 import { parseRequirement } from '../domain/materials';
 import { LINK_STATUS, LINK_TYPE } from './enums';
@@ -26,23 +26,28 @@ const provenance = {
   sources: (r: RelationRecord, _a: unknown, ctx: Parameters<typeof sourcesOf>[0]) => sourcesOf(ctx, stringList(r.props.sourceIds)),
 };
 
+const NONE: ReadonlyMap<string, NodeRecord> = new Map();
+
 /**
  * The entities of an id list a link names, in order: those that came with the link (RelationRecord.named),
- * the others through the node loader; ids with no entity (deleted since) are left out.
+ * the others through the node loader; ids with no entity (deleted since) are left out. Synchronous
+ * when every one came with the link.
  */
-async function entitiesOf(ctx: Context, r: RelationRecord, ids: readonly string[]): Promise<EntityRecord[]> {
-  const named: ReadonlyMap<string, NodeRecord> = r.named ?? new Map();
+function entitiesOf(ctx: Context, r: RelationRecord, ids: readonly string[]): MaybePromise<EntityRecord[]> {
+  const named = r.named ?? NONE;
   const missing = ids.filter((id) => !named.has(id));
-  const loaded = missing.length > 0 ? await ctx.loaders.node.loadMany(missing) : [];
-  const byId = new Map(missing.map((id, i) => [id, loaded[i] ?? null]));
-  const nodes = ids.map((id) => named.get(id) ?? byId.get(id) ?? null);
-  return nodes.filter((n): n is EntityRecord => !(n instanceof Error) && n !== null && n.__typename !== 'Source' && n.__typename !== 'Figure');
+  const entities = (loaded: ReadonlyMap<string, NodeRecord | Error | null>): EntityRecord[] =>
+    ids
+      .map((id) => named.get(id) ?? loaded.get(id) ?? null)
+      .filter((n): n is EntityRecord => !(n instanceof Error) && n !== null && n.__typename !== 'Source' && n.__typename !== 'Figure');
+  if (missing.length === 0) return entities(NONE);
+  return ctx.loaders.node.loadMany(missing).then((loaded) => entities(new Map(missing.map((id, i) => [id, loaded[i] ?? null]))));
 }
 
 /** The product a link carries: named by a flow, or the product at one end of a production, consumption or use. */
-async function linkProduct(r: RelationRecord, ctx: Context): Promise<ProductModel | null> {
+function linkProduct(r: RelationRecord, ctx: Context): MaybePromise<ProductModel | null> {
   const isProduct = ofKind('PRODUCT');
-  if (typeof r.props.product === 'string') return (await entitiesOf(ctx, r, [r.props.product])).find(isProduct) ?? null;
+  if (typeof r.props.product === 'string') return then(entitiesOf(ctx, r, [r.props.product]), (entities) => entities.find(isProduct) ?? null);
   if (r.type === 'PRODUCES') return isProduct(r.to) ? r.to : null;
   if (r.type === 'CONSUMED_BY' || r.type === 'USED_IN') return isProduct(r.from) ? r.from : null;
   return null;
@@ -59,7 +64,7 @@ export const SupplyLink: SupplyLinkResolvers = {
   type: (r) => LINK_TYPE.parse(r.type),
   from: (r) => r.from,
   to: (r) => r.to,
-  material: async (r, _a, ctx) => optionalString(r.props.material) ?? (await linkProduct(r, ctx))?.data.name ?? null,
+  material: (r, _a, ctx) => optionalString(r.props.material) ?? then(linkProduct(r, ctx), (product) => product?.data.name ?? null),
   product: (r, _a, ctx) => linkProduct(r, ctx),
   requires: (r, _a, ctx) => requirementsOf(r, ctx),
   status: linkStatus,

@@ -33,8 +33,12 @@ function decodeRelated<T extends NodeRecord>(name: RelationName, raw: RawNode, d
 }
 
 /** A value now or later: rows a compiled statement attached are there now, the loaders' come later. */
-type MaybePromise<T> = T | Promise<T>;
-const then = <T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> => (value instanceof Promise ? value.then(f) : f(value));
+export type MaybePromise<T> = T | Promise<T>;
+/**
+ * `f` of the value, now when it is there (a field that resolves without a promise spares graphql-js
+ * the promise and the await of its object and every list and object above it), else when it comes.
+ */
+export const then = <T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> => (value instanceof Promise ? value.then(f) : f(value));
 
 /**
  * The relationships of one relation field, oriented as stored (`from` is the start node). Synchronous
@@ -81,11 +85,10 @@ export function relatedFigures(ctx: Context, parent: EntityRecord): MaybePromise
  * Resolves cited source ids: from what the compiled statement fetched with `holder`, else through the
  * node loader; ids without a Source node are skipped.
  */
-export async function sourcesOf(ctx: Context, ids: readonly string[], holder?: NodeRecord): Promise<SourceRecord[]> {
+export function sourcesOf(ctx: Context, ids: readonly string[], holder?: NodeRecord): MaybePromise<SourceRecord[]> {
   const fetched = holder && ctx.loaders.sourcesOf(holder);
   if (fetched) return ids.flatMap((id) => fetched.get(id) ?? []);
-  const nodes = await ctx.loaders.node.loadMany(ids);
-  return nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source');
+  return ctx.loaders.node.loadMany(ids).then((nodes) => nodes.filter((n): n is SourceRecord => !(n instanceof Error) && n !== null && n.__typename === 'Source'));
 }
 
 /** A `commodity` argument: one of the families the graph names (BAD_USER_INPUT listing them otherwise). */
