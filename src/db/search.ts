@@ -3,7 +3,7 @@ import { ENTITY_LABELS, type EntityKindName } from '../domain/graphModel';
 import type { Executor } from './executor';
 import { readFolded, type Fold } from './fold';
 import type { EntityRecord, SearchHitRecord } from './models';
-import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES } from './queries/nodes';
+import { ELEMENT_BY_SYMBOL, SEARCH_ENTITIES, SEARCH_ENTITIES_OF_KINDS } from './queries/nodes';
 
 /**
  * Turns a user's words into a Lucene query for the full-text index. Lucene syntax is a language of its
@@ -28,8 +28,11 @@ export function toLuceneQuery(text: string): string | null {
 export async function searchEntities(db: Executor, text: string, kinds: readonly EntityKindName[], limit: number, fold?: Fold): Promise<SearchHitRecord[]> {
   const query = toLuceneQuery(text);
   if (query === null) return [];
-  const labels = kinds.map((kind) => ENTITY_LABELS[kind]);
-  const rows = await readFolded(db, SEARCH_ENTITIES, 'node', { query, labels, limit: neo4j.int(limit) }, fold);
+  const params = { query, limit: neo4j.int(limit) };
+  const rows =
+    kinds.length === 0
+      ? await readFolded(db, SEARCH_ENTITIES, 'node', params, fold)
+      : await readFolded(db, SEARCH_ENTITIES_OF_KINDS, 'node', { ...params, labels: kinds.map((kind) => ENTITY_LABELS[kind]) }, fold);
   return rows.map((row) => ({ entity: row.node, score: row.score }));
 }
 

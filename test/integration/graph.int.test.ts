@@ -70,6 +70,12 @@ describe('questions from the seed texts, answered from the graph', () => {
     expect(data.search[0].entity).toEqual({ id: 'dep-tastyg', entityKind: 'DEPOSIT' });
     const { data: folded } = await run(/* GraphQL */ `{ search(text: "SILLAMÄE", kinds: [FACILITY]) { entity { id } } }`);
     expect(folded.search.map((h: any) => h.entity.id)).toContain('fac-silmet');
+    // Kinds filter the hits (a statement of their own); without them every kind is searched.
+    const { data: kinds } = await run(/* GraphQL */ `{ all: search(text: "Tastyg") { entity { id entityKind } }
+      plants: search(text: "Tastyg", kinds: [COMPANY, FACILITY]) { entity { id entityKind } } }`);
+    expect(kinds.all[0].entity).toEqual({ id: 'dep-tastyg', entityKind: 'DEPOSIT' });
+    expect(kinds.plants.map((h: any) => h.entity.id)).toEqual(expect.arrayContaining(['fac-tastyg-mine', 'fac-areal-tastyg-lithium-salts']));
+    expect(kinds.plants.every((h: any) => ['COMPANY', 'FACILITY'].includes(h.entity.entityKind))).toBe(true);
   });
 
   it('navigates relationships in both directions', async () => {
