@@ -47,14 +47,14 @@ export function fetchedExpression(variable: string, plan: Plan): string {
   // A node a relationship names by id (a flow's product, a bill's entries): what its selected fields
   // read, its labels (a bill names entities of any kind) and what was fetched for it. prime.ts hands
   // it to its row alone.
-  const named = (v: string, p: Plan, layout: NodeLayout): string => {
+  const named = (v: string, layout: NodeLayout): string => {
     const values: string[] = [];
     node(v, layout, values);
-    fetched(v, p, layout.fetched, values);
+    fetched(v, layout.fetched, values);
     return list(values, layout.width);
   };
   // What was fetched for a node: its sources and each relation's rows, in their places.
-  const fetched = (v: string, p: Plan, layout: FetchedLayout, into: string[]): void => {
+  const fetched = (v: string, layout: FetchedLayout, into: string[]): void => {
     if (layout.src !== null) into[layout.src] = nodeSources(v, layout.sourceKeys);
     for (const { name, entry, at, row } of layout.relations) {
       const r = fresh('r');
@@ -65,15 +65,15 @@ export function fetchedExpression(variable: string, plan: Plan): string {
       const props = row.props;
       if (props !== null && row.linkKeys) valuesOf(r, row.linkKeys).forEach((value, i) => (values[props + i] = value));
       if (row.ls !== null) values[row.ls] = wholeSources(r);
-      if (row.prod !== null && row.product && entry.product) {
+      if (row.prod !== null && row.product) {
         const x = fresh('p');
-        values[row.prod] = `COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${named(x, entry.product, row.product)} }`;
+        values[row.prod] = `COLLECT { MATCH (${x}:Entity {id: ${r}.product}) RETURN ${named(x, row.product)} }`;
       }
-      if (row.req !== null && row.requires && entry.requires) {
+      if (row.req !== null && row.requires) {
         const [e, id, x] = [fresh('e'), fresh('i'), fresh('q')];
-        values[row.req] = `COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${named(x, entry.requires, row.requires)} }`;
+        values[row.req] = `COLLECT { UNWIND coalesce(${r}.requires, []) AS ${e} UNWIND split(${e}, '|') AS ${id} MATCH (${x}:Entity {id: ${id}}) RETURN ${named(x, row.requires)} }`;
       }
-      fetched(m, entry.other, row.fetched, values);
+      fetched(m, row.fetched, values);
       const guard = [...entry.labels].sort().map((label) => `${v}:${label}`).join(' OR ');
       // All the rows: unordered, one row past the cap; prime.ts sorts them as relationMatch orders them,
       // or leaves a relation that reaches the cap to the loaders, whose statement orders before it cuts.
@@ -85,7 +85,7 @@ export function fetchedExpression(variable: string, plan: Plan): string {
     }
   };
   const values: string[] = [];
-  fetched(variable, plan, root, values);
+  fetched(variable, root, values);
   return list(values, root.width);
 }
 
