@@ -91,7 +91,7 @@ export const FACILITY_INPUTS = {
   name: 'curation.facilityInputs',
   row: z.object({ input: z.string() }),
   cypher: `
-MATCH (f:Facility {id: $id})
+MATCH (f:Entity {id: $id}) WHERE f:Facility
 CALL (f) {
   MATCH (src)-[r:FEEDS|SUPPLIES]->(f)
   RETURN coalesce(r.product, src.id) AS input
@@ -177,7 +177,7 @@ export const UPSERT_FIGURE = {
   row: PROPS_ROW,
   cypher: `
 MATCH (f:Figure {id: $id})
-MATCH (region:Region {id: $region})
+MATCH (region:Entity {id: $region}) WHERE region:Region
 SET f = $props
 WITH f, region
 CALL (f, region) {

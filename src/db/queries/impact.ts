@@ -96,7 +96,7 @@ CALL (entries, facilities) {
   UNWIND [e IN entries WHERE 'Product' IN e.entity.labels | e.entity.props.id] + reduce(ids = [], x IN facilities |
     ids + [m IN x.produces | m.product] + [c IN x.consumes | c.product] + [l IN x.inflows WHERE l.props.product IS NOT NULL | l.props.product]) AS pid
   WITH DISTINCT pid
-  MATCH (p:Product {id: pid})
+  MATCH (p:Entity {id: pid}) WHERE p:Product
   WITH p, [(m:Facility)-[r:PRODUCES]->(p) WHERE ${linkActive('r', time)} AND ${exists('m', time)} | ${RAW('m')}] AS makers
   CALL (p) {
     OPTIONAL MATCH (p)-[:AT_STAGE]->(stage:SupplyChainStage)
