@@ -22,6 +22,10 @@ describe('keyset pagination of facilities', () => {
     [{ field: 'NAME', direction: 'ASC' }],
     [{ field: 'START_YEAR', direction: 'DESC' }],
     [{ field: 'CAPACITY', direction: 'ASC' }],
+    // Few values, many ties: each page after a cursor seeks the rest of the cursor's value, then the values after it.
+    [{ field: 'STATUS', direction: 'ASC' }],
+    [{ field: 'KIND', direction: 'DESC' }],
+    [{ field: 'NAME', direction: 'DESC' }],
   ])('visits every facility exactly once forward and backward, sorted by %o', async (sort) => {
     const all = await t.driver.executeQuery('MATCH (f:Facility) RETURN count(f) AS n', {}, { database });
     const total = all.records[0]!.get('n') as number;
@@ -40,6 +44,16 @@ describe('keyset pagination of facilities', () => {
     }
     expect(forward).toHaveLength(total);
     expect(new Set(forward).size).toBe(total);
+    if (sort.field !== 'START_YEAR' && sort.field !== 'CAPACITY') {
+      // A property every facility has: the pages, one after the other, are the whole list in (property, id) order.
+      const property = sort.field.toLowerCase();
+      const ordered = await t.driver.executeQuery(
+        `MATCH (f:Facility) RETURN f.id AS id ORDER BY f[$property] ${sort.direction}, f.id ${sort.direction}`,
+        { property },
+        { database },
+      );
+      expect(forward).toEqual(ordered.records.map((r) => r.get('id')));
+    }
 
     const backward: string[] = [];
     let before: string | null = null;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { NamedQuery, Query } from '../executor';
+import { LIST_SPECS, type ListSpec } from './lists';
 
 /** A constraint or index: its name in Neo4j and the statement creating it. */
 export interface SchemaStatement extends NamedQuery {
   readonly schemaName: string;
   readonly kind: 'constraint' | 'index';
 }
+
+const LISTS: readonly ListSpec[] = Object.values(LIST_SPECS);
 
 /**
  * Constraints and indexes, idempotent; created before any write (MERGE relies on the constraints).
@@ -27,7 +30,18 @@ export const SCHEMA_STATEMENTS: readonly SchemaStatement[] = [
   // The root lists' default orders: a page reads the index in order and stops at its limit (lists.ts).
   ...['Element', 'Deposit', 'Region', 'Company', 'Facility', 'Product'].map((label) => `CREATE INDEX ${label.toLowerCase()}_name IF NOT EXISTS FOR (n:${label}) ON (n.name)`),
   'CREATE INDEX element_atomic_number IF NOT EXISTS FOR (n:Element) ON (n.atomicNumber)',
+  'CREATE INDEX element_symbol_sort IF NOT EXISTS FOR (n:Element) ON (n.symbol)',
   'CREATE INDEX source_title IF NOT EXISTS FOR (n:Source) ON (n.title)',
+  // The lists' orders on a property with few values (a status, a kind): the index holds `id`, the
+  // order's tie-break, so a page reads it in (property, id) order and stops at its limit, and a page
+  // after a cursor seeks its position, where an index on the property alone would make every node
+  // with the same value be read and sorted (`facilities(sort: {field: STATUS})` on the 1M graph: 1.35
+  // million db hits, 270 ms, against 22).
+  ...LISTS.flatMap((spec) =>
+    Object.values(spec.sorts)
+      .filter((sort) => sort.few)
+      .map(({ property }) => `CREATE INDEX ${spec.label.toLowerCase()}_${property}_id IF NOT EXISTS FOR (n:${spec.label}) ON (n.${property}, n.id)`),
+  ),
   // impact of a product: the flows that carry it, by index seek rather than a scan of every flow.
   'CREATE INDEX feeds_product IF NOT EXISTS FOR ()-[r:FEEDS]-() ON (r.product)',
   'CREATE INDEX supplies_product IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.product)',
