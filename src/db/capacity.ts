@@ -83,7 +83,8 @@ const keyOf = (row: CapacityRow, groupBy: CapacityGroupBy): EntityRecord | null 
  * facilities that do not operate in `asOf` are left out.
  */
 export async function capacityReport(db: Executor, options: CapacityOptions): Promise<CapacityReportRecord> {
-  const rows = await db.read(CAPACITY_FACILITIES, { stage: options.stage, commodity: options.commodity, product: options.product });
+  const scope = options.product != null ? 'product' : options.stage != null ? 'stage' : 'all';
+  const rows = await db.read(CAPACITY_FACILITIES[scope], { stage: options.stage, commodity: options.commodity, product: options.product });
   const groups = new Map<string, { key: EntityRecord | null; items: CapacityItemRecord[] }>();
   const uncounted: CapacityItemRecord[] = [];
   for (const row of rows) {

@@ -1,4 +1,4 @@
-import { execute, setupInProcessApp, testContext } from '../support/testServer';
+import { database, execute, setupInProcessApp, testContext } from '../support/testServer';
 
 /** `capacity`: facility capacities summed in t/yr per country, company or region, nothing silently dropped (issue 13, point 5). */
 const t = setupInProcessApp();
@@ -77,5 +77,34 @@ describe('capacity', () => {
     expect(rareEarths).not.toContain('fac-elbrus-lioh');
     expect(rareEarths).not.toContain('fac-khimmed');
     expect(lithium).toEqual(['fac-elbrus-lioh']);
+  });
+
+  // A report reads its facilities from its product's makers, else its stage's facilities, else every
+  // facility (src/db/queries/capacity.ts); whichever it starts from, it holds exactly the facilities
+  // that match everything asked (without `asOf`, historical ones too).
+  it.each([
+    ['a product', { product: 'prod-ndfeb-magnet' }],
+    ['a stage', { stage: 'stage-separation' }],
+    ['a stage and a commodity', { stage: 'stage-separation', commodity: 'rare earths' }],
+    ['a commodity alone', { commodity: 'lithium' }],
+    ['a product and a stage', { product: 'prod-ndfeb-magnet', stage: 'stage-component' }],
+  ])('holds every facility matching %s, and only those', async (_name, args: { product?: string; stage?: string; commodity?: string }) => {
+    const { data, errors } = await run(
+      /* GraphQL */ `query ($product: ID, $stage: ID, $commodity: String) { capacity(product: $product, stage: $stage, commodity: $commodity) {
+        groups { facilities { facility { id } } } uncounted { facility { id } } } }`,
+      args,
+    );
+    expect(errors).toBeUndefined();
+    const reported = [...data.capacity.groups.flatMap((g: any) => g.facilities), ...data.capacity.uncounted].map((i: any) => i.facility.id as string);
+    const expected = await t.driver.executeQuery(
+      `MATCH (f:Facility)
+       WHERE ($product IS NULL OR EXISTS { (f)-[:PRODUCES]->(:Product {id: $product}) })
+         AND (($stage IS NULL AND $commodity IS NULL) OR EXISTS { (f)-[a:AT_STAGE]->(s:SupplyChainStage) WHERE ($stage IS NULL OR s.id = $stage) AND ($commodity IS NULL OR $commodity IN a.commodities) })
+       RETURN f.id AS id`,
+      { product: args.product ?? null, stage: args.stage ?? null, commodity: args.commodity ?? null },
+      { database },
+    );
+    expect(reported.length).toBeGreaterThan(0);
+    expect([...reported].sort()).toEqual(expected.records.map((r) => r.get('id') as string).sort());
   });
 });
