@@ -218,3 +218,41 @@ describe('bad input is the client\'s error (BAD_USER_INPUT, or refused by valida
     expect(codes(await run(FIGURES, { after: byTitle.pageInfo.endCursor }))).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+// A relationship filter to one node given at the top of `where` is matched from that node
+// (src/db/queries/lists.ts, `anchor`); nested in `AND`, the same filter is tested on each node. Both
+// must answer the same page, in the same order, with the same count, on the first page and after a cursor.
+describe('relationship filters matched from the node they name', () => {
+  const PAGE = (list: string, where: string, sort: string) => /* GraphQL */ `
+    query ($where: ${where}, $after: String) { page: ${list}(where: $where, first: 2, after: $after, sort: { field: ${sort} }) {
+      totalCount edges { node { id } } pageInfo { endCursor hasNextPage } } }`;
+
+  async function walk(list: string, whereType: string, sort: string, where: Record<string, unknown>) {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = 0;
+    for (let pages = 0; pages < 20; pages++) {
+      const { page }: { page: any } = await data(PAGE(list, whereType, sort), { where, after });
+      total = page.totalCount;
+      seen.push(...ids(page));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    return { seen, total };
+  }
+
+  it.each([
+    ['facilities', 'FacilityWhere', 'NAME', { product: 'prod-ndfeb-magnet' }],
+    ['facilities', 'FacilityWhere', 'STATUS', { operator: 'co-rusal' }],
+    ['facilities', 'FacilityWhere', 'NAME', { product: 'prod-ndfeb-magnet', status: { eq: 'OPERATING' } }],
+    ['deposits', 'DepositWhere', 'NAME', { holder: 'co-elbrusmetall-litiy' }],
+    ['regions', 'RegionWhere', 'KIND', { parent: 'country-russia' }],
+    ['figures', 'FigureWhere', 'METRIC', { country: 'reg-world' }],
+  ])('%s (%s), sorted by %s: %o', async (list, whereType, sort, where) => {
+    const anchored = await walk(list, whereType, sort, where);
+    const tested = await walk(list, whereType, sort, { AND: [where] });
+    expect(anchored.seen.length).toBeGreaterThan(0);
+    expect(anchored.seen).toHaveLength(anchored.total);
+    expect(anchored).toEqual(tested);
+  });
+});
