@@ -93,4 +93,47 @@ describe('statement plans', () => {
     }
     expect(scanning).toEqual([]);
   });
+
+  // A root list filtered at the top of `where` by one node (a relationship to a given id, `anchor` in
+  // lists.ts) or by ids starts from that node, found through the unique index, rather than reading
+  // the list in order and testing each node (1M: facilities by product 2.2 s, by two ids 388 ms). A
+  // filter on the regions above a node walks up from the node: started from the region named, the
+  // planner walked down to every region below it, once per node tested (1M: no answer in 20 s).
+  it('start a filtered list from the node its filter names, and walk up to a region', async () => {
+    const starts: { name: string; cypher: string }[] = [];
+    const walks: { name: string; cypher: string }[] = [];
+    for (const [list, spec] of Object.entries(LIST_SPECS) as [string, ListSpec][]) {
+      const page = (where: Record<string, unknown>) => buildListQuery(spec, where, { field: spec.defaultSort, descending: false }, null).pageCypher;
+      for (const [key, relation] of Object.entries(spec.relations)) {
+        if (relation.anchor) starts.push({ name: `${list}.${key}`, cypher: page({ [key]: 'x' }) });
+        if (relation.pattern.includes('top.id')) walks.push({ name: `${list}.${key}`, cypher: page({ [key]: 'x' }) });
+      }
+      if ('id' in spec.fields) starts.push({ name: `${list}.id`, cypher: page({ id: { eq: 'x' } }) });
+    }
+    expect(starts.length).toBeGreaterThanOrEqual(12);
+    expect(walks.map((w) => w.name)).toEqual(expect.arrayContaining(['Facility.inRegion', 'Company.country', 'Region.inRegion']));
+    const wrong: string[] = [];
+    for (const { name, cypher } of starts) {
+      const { summary } = await driver.executeQuery(`EXPLAIN ${cypher}`, { limit: 21 }, { database });
+      const first = firstLeaf(summary.plan as unknown as Plan);
+      if (!first.startsWith('NodeUniqueIndexSeek')) wrong.push(`${name} starts with ${first}`);
+    }
+    for (const { name, cypher } of walks) {
+      const { summary } = await driver.executeQuery(`EXPLAIN ${cypher}`, { limit: 21 }, { database });
+      wrong.push(...seeks(summary.plan as unknown as Plan).map((seek) => `${name} seeks ${seek}`));
+    }
+    expect(wrong).toEqual([]);
+  });
 });
+
+/** The operator a plan reads first (its leftmost leaf), with its details. */
+function firstLeaf(plan: Plan): string {
+  const child = plan.children[0];
+  return child ? firstLeaf(child) : `${plan.operatorType.replace(/@.*/, '')} ${plan.arguments.Details ?? ''}`;
+}
+
+/** The plan's unique-index seeks (a node found by id). */
+function seeks(plan: Plan): string[] {
+  const own = plan.operatorType.startsWith('NodeUniqueIndexSeek') ? [plan.arguments.Details ?? ''] : [];
+  return [...own, ...plan.children.flatMap(seeks)];
+}

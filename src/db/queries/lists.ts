@@ -287,8 +287,9 @@ export function buildListQuery(
     return { pageCypher: `${match}${keyset}\nWITH n, ${key} AS sortKey ${order}\n${result}`, countCypher, params };
   }
   const key = `n.${s.property}`;
-  // A (property, id) index is read in order only with a predicate on `id` too; a property's own index
-  // would lose to it where a filter names the other's property (`status` filtered, `name` sorted).
+  // A (property, id) index gives its order only with a predicate on `id` too, so only `few` sorts add
+  // one: on a name sort, `id IS NOT NULL` made the planner seek the (status, id) index of a status filter
+  // and sort every match (1M: 756,000 db hits, 300 ms, against 334 reading the name index in order).
   const idToo = s.few ? ' AND n.id IS NOT NULL' : '';
   if (!after) {
     return { pageCypher: `${match} AND ${key} IS NOT NULL${idToo}\nWITH n, ${key} AS sortKey ${order}\n${result}`, countCypher, params };
