@@ -93,7 +93,7 @@ describe('sources', () => {
     expect(ids(byId)).toEqual(['argus-neo-narva', 'automotiveworld-neo-narva-2025']);
   });
 
-  it.each([[{ field: 'TITLE', direction: 'ASC' }], [{ field: 'DATE', direction: 'DESC' }], [{ field: 'ID', direction: 'ASC' }]])(
+  it.each([[{ field: 'TITLE', direction: 'ASC' }], [{ field: 'DATE', direction: 'DESC' }], [{ field: 'DATE', direction: 'ASC' }], [{ field: 'ID', direction: 'ASC' }]])(
     'pages of 10 give the order of pages of 100, with no gap or repeat (sort %o)',
     async (sort) => {
       const counted = await t.driver.executeQuery('MATCH (s:Source) RETURN count(s) AS n', {}, { database });

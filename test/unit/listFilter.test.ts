@@ -128,14 +128,16 @@ describe('buildListQuery', () => {
     const desc = buildListQuery(LIST_SPECS.Facility, null, { field: 'NAME', descending: true }, { key: 'Glazov', id: 'fac-g' });
     expect(asc.params).toEqual({ afterKey: 'Glazov', afterId: 'fac-g' });
     // A name every facility has sorts as stored (index order), the rest of the cursor's name and the names
-    // after it each sought apart; START_YEAR, which some lack, puts the missing first.
+    // after it each sought apart; START_YEAR, which some lack, reads those having it the same way.
     expect(asc.pageCypher).toContain('n.name = $afterKey AND n.id > $afterId');
     expect(asc.pageCypher).toContain('n.name > $afterKey\n');
     expect(asc.pageCypher).toContain('ORDER BY sortKey ASC, n.id ASC');
     expect(desc.pageCypher).toContain('n.name = $afterKey AND n.id < $afterId');
     expect(desc.pageCypher).toContain('n.name < $afterKey\n');
     const byYear = buildListQuery(LIST_SPECS.Facility, null, { field: 'START_YEAR', descending: false }, { key: 2020, id: 'fac-g' });
-    expect(byYear.pageCypher).toContain('(coalesce(n.startYear, -1) > $afterKey OR (coalesce(n.startYear, -1) = $afterKey AND n.id > $afterId))');
+    expect(byYear.pageCypher).toContain('n.startYear = $afterKey AND n.id > $afterId');
+    expect(byYear.pageCypher).toContain('n.startYear > $afterKey AND n.id IS NOT NULL');
+    expect(byYear.pageCypher).toContain('coalesce(n.startYear, -1) AS sortKey ORDER BY sortKey ASC, n.id ASC');
     expect(desc.pageCypher).toContain('ORDER BY sortKey DESC, n.id DESC');
     expect(asc.countCypher).not.toContain('afterKey');
   });
