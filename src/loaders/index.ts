@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
+import neo4j from 'neo4j-driver';
 import type { Executor } from '../db/executor';
 import { toSourceRecord, type NodeRecord, type Properties, type RawNode, type SourceRecord } from '../db/models';
-import { batchQuery, relationParam } from '../db/queries/batch';
+import { RELATION_COUNTS, RELATION_SLICES, batchQuery, relationParam, type BatchRow } from '../db/queries/batch';
 import { isRelationName, type RelationName } from '../db/queries/relations';
 
 /**
@@ -48,6 +49,12 @@ export interface Loaders {
    */
   related(name: RelationName, parent: NodeRecord): readonly RelatedRow[] | Promise<readonly RelatedRow[]>;
   /**
+   * Past the first MAX_RELATED rows of a relation, all that `related` reads: how many rows it has, and
+   * the rows at `skip` to `skip + limit` in its order. Each is a statement of its own, not batched.
+   */
+  relatedCount(name: RelationName, parent: NodeRecord): Promise<number>;
+  relatedSlice(name: RelationName, parent: NodeRecord, skip: number, limit: number): Promise<readonly RelatedRow[]>;
+  /**
    * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
    * travel with that record, not through the shared cache: their nodes hold only the properties the
    * statement's selection reads, which another field asking for the same relation may not. A record
@@ -83,6 +90,12 @@ const NO_ROWS: Value = { part: 'relation', rows: [] };
 
 const nodeOf = (value: Value): NodeRecord | null => (value.part === 'node' ? value.node : null);
 const rowsOf = (value: Value): readonly RelatedRow[] => (value.part === 'relation' ? value.rows : []);
+/** A batch row's related nodes, each with the parent (`self`). */
+const relatedRows = (row: BatchRow): RelatedRow[] => {
+  const self = row.self;
+  return self && row.rels ? row.rels.map((rel) => ({ ...rel, self })) : [];
+};
+
 const orError = <T>(value: Value | Error, pick: (v: Value) => T): T | Error => (value instanceof Error ? value : pick(value));
 
 export function createLoaders(executor: Executor): Loaders {
@@ -103,8 +116,7 @@ export function createLoaders(executor: Executor): Loaders {
         if (row.part === 'node') {
           found.set(keyString({ part: 'node', id: row.id }), { part: 'node', node: row.node });
         } else if (isRelationName(row.part) && row.self && row.rels) {
-          const self = row.self;
-          found.set(keyString({ part: row.part, id: row.id }), { part: 'relation', rows: row.rels.map((rel) => ({ ...rel, self })) });
+          found.set(keyString({ part: row.part, id: row.id }), { part: 'relation', rows: relatedRows(row) });
         }
       }
       // A relation of an id that matched no node has no row: it has no related nodes.
@@ -131,6 +143,11 @@ export function createLoaders(executor: Executor): Loaders {
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
     },
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
+    relatedCount: async (name, parent) => (await executor.read(RELATION_COUNTS[name], { id: parent.id }))[0]?.total ?? 0,
+    relatedSlice: async (name, parent, skip, limit) => {
+      const [row] = await executor.read(RELATION_SLICES[name], { ids: [parent.id], skip: neo4j.int(skip), limit: neo4j.int(limit) });
+      return row ? relatedRows(row) : [];
+    },
     attach: (parent, name, rows) => {
       const byRelation = fetched.get(parent) ?? new Map<RelationName, readonly RelatedRow[] | null>();
       // Attached twice, each with what one selection reads of the rows: neither holds all both need.

@@ -13,7 +13,7 @@ import {
   toNodeRecord,
 } from '../db/models';
 import type { RelatedRow } from '../loaders';
-import type { RelationName } from '../db/queries/relations';
+import { MAX_RELATED, type RelationName } from '../db/queries/relations';
 import type { ConnectionRecord } from '../db/models';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { pageSize } from '../db/pages';
@@ -38,7 +38,7 @@ export type MaybePromise<T> = T | Promise<T>;
  * `f` of the value, now when it is there (a field that resolves without a promise spares graphql-js
  * the promise and the await of its object and every list and object above it), else when it comes.
  */
-export const then = <T, U>(value: MaybePromise<T>, f: (value: T) => U): MaybePromise<U> => (value instanceof Promise ? value.then(f) : f(value));
+export const then = <T, U>(value: MaybePromise<T>, f: (value: T) => MaybePromise<U>): MaybePromise<U> => (value instanceof Promise ? value.then(f) : f(value));
 
 /**
  * The relationships of one relation field, oriented as stored (`from` is the start node). Synchronous
@@ -119,15 +119,34 @@ export function relatedPage(
   const sort = `relation:${name}`;
   const position = args.after ? decodeCursor(args.after, sort, 'after') : null;
   const firstRows = position || keep ? undefined : ctx.loaders.firstRows(name, parent);
+  // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its count
+  // and its pages past them are read apart (not under `keep`, a filter applied here to those rows).
+  const cut = (entities: readonly EntityRecord[]) => !keep && entities.length >= MAX_RELATED;
+  const count = (entities: readonly EntityRecord[]) => (cut(entities) ? ctx.loaders.relatedCount(name, parent) : entities.length);
   if (firstRows && firstRows.length > size) {
-    const all = () => then(relatedEntities(ctx, name, parent), (entities) => entities.length);
-    return connectionOf(decodedRows(name, firstRows).slice(0, size), { sort, start: 0, hasNextPage: true, countTotal: async () => all() });
+    return connectionOf(decodedRows(name, firstRows).slice(0, size), {
+      sort,
+      start: 0,
+      hasNextPage: true,
+      countTotal: async () => count(await relatedEntities(ctx, name, parent)),
+    });
   }
+  const gone = () => new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
   return then(relatedEntities(ctx, name, parent), (entities) => {
     const all = keep ? entities.filter(keep) : entities;
     const start = position ? all.findIndex((e) => e.id === position.id) + 1 : 0;
-    if (position && start === 0) throw new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
-    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => all.length });
+    if (position && cut(entities) && (start === 0 || start + size >= all.length)) {
+      // A cursor's key is its item's place in the relation: read from there, that item first.
+      const at = start > 0 ? start - 1 : position.key;
+      if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) throw gone();
+      return then(ctx.loaders.relatedSlice(name, parent, at, size + 2), (rows) => {
+        const [item, ...after] = decodedRows(name, rows);
+        if (item?.id !== position.id) throw gone();
+        return connectionOf(after.slice(0, size), { sort, start: at + 1, hasNextPage: after.length > size, countTotal: async () => count(entities) });
+      });
+    }
+    if (position && start === 0) throw gone();
+    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => count(entities) });
   });
 }
 

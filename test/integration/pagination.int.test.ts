@@ -84,3 +84,61 @@ describe('keyset pagination of facilities', () => {
     }
   });
 });
+
+// The loaders read a relation's first 500 rows (MAX_RELATED). A relation with more is counted, and paged
+// past them, by statements of its own: a company operating 503 facilities said `totalCount: 500` and
+// ended its pages at the 500th.
+describe('a relation longer than the 500 rows the loaders read', () => {
+  const COMPANY = 'co-test-crowded-pages';
+  const ids = Array.from({ length: 503 }, (_, i) => `fac-test-crowdpage-${String(i).padStart(3, '0')}`);
+  const FACILITIES = /* GraphQL */ `
+    query ($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Company {
+      facilities(first: $first, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } }
+    } } }`;
+  const facilities = async (variables: Record<string, unknown>) => {
+    const { data, errors } = await execute<any>(t.app, testContext(t.driver), FACILITIES, { id: COMPANY, ...variables });
+    return { page: data?.node?.facilities, codes: (errors ?? []).map((e) => e.extensions?.code) };
+  };
+
+  beforeAll(async () => {
+    await t.driver.executeQuery(
+      `CREATE (c:Entity:Company {id: $company, name: 'Crowded', kind: 'test', sourceIds: ['seed-topcor-magnets']})
+       WITH c UNWIND $ids AS id
+       CREATE (c)-[:OPERATES {key: 'OPERATES:' + $company + '->' + id, sourceIds: ['seed-topcor-magnets']}]->(:Entity:Facility {id: id, name: 'Crowd ' + id, kind: 'test', status: 'planned', sourceIds: ['seed-topcor-magnets']})`,
+      { company: COMPANY, ids },
+      { database },
+    );
+  });
+  afterAll(async () => {
+    await t.driver.executeQuery(`MATCH (n:Entity) WHERE n.id = $company OR n.id STARTS WITH 'fac-test-crowdpage-' DETACH DELETE n`, { company: COMPANY }, { database });
+  });
+
+  it('counts every row and pages through all of them, in the relation order', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; ; pages++) {
+      expect(pages).toBeLessThan(10);
+      const { page, codes } = await facilities({ first: 70, after });
+      expect(codes).toEqual([]);
+      expect(page.totalCount).toBe(503);
+      expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+      seen.push(...page.edges.map((e: any) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    // A company's facilities in name order: `Crowd <id>`, so the ids' order.
+    expect(seen).toEqual(ids);
+  });
+
+  it('refuses a cursor past the first 500 rows whose item is no longer at its place', async () => {
+    const { page } = await facilities({ first: 100, after: null });
+    // A cursor names its sort, its item's place and its id (src/db/cursor.ts).
+    const [sort] = JSON.parse(Buffer.from(page.edges[0].cursor, 'base64url').toString('utf8'));
+    const cursorOf = (place: number, id: string) => Buffer.from(JSON.stringify([sort, place, id])).toString('base64url');
+    expect((await facilities({ first: 2, after: cursorOf(501, ids[501]!) })).page.edges.map((e: any) => e.node.id)).toEqual([ids[502]]);
+    // Past the first 500, the place finds the item; another item there, or none, is a stale cursor.
+    expect((await facilities({ first: 2, after: cursorOf(501, ids[502]!) })).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await facilities({ first: 2, after: cursorOf(600, ids[502]!) })).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await facilities({ first: 2, after: cursorOf(-1, 'fac-test-none') })).codes).toEqual(['BAD_USER_INPUT']);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Query } from '../executor';
-import { NODE, PROPS, RAW_NODE } from '../rows';
-import { relationMatch, type RelationName } from './relations';
+import { INTEGER, NODE, PROPS, RAW_NODE } from '../rows';
+import { RELATIONS, relationMatch, relationPattern, relationSlice, type RelationName } from './relations';
 
 /**
  * One statement for everything the resolvers of one level asked for: nodes by id and the related
@@ -20,6 +20,8 @@ const BATCH_ROW = z.object({
 });
 export type BatchRow = z.infer<typeof BATCH_ROW>;
 
+const TOTAL_ROW = z.object({ total: INTEGER });
+
 /** The node `n` an `id` names: an entity, a source, a figure, or the entity a former id redirects to. */
 export const NODE_BY_ID = `OPTIONAL MATCH (e:Entity {id: id})
 OPTIONAL MATCH (s:Source {id: id})
@@ -31,15 +33,38 @@ const NODES_BRANCH = `UNWIND $nodeIds AS id
 ${NODE_BY_ID}
 RETURN 'node' AS part, id, CASE WHEN n IS NULL THEN null ELSE {labels: labels(n), props: properties(n)} END AS node, null AS self, null AS rels`;
 
-function relationBranch(name: RelationName, param: string): string {
+function relationBranch(name: RelationName, param: string, rows = relationMatch(name, 'n', 'r', 'm')): string {
   return `UNWIND $${param} AS id
 MATCH (n:Entity {id: id})
 CALL (n) {
-  ${relationMatch(name, 'n', 'r', 'm').replace(/\n/g, '\n  ')}
+  ${rows.replace(/\n/g, '\n  ')}
   RETURN collect({type: type(r), props: properties(r), outgoing: startNode(r) = n, other: {labels: labels(m), props: properties(m)}}) AS rels
 }
 RETURN '${name}' AS part, id, null AS node, {labels: labels(n), props: properties(n)} AS self, rels`;
 }
+
+/** One statement per relation, made once. */
+function byRelation<T>(make: (name: RelationName) => T): Readonly<Record<RelationName, T>> {
+  return Object.fromEntries((Object.keys(RELATIONS) as RelationName[]).map((name) => [name, make(name)])) as unknown as Record<RelationName, T>;
+}
+
+/**
+ * A page of one relation of the entity `$ids[0]` past the first MAX_RELATED rows, which are all the
+ * batch statement reads: the rows at `$skip` to `$skip + $limit` in the relation's order. The relation
+ * is read and sorted whole, as for its first rows.
+ */
+export const RELATION_SLICES = byRelation<Query<BatchRow>>((name) => ({
+  name: `relationSlice(${name})`,
+  cypher: relationBranch(name, 'ids', relationSlice(name, 'n', 'r', 'm')),
+  row: BATCH_ROW,
+}));
+
+/** How many rows one relation of the entity `$id` has, for a `totalCount` past MAX_RELATED. */
+export const RELATION_COUNTS = byRelation<Query<{ total: number }>>((name) => ({
+  name: `relationCount(${name})`,
+  cypher: `MATCH (n:Entity {id: $id}) RETURN COUNT { ${relationPattern(name, 'n', 'r', 'm')} } AS total`,
+  row: TOTAL_ROW,
+}));
 
 /** Parameter name of a relation's id list in the batch statement. */
 export const relationParam = (name: RelationName): string => `ids_${name}`;

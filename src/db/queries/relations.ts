@@ -81,11 +81,21 @@ export function relationMatch(name: RelationName, n: string, r: string, m: strin
  */
 export function relationFirst(name: RelationName, n: string, r: string, m: string, count: number): string {
   if (!Number.isInteger(count) || count < 0 || count > MAX_RELATED) throw new Error(`relation row count out of range: ${count}`);
+  return `${relationOrdered(name, n, r, m)}
+LIMIT ${count}`;
+}
+
+/** The rows of one relation from `n` at positions `$skip` to `$skip + $limit` in the relation's order: pages past the cap. */
+export function relationSlice(name: RelationName, n: string, r: string, m: string): string {
+  return `${relationOrdered(name, n, r, m)}
+SKIP $skip LIMIT $limit`;
+}
+
+function relationOrdered(name: RelationName, n: string, r: string, m: string): string {
   const spec: RelationSpec = RELATIONS[name];
   const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
   return `${relationPattern(name, n, r, m)}
-WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${m}.id, ${r}.key
-LIMIT ${count}`;
+WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${m}.id, ${r}.key`;
 }
 
 /** The MATCH of one relation from `n`, unordered. */
