@@ -24,7 +24,7 @@ const NODES: Record<string, ReturnType<typeof raw>> = {
 };
 const RELATED: Record<string, Record<string, { type: string; to: string; outgoing: boolean }[]>> = {
   locatedIn: { 'fac-b': [{ type: 'LOCATED_IN', to: 'reg-r', outgoing: true }] },
-  locatedHere: { 'reg-r': [{ type: 'LOCATED_IN', to: 'fac-b', outgoing: false }] },
+  facilitiesHere: { 'reg-r': [{ type: 'LOCATED_IN', to: 'fac-b', outgoing: false }] },
 };
 
 interface Call {
@@ -69,11 +69,11 @@ describe('createLoaders', () => {
       loaders.node.load('fac-b'),
       loaders.node.load('dep-a'),
       loaders.relation('locatedIn').load('fac-b'),
-      loaders.relation('locatedHere').loadMany(['reg-r', 'fac-b']),
+      loaders.relation('facilitiesHere').loadMany(['reg-r', 'fac-b']),
     ]);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.query).toBe(batchQuery(true, ['locatedHere', 'locatedIn']));
-    expect(calls[0]!.params).toEqual({ nodeIds: ['dep-a', 'fac-b'], ids_locatedIn: ['fac-b'], ids_locatedHere: ['reg-r', 'fac-b'] });
+    expect(calls[0]!.query).toBe(batchQuery(true, ['facilitiesHere', 'locatedIn']));
+    expect(calls[0]!.params).toEqual({ nodeIds: ['dep-a', 'fac-b'], ids_locatedIn: ['fac-b'], ids_facilitiesHere: ['reg-r', 'fac-b'] });
   });
 
   it('sends relation-only batches without node ids, and separate ticks as separate statements', async () => {
