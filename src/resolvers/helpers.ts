@@ -122,7 +122,8 @@ export function relatedPage(
   // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its count
   // and its pages past them are read apart (not under `keep`, a filter applied here to those rows).
   const cut = (entities: readonly EntityRecord[]) => !keep && entities.length >= MAX_RELATED;
-  const count = (entities: readonly EntityRecord[]) => (cut(entities) ? ctx.loaders.relatedCount(name, parent) : entities.length);
+  // `kept`: the rows the page is cut from (all of them, or those `keep` keeps).
+  const count = (entities: readonly EntityRecord[], kept = entities) => (cut(entities) ? ctx.loaders.relatedCount(name, parent) : kept.length);
   if (firstRows && firstRows.length > size) {
     return connectionOf(decodedRows(name, firstRows).slice(0, size), {
       sort,
@@ -146,7 +147,7 @@ export function relatedPage(
       });
     }
     if (position && start === 0) throw gone();
-    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => count(entities) });
+    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => count(entities, all) });
   });
 }
 

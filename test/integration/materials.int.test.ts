@@ -119,13 +119,14 @@ describe('commodities at stages and bills of materials', () => {
   it('separates rare-earth separation from lithium and chemicals at the same stage', async () => {
     const data = await ok(/* GraphQL */ `{ node(id: "stage-separation") { ... on SupplyChainStage {
       re: facilities(commodity: "rare earths", first: 50) { edges { node { id } } }
-      li: facilities(commodity: "lithium") { edges { node { id } } }
+      li: facilities(commodity: "lithium") { totalCount edges { node { id } } }
       all: facilities(first: 50) { edges { node { id } } } } } }`);
     const re = data.node.re.edges.map((e: any) => e.node.id);
     expect(re).toEqual(expect.arrayContaining(['fac-smz-separation', 'fac-lynas-malaysia']));
     expect(re).not.toContain('fac-elbrus-lioh');
     expect(re).not.toContain('fac-khimmed');
     expect(data.node.li.edges.map((e: any) => e.node.id)).toEqual(['fac-elbrus-lioh']);
+    expect(data.node.li.totalCount).toBe(1);
     expect(data.node.all.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(['fac-elbrus-lioh', 'fac-khimmed']));
   });
 
