@@ -130,7 +130,7 @@ describe('a relation longer than the 500 rows the loaders read', () => {
     expect(seen).toEqual(ids);
   });
 
-  it('refuses a cursor past the first 500 rows whose item is no longer at its place', async () => {
+  it('finds the item of a cursor past the first 500 rows by its place, and refuses a cursor whose item is not there', async () => {
     const { page } = await facilities({ first: 100, after: null });
     // A cursor names its sort, its item's place and its id (src/db/cursor.ts).
     const [sort] = JSON.parse(Buffer.from(page.edges[0].cursor, 'base64url').toString('utf8'));

@@ -140,8 +140,8 @@ describe('statement plans', () => {
       const query = buildListQuery(LIST_SPECS.Facility, null, { field: 'START_YEAR', descending }, null);
       const { records, summary } = await driver.executeQuery(`PROFILE ${query.pageCypher}`, { ...query.params, limit: neo4j.int(3) }, { database });
       expect(records).toHaveLength(3);
-      // The leaves read: the first segment's, then the second's (the `id` index descending, the
-      // (startYear, id) index ascending).
+      // The leaves read: the first segment's, then the second's (the `id` index descending, a start-year
+      // index ascending).
       const leaves = profiled(summary.profile as unknown as Profiled).filter((op) => op.children.length === 0 && !op.operatorType.startsWith('Argument'));
       expect(leaves).toHaveLength(2);
       read[descending ? 'DESC' : 'ASC'] = leaves[1]!.rows;
