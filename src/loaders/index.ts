@@ -49,8 +49,9 @@ export interface Loaders {
    */
   related(name: RelationName, parent: NodeRecord): readonly RelatedRow[] | Promise<readonly RelatedRow[]>;
   /**
-   * Past the first MAX_RELATED rows of a relation, all that `related` reads: how many rows it has, and
-   * the rows at `skip` to `skip + limit` in its order. Each is a statement of its own, not batched.
+   * Past the first MAX_RELATED rows of a relation, all that `related` reads: how many rows it has (one
+   * statement per relation for the parents of a tick), and the rows at `skip` to `skip + limit` in its
+   * order (one statement per page).
    */
   relatedCount(name: RelationName, parent: NodeRecord): Promise<number>;
   relatedSlice(name: RelationName, parent: NodeRecord, skip: number, limit: number): Promise<readonly RelatedRow[]>;
@@ -128,6 +129,17 @@ export function createLoaders(executor: Executor): Loaders {
   const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const fetchedFirst = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const sources = new WeakMap<NodeRecord, ReadonlyMap<string, SourceRecord>>();
+  const counts = new Map<RelationName, DataLoader<string, number>>();
+  const countsOf = (name: RelationName): DataLoader<string, number> => {
+    const loader =
+      counts.get(name) ??
+      new DataLoader<string, number>(async (ids) => {
+        const totals = new Map((await executor.read(RELATION_COUNTS[name], { ids: [...ids] })).map((row) => [row.id, row.total]));
+        return ids.map((id) => totals.get(id) ?? 0);
+      });
+    counts.set(name, loader);
+    return loader;
+  };
   const node: Loader<string, NodeRecord | null> = {
     load: async (id) => nodeOf(await graph.load({ part: 'node', id })),
     loadMany: async (ids) => (await graph.loadMany(ids.map((id) => ({ part: 'node' as const, id })))).map((v) => orError(v, nodeOf)),
@@ -143,7 +155,7 @@ export function createLoaders(executor: Executor): Loaders {
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
     },
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
-    relatedCount: async (name, parent) => (await executor.read(RELATION_COUNTS[name], { id: parent.id }))[0]?.total ?? 0,
+    relatedCount: (name, parent) => countsOf(name).load(parent.id),
     relatedSlice: async (name, parent, skip, limit) => {
       const [row] = await executor.read(RELATION_SLICES[name], { ids: [parent.id], skip: neo4j.int(skip), limit: neo4j.int(limit) });
       return row ? relatedRows(row) : [];
@@ -166,6 +178,7 @@ export function createLoaders(executor: Executor): Loaders {
     sourcesOf: (parent) => sources.get(parent),
     clearAll: () => {
       graph.clearAll();
+      counts.clear();
     },
   };
 }

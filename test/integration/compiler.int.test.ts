@@ -358,21 +358,28 @@ describe('documents as clients write them', () => {
 
   it('a relation past the cap of 500 is left to the loaders, which order it before cutting it', async () => {
     const ids = Array.from({ length: 501 }, (_, i) => `fac-test-crowd-${String(i).padStart(3, '0')}`);
-    await t.driver.executeQuery(
-      `CREATE (r:Entity:Region {id: 'reg-test-crowded', name: 'Crowded', kind: 'test', sourceIds: ['seed-topcor-magnets']})
-       WITH r UNWIND $ids AS id
-       CREATE (:Entity:Facility {id: id, name: 'Crowd ' + id, kind: 'test', status: 'planned', sourceIds: ['seed-topcor-magnets']})-[:LOCATED_IN {key: 'LOCATED_IN:' + id + '->reg-test-crowded', sourceIds: ['seed-topcor-magnets']}]->(r)`,
-      { ids },
-      { database },
-    );
+    const crowd = (region: string, name: string, facilities: string[]) =>
+      t.driver.executeQuery(
+        `CREATE (r:Entity:Region {id: $region, name: $name, kind: 'test', sourceIds: ['seed-topcor-magnets']})
+         WITH r UNWIND $ids AS id
+         CREATE (:Entity:Facility {id: id, name: 'Crowd ' + id, kind: 'test', status: 'planned', sourceIds: ['seed-topcor-magnets']})-[:LOCATED_IN {key: 'LOCATED_IN:' + id + '->' + $region, sourceIds: ['seed-topcor-magnets']}]->(r)`,
+        { region, name, ids: facilities },
+        { database },
+      );
+    await crowd('reg-test-crowded', 'Crowded', ids);
+    await crowd('reg-test-crowded-2', 'Crowded 2', Array.from({ length: 502 }, (_, i) => `fac-test-crowd-2-${String(i).padStart(3, '0')}`));
     try {
       const { data, trips } = await compare(/* GraphQL */ `{ node(id: "reg-test-crowded") { ... on Region { facilities(first: 3) { totalCount edges { node { id } } } parent { name } } } }`);
       expect(data.node.facilities.edges.map((e: any) => e.node.id)).toEqual(ids.slice(0, 3));
       // The count: the loaders' 500 rows reach the cap, so a statement of its own counts them all.
       expect(data.node.facilities.totalCount).toBe(501);
       expect(trips).toBe(3);
+      // Two such relations in one level are counted by one statement, as they are loaded by one.
+      const both = await compare(/* GraphQL */ `{ regions(where: { id: { in: ["reg-test-crowded", "reg-test-crowded-2"] } }) { edges { node { id facilities(first: 1) { totalCount } } } } }`);
+      expect(both.data.regions.edges.map((e: any) => [e.node.id, e.node.facilities.totalCount])).toEqual([['reg-test-crowded', 501], ['reg-test-crowded-2', 502]]);
+      expect(both.trips).toBe(3);
     } finally {
-      await t.driver.executeQuery(`MATCH (n:Entity) WHERE n.id = 'reg-test-crowded' OR n.id STARTS WITH 'fac-test-crowd-' DETACH DELETE n`, {}, { database });
+      await t.driver.executeQuery(`MATCH (n:Entity) WHERE n.id STARTS WITH 'reg-test-crowded' OR n.id STARTS WITH 'fac-test-crowd-' DETACH DELETE n`, {}, { database });
     }
   });
 

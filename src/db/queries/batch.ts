@@ -20,7 +20,7 @@ const BATCH_ROW = z.object({
 });
 export type BatchRow = z.infer<typeof BATCH_ROW>;
 
-const TOTAL_ROW = z.object({ total: INTEGER });
+const TOTAL_ROW = z.object({ id: z.string(), total: INTEGER });
 
 /** The node `n` an `id` names: an entity, a source, a figure, or the entity a former id redirects to. */
 export const NODE_BY_ID = `OPTIONAL MATCH (e:Entity {id: id})
@@ -59,10 +59,10 @@ export const RELATION_SLICES = byRelation<Query<BatchRow>>((name) => ({
   row: BATCH_ROW,
 }));
 
-/** How many rows one relation of the entity `$id` has, for a `totalCount` past MAX_RELATED. */
-export const RELATION_COUNTS = byRelation<Query<{ total: number }>>((name) => ({
+/** How many rows one relation of each entity of `$ids` has, for a `totalCount` past MAX_RELATED. */
+export const RELATION_COUNTS = byRelation<Query<{ id: string; total: number }>>((name) => ({
   name: `relationCount(${name})`,
-  cypher: `MATCH (n:Entity {id: $id}) RETURN COUNT { ${relationPattern(name, 'n', 'r', 'm')} } AS total`,
+  cypher: `UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id, COUNT { ${relationPattern(name, 'n', 'r', 'm')} } AS total`,
   row: TOTAL_ROW,
 }));
 
