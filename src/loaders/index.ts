@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import neo4j from 'neo4j-driver';
 import type { Executor } from '../db/executor';
 import { toSourceRecord, type NodeRecord, type Properties, type RawNode, type SourceRecord } from '../db/models';
-import { RELATION_COUNTS, RELATION_SLICES, batchQuery, relationParam, type BatchRow } from '../db/queries/batch';
-import { isRelationName, type RelationName } from '../db/queries/relations';
+import { RELATION_COUNTS, RELATION_SLICES, batchQuery, relationParam, relationRows, type BatchRow, type RelationRows } from '../db/queries/batch';
+import { isRelationName, type RelationFilter, type RelationName } from '../db/queries/relations';
 
 /**
  * Per-request data loading. All loads of one tick (one GraphQL level) go to ONE DataLoader, whose batch
@@ -51,10 +51,10 @@ export interface Loaders {
   /**
    * Past the first MAX_RELATED rows of a relation, all that `related` reads: how many rows it has (one
    * statement per relation for the parents of a tick), and the rows at `skip` to `skip + limit` in its
-   * order (one statement per page).
+   * order (one statement per page); with `filter`, of the rows it keeps.
    */
-  relatedCount(name: RelationName, parent: NodeRecord): Promise<number>;
-  relatedSlice(name: RelationName, parent: NodeRecord, skip: number, limit: number): Promise<readonly RelatedRow[]>;
+  relatedCount(name: RelationName, parent: NodeRecord, filter?: RelationFilter): Promise<number>;
+  relatedSlice(name: RelationName, parent: NodeRecord, skip: number, limit: number, filter?: RelationFilter): Promise<readonly RelatedRow[]>;
   /**
    * Hands the rows of relations a compiled statement fetched with `parent` to its resolvers. They
    * travel with that record, not through the shared cache: their nodes hold only the properties the
@@ -97,6 +97,13 @@ const relatedRows = (row: BatchRow): RelatedRow[] => {
   return self && row.rels ? row.rels.map((rel) => ({ ...rel, self })) : [];
 };
 
+/** The statement of a relation's rows, or of a filter's; a filter named for a relation it does not filter is a programming error. */
+function statementOf<T>(statements: Readonly<Record<RelationRows, T>>, rows: RelationRows): T {
+  const statement = statements[rows];
+  if (!statement) throw new Error(`no statement for the rows ${rows}`);
+  return statement;
+}
+
 const orError = <T>(value: Value | Error, pick: (v: Value) => T): T | Error => (value instanceof Error ? value : pick(value));
 
 export function createLoaders(executor: Executor): Loaders {
@@ -129,15 +136,17 @@ export function createLoaders(executor: Executor): Loaders {
   const fetched = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const fetchedFirst = new WeakMap<NodeRecord, Map<RelationName, readonly RelatedRow[] | null>>();
   const sources = new WeakMap<NodeRecord, ReadonlyMap<string, SourceRecord>>();
-  const counts = new Map<RelationName, DataLoader<string, number>>();
-  const countsOf = (name: RelationName): DataLoader<string, number> => {
+  const counts = new Map<string, DataLoader<string, number>>();
+  const countsOf = (name: RelationName, filter?: RelationFilter): DataLoader<string, number> => {
+    const rows = relationRows(name, filter?.name);
+    const key = filter ? `${rows}\u0000${filter.value}` : rows;
     const loader =
-      counts.get(name) ??
+      counts.get(key) ??
       new DataLoader<string, number>(async (ids) => {
-        const totals = new Map((await executor.read(RELATION_COUNTS[name], { ids: [...ids] })).map((row) => [row.id, row.total]));
+        const totals = new Map((await executor.read(statementOf(RELATION_COUNTS, rows), { ids: [...ids], value: filter?.value ?? null })).map((row) => [row.id, row.total]));
         return ids.map((id) => totals.get(id) ?? 0);
       });
-    counts.set(name, loader);
+    counts.set(key, loader);
     return loader;
   };
   const node: Loader<string, NodeRecord | null> = {
@@ -155,9 +164,10 @@ export function createLoaders(executor: Executor): Loaders {
       graph.prime({ part: 'node', id }, { part: 'node', node: value });
     },
     related: (name, parent) => fetched.get(parent)?.get(name) ?? relation(name).load(parent.id),
-    relatedCount: (name, parent) => countsOf(name).load(parent.id),
-    relatedSlice: async (name, parent, skip, limit) => {
-      const [row] = await executor.read(RELATION_SLICES[name], { ids: [parent.id], skip: neo4j.int(skip), limit: neo4j.int(limit) });
+    relatedCount: (name, parent, filter) => countsOf(name, filter).load(parent.id),
+    relatedSlice: async (name, parent, skip, limit, filter) => {
+      const statement = statementOf(RELATION_SLICES, relationRows(name, filter?.name));
+      const [row] = await executor.read(statement, { ids: [parent.id], skip: neo4j.int(skip), limit: neo4j.int(limit), value: filter?.value ?? null });
       return row ? relatedRows(row) : [];
     },
     attach: (parent, name, rows) => {

@@ -13,7 +13,7 @@ import {
   toNodeRecord,
 } from '../db/models';
 import type { RelatedRow } from '../loaders';
-import { MAX_RELATED, type RelationName } from '../db/queries/relations';
+import { MAX_RELATED, RELATION_FILTERS, type RelationFilter, type RelationName } from '../db/queries/relations';
 import type { ConnectionRecord } from '../db/models';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { pageSize } from '../db/pages';
@@ -103,51 +103,57 @@ export function confidenceOf(stored: unknown): Confidence {
 }
 
 /**
- * A page of a relation field as a connection. The related entities (at most MAX_RELATED, in the
- * relation's order) come from the level's batch statement; the page is cut from them by a cursor that
- * names the item to start after. A first page of an unfiltered relation is cut from its first rows
- * where a compiled statement fetched only those (`Loaders.firstRows`: the page and one more, or all).
+ * A page of a relation field as a connection, of the rows `filter` keeps when given. The related
+ * entities (at most MAX_RELATED, in the relation's order) come from the level's batch statement; the
+ * page is cut from them by a cursor that names the item to start after and its place. A first page of
+ * an unfiltered relation is cut from its first rows where a compiled statement fetched only those
+ * (`Loaders.firstRows`: the page and one more, or all).
  */
 export function relatedPage(
   ctx: Context,
   name: RelationName,
   parent: EntityRecord,
   args: { first?: number | null; after?: string | null },
-  keep?: (entity: EntityRecord) => boolean,
+  filter?: RelationFilter,
 ): MaybePromise<ConnectionRecord> {
   const size = pageSize(args.first, 'first');
-  const sort = `relation:${name}`;
+  const sort = filter ? `relation:${name}|${filter.name}=${filter.value}` : `relation:${name}`;
   const position = args.after ? decodeCursor(args.after, sort, 'after') : null;
-  const firstRows = position || keep ? undefined : ctx.loaders.firstRows(name, parent);
-  // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its count
-  // and its pages past them are read apart (not under `keep`, a filter applied here to those rows).
-  const cut = (entities: readonly EntityRecord[]) => !keep && entities.length >= MAX_RELATED;
-  // `kept`: the rows the page is cut from (all of them, or those `keep` keeps).
-  const count = (entities: readonly EntityRecord[], kept = entities) => (cut(entities) ? ctx.loaders.relatedCount(name, parent) : kept.length);
+  const firstRows = position || filter ? undefined : ctx.loaders.firstRows(name, parent);
   if (firstRows && firstRows.length > size) {
     return connectionOf(decodedRows(name, firstRows).slice(0, size), {
       sort,
       start: 0,
       hasNextPage: true,
-      countTotal: async () => count(await relatedEntities(ctx, name, parent)),
+      countTotal: async () => {
+        const rows = await ctx.loaders.related(name, parent);
+        return rows.length >= MAX_RELATED ? ctx.loaders.relatedCount(name, parent) : rows.length;
+      },
     });
   }
   const gone = () => new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
-  return then(relatedEntities(ctx, name, parent), (entities) => {
-    const all = keep ? entities.filter(keep) : entities;
+  return then(ctx.loaders.related(name, parent), (rows) => {
+    // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its
+    // count, and its pages past the rows read, come from statements of their own. What a filter keeps of
+    // the rows read is the start of what it keeps of the relation, in the same order.
+    const cut = rows.length >= MAX_RELATED;
+    const all = decodedRows(name, filter ? rows.filter((row) => RELATION_FILTERS[filter.name].keeps(row.props, filter.value)) : rows);
+    const countTotal = async () => (cut ? ctx.loaders.relatedCount(name, parent, filter) : all.length);
     const start = position ? all.findIndex((e) => e.id === position.id) + 1 : 0;
-    if (position && cut(entities) && (start === 0 || start + size >= all.length)) {
-      // A cursor's key is its item's place in the relation: read from there, that item first.
-      const at = start > 0 ? start - 1 : position.key;
+    if (cut && ((position && start === 0) || start + size >= all.length)) {
+      // A cursor's key is its item's place in the list: read from there, that item first.
+      const at = !position ? 0 : start > 0 ? start - 1 : position.key;
       if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) throw gone();
-      return then(ctx.loaders.relatedSlice(name, parent, at, size + 2), (rows) => {
-        const [item, ...after] = decodedRows(name, rows);
-        if (item?.id !== position.id) throw gone();
-        return connectionOf(after.slice(0, size), { sort, start: at + 1, hasNextPage: after.length > size, countTotal: async () => count(entities) });
+      return then(ctx.loaders.relatedSlice(name, parent, at, size + (position ? 2 : 1), filter), (sliced) => {
+        const read = decodedRows(name, sliced);
+        // After a cursor, the slice starts at its item.
+        const after = position ? read.slice(1) : read;
+        if (position && read[0]?.id !== position.id) throw gone();
+        return connectionOf(after.slice(0, size), { sort, start: position ? at + 1 : 0, hasNextPage: after.length > size, countTotal });
       });
     }
     if (position && start === 0) throw gone();
-    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal: async () => count(entities, all) });
+    return connectionOf(all.slice(start, start + size), { sort, start, hasNextPage: start + size < all.length, countTotal });
   });
 }
 

@@ -142,3 +142,68 @@ describe('a relation longer than the 500 rows the loaders read', () => {
     expect((await facilities({ first: 2, after: cursorOf(-1, 'fac-test-none') })).codes).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+// A stage's facilities of one commodity family keep the rows whose AT_STAGE names it. The filter ran on
+// the relation's first 500 rows: past them, the count said what those rows kept, the pages ended there,
+// and a family whose facilities all came after the 500th had none.
+describe('a filtered relation longer than the 500 rows the loaders read', () => {
+  const STAGE = 'stage-test-crowded-pages';
+  const ids = Array.from({ length: 530 }, (_, i) => `fac-test-crowdstage-${String(i).padStart(3, '0')}`);
+  const commoditiesOf = (i: number) => ['rare earths', ...(i % 7 === 0 ? ['lithium'] : []), ...(i >= 505 && i < 510 ? ['niobium'] : [])];
+  const FACILITIES = /* GraphQL */ `
+    query ($id: ID!, $commodity: String, $first: Int, $after: String) { node(id: $id) { ... on SupplyChainStage {
+      facilities(commodity: $commodity, first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } }
+    } } }`;
+  const facilities = async (variables: Record<string, unknown>) => {
+    const { data, errors } = await execute<any>(t.app, testContext(t.driver), FACILITIES, { id: STAGE, ...variables });
+    return { page: data?.node?.facilities, codes: (errors ?? []).map((e) => e.extensions?.code) };
+  };
+  const walk = async (commodity: string, first: number) => {
+    const seen: string[] = [];
+    const totals = new Set<number>();
+    let after: string | null = null;
+    for (let pages = 0; ; pages++) {
+      expect(pages).toBeLessThan(100);
+      const { page, codes } = await facilities({ commodity, first, after });
+      expect(codes).toEqual([]);
+      totals.add(page.totalCount);
+      seen.push(...page.edges.map((e: any) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    return { seen, totals: [...totals] };
+  };
+
+  beforeAll(async () => {
+    await t.driver.executeQuery(
+      `CREATE (s:Entity:SupplyChainStage {id: $stage, name: 'Crowded stage', kind: 'test', order: 99, sourceIds: ['seed-topcor-magnets']})
+       WITH s UNWIND range(0, size($ids) - 1) AS i
+       CREATE (:Entity:Facility {id: $ids[i], name: 'Crowd ' + $ids[i], kind: 'test', status: 'planned', sourceIds: ['seed-topcor-magnets']})
+         -[:AT_STAGE {key: 'AT_STAGE:' + $ids[i] + '->' + $stage, commodities: $commodities[i], sourceIds: ['seed-topcor-magnets']}]->(s)`,
+      { stage: STAGE, ids, commodities: ids.map((_, i) => commoditiesOf(i)) },
+      { database },
+    );
+  });
+  afterAll(async () => {
+    await t.driver.executeQuery(`MATCH (n:Entity) WHERE n.id = $stage OR n.id STARTS WITH 'fac-test-crowdstage-' DETACH DELETE n`, { stage: STAGE }, { database });
+  });
+
+  it('counts and pages every row the filter keeps, past the first 500 of the relation', async () => {
+    const lithium = ids.filter((_, i) => commoditiesOf(i).includes('lithium'));
+    expect(lithium.length).toBe(76);
+    expect(await walk('lithium', 10)).toEqual({ seen: lithium, totals: [76] });
+  });
+
+  it('finds the rows of a family that only rows past the 500th name', async () => {
+    expect(await walk('niobium', 3)).toEqual({ seen: ids.slice(505, 510), totals: [5] });
+    expect(await walk('tantalum', 3)).toEqual({ seen: [], totals: [0] });
+  });
+
+  // A cursor holds its item's place in its own list, which another family's list does not share, even
+  // for an item in both (the first facility works on rare earths and lithium).
+  it('refuses a cursor of the list of another family', async () => {
+    const { page } = await facilities({ commodity: 'rare earths', first: 1 });
+    expect(page.edges.map((e: any) => e.node.id)).toEqual([ids[0]]);
+    expect((await facilities({ commodity: 'lithium', first: 2, after: page.pageInfo.endCursor })).codes).toEqual(['BAD_USER_INPUT']);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Query } from '../executor';
 import { INTEGER, NODE, PROPS, RAW_NODE } from '../rows';
-import { RELATIONS, relationMatch, relationPattern, relationSlice, type RelationName } from './relations';
+import { RELATIONS, RELATION_FILTERS, relationMatch, relationPattern, relationSlice, type RelationFilterName, type RelationFilterSpec, type RelationName } from './relations';
 
 /**
  * One statement for everything the resolvers of one level asked for: nodes by id and the related
@@ -43,26 +43,35 @@ CALL (n) {
 RETURN '${name}' AS part, id, null AS node, {labels: labels(n), props: properties(n)} AS self, rels`;
 }
 
-/** One statement per relation, made once. */
-function byRelation<T>(make: (name: RelationName) => T): Readonly<Record<RelationName, T>> {
-  return Object.fromEntries((Object.keys(RELATIONS) as RelationName[]).map((name) => [name, make(name)])) as unknown as Record<RelationName, T>;
+/** A relation, or a relation and a filter of its rows (RELATION_FILTERS): what a count or a slice reads. */
+export type RelationRows = RelationName | `${RelationName}|${RelationFilterName}`;
+export const relationRows = (name: RelationName, filter?: RelationFilterName): RelationRows => (filter ? `${name}|${filter}` : name);
+
+/** One statement per relation, and per filter of the relations it filters, made once. */
+function byRelation<T>(make: (name: RelationName, filter?: RelationFilterName) => T): Readonly<Record<RelationRows, T>> {
+  const made: Partial<Record<RelationRows, T>> = {};
+  for (const name of Object.keys(RELATIONS) as RelationName[]) made[name] = make(name);
+  for (const [filter, spec] of Object.entries(RELATION_FILTERS) as [RelationFilterName, RelationFilterSpec][]) {
+    for (const name of spec.relations) made[relationRows(name, filter)] = make(name, filter);
+  }
+  return made as Record<RelationRows, T>;
 }
 
 /**
  * A page of one relation of the entity `$ids[0]` past the first MAX_RELATED rows, which are all the
- * batch statement reads: the rows at `$skip` to `$skip + $limit` in the relation's order. The relation
- * is read and sorted whole, as for its first rows.
+ * batch statement reads: the rows at `$skip` to `$skip + $limit` in the relation's order (of those a
+ * filter keeps, `$value` its value). The relation is read and sorted whole, as for its first rows.
  */
-export const RELATION_SLICES = byRelation<Query<BatchRow>>((name) => ({
-  name: `relationSlice(${name})`,
-  cypher: relationBranch(name, 'ids', relationSlice(name, 'n', 'r', 'm')),
+export const RELATION_SLICES = byRelation<Query<BatchRow>>((name, filter) => ({
+  name: `relationSlice(${relationRows(name, filter)})`,
+  cypher: relationBranch(name, 'ids', relationSlice(name, 'n', 'r', 'm', filter)),
   row: BATCH_ROW,
 }));
 
-/** How many rows one relation of each entity of `$ids` has, for a `totalCount` past MAX_RELATED. */
-export const RELATION_COUNTS = byRelation<Query<{ id: string; total: number }>>((name) => ({
-  name: `relationCount(${name})`,
-  cypher: `UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id, COUNT { ${relationPattern(name, 'n', 'r', 'm')} } AS total`,
+/** How many rows one relation of each entity of `$ids` has (that a filter keeps), for a `totalCount` past MAX_RELATED. */
+export const RELATION_COUNTS = byRelation<Query<{ id: string; total: number }>>((name, filter) => ({
+  name: `relationCount(${relationRows(name, filter)})`,
+  cypher: `UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id, COUNT { ${relationPattern(name, 'n', 'r', 'm', filter)} } AS total`,
   row: TOTAL_ROW,
 }));
 

@@ -63,6 +63,34 @@ export function isRelationName(name: string): name is RelationName {
   return Object.prototype.hasOwnProperty.call(RELATIONS, name);
 }
 
+/**
+ * A condition on the relationships of a relation, with one parameter (`$value`): an argument of a
+ * connection field that keeps some of its relation's rows (`SupplyChainStage.facilities(commodity:)`).
+ * `where` is its Cypher, fixed text; `keeps` says the same of a row already read (the loaders' rows),
+ * so a page cut from those rows and one read by a statement agree.
+ */
+export interface RelationFilterSpec {
+  readonly relations: readonly RelationName[];
+  readonly where: (r: string) => string;
+  readonly keeps: (props: Readonly<Record<string, unknown>>, value: string) => boolean;
+}
+
+export const RELATION_FILTERS = {
+  /** Facilities at a stage working on a commodity family: the AT_STAGE relationship's `commodities` hold it. */
+  commodity: {
+    relations: ['atStage'],
+    where: (r) => `$value IN ${r}.commodities`,
+    keeps: (props, value) => Array.isArray(props.commodities) && props.commodities.includes(value),
+  },
+} as const satisfies Record<string, RelationFilterSpec>;
+
+export type RelationFilterName = keyof typeof RELATION_FILTERS;
+/** A filter of a relation's rows and its value (a validated argument, sent as a parameter). */
+export interface RelationFilter {
+  readonly name: RelationFilterName;
+  readonly value: string;
+}
+
 /** Upper bound on the items of one relationship list; the seed's largest has under 40. */
 export const MAX_RELATED = 500;
 
@@ -86,26 +114,30 @@ export function relationFirst(name: RelationName, n: string, r: string, m: strin
 LIMIT ${count}`;
 }
 
-/** The rows of one relation from `n` at positions `$skip` to `$skip + $limit` in the relation's order: pages past the cap. */
-export function relationSlice(name: RelationName, n: string, r: string, m: string): string {
-  return `${relationOrdered(name, n, r, m)}
+/**
+ * The rows of one relation from `n` at positions `$skip` to `$skip + $limit` in the relation's order
+ * (of those `filter` keeps, when given): pages past the cap.
+ */
+export function relationSlice(name: RelationName, n: string, r: string, m: string, filter?: RelationFilterName): string {
+  return `${relationOrdered(name, n, r, m, filter)}
 SKIP $skip LIMIT $limit`;
 }
 
-function relationOrdered(name: RelationName, n: string, r: string, m: string): string {
+function relationOrdered(name: RelationName, n: string, r: string, m: string, filter?: RelationFilterName): string {
   const spec: RelationSpec = RELATIONS[name];
   const order = spec.orderBy ? `${m}.${spec.orderBy}, ` : '';
-  return `${relationPattern(name, n, r, m)}
+  return `${relationPattern(name, n, r, m, filter)}
 WITH ${r}, ${m} ORDER BY ${order}${m}.name, ${m}.id, ${r}.key`;
 }
 
-/** The MATCH of one relation from `n`, unordered. */
-export function relationPattern(name: RelationName, n: string, r: string, m: string): string {
+/** The MATCH of one relation from `n`, unordered; with `filter`, of the rows it keeps. */
+export function relationPattern(name: RelationName, n: string, r: string, m: string, filter?: RelationFilterName): string {
   const spec: RelationSpec = RELATIONS[name];
   const types = spec.types.join('|');
   const arrow = spec.direction === 'out' ? `-[${r}:${types}]->` : `<-[${r}:${types}]-`;
   const target = spec.target ? `:${spec.target}` : '';
-  return `MATCH (${n})${arrow}(${m}${target})`;
+  const where = filter ? ` WHERE ${RELATION_FILTERS[filter].where(r)}` : '';
+  return `MATCH (${n})${arrow}(${m}${target})${where}`;
 }
 
 /** The stored properties of the node at the other end that order a relation (see `compareRelated`). */
