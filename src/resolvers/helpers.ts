@@ -119,26 +119,26 @@ export function relatedPage(
   const size = pageSize(args.first, 'first');
   const sort = filter ? `relation:${name}|${filter.name}=${filter.value}` : `relation:${name}`;
   const position = args.after ? decodeCursor(args.after, sort, 'after') : null;
+  // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its
+  // count, and its pages past the rows read, come from statements of their own. What a filter keeps of
+  // the rows read is the start of what it keeps of the relation, in the same order.
+  const isCut = (rows: readonly RelatedRow[]) => rows.length >= MAX_RELATED;
+  // `kept`: how many of the rows read the page is cut from (all of them, or those the filter keeps).
+  const count = (rows: readonly RelatedRow[], kept = rows.length) => (isCut(rows) ? ctx.loaders.relatedCount(name, parent, filter) : kept);
   const firstRows = position || filter ? undefined : ctx.loaders.firstRows(name, parent);
   if (firstRows && firstRows.length > size) {
     return connectionOf(decodedRows(name, firstRows).slice(0, size), {
       sort,
       start: 0,
       hasNextPage: true,
-      countTotal: async () => {
-        const rows = await ctx.loaders.related(name, parent);
-        return rows.length >= MAX_RELATED ? ctx.loaders.relatedCount(name, parent) : rows.length;
-      },
+      countTotal: async () => count(await ctx.loaders.related(name, parent)),
     });
   }
   const gone = () => new BadUserInputError('"after" points to an item that is no longer in this list', 'after');
   return then(ctx.loaders.related(name, parent), (rows) => {
-    // The loaders read a relation's first MAX_RELATED rows. One that has that many may have more: its
-    // count, and its pages past the rows read, come from statements of their own. What a filter keeps of
-    // the rows read is the start of what it keeps of the relation, in the same order.
-    const cut = rows.length >= MAX_RELATED;
+    const cut = isCut(rows);
     const all = decodedRows(name, filter ? rows.filter((row) => RELATION_FILTERS[filter.name].keeps(row.props, filter.value)) : rows);
-    const countTotal = async () => (cut ? ctx.loaders.relatedCount(name, parent, filter) : all.length);
+    const countTotal = async () => count(rows, all.length);
     const start = position ? all.findIndex((e) => e.id === position.id) + 1 : 0;
     if (cut && ((position && start === 0) || start + size >= all.length)) {
       // A cursor's key is its item's place in the list: read from there, that item first.
