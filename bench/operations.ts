@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { toLuceneQuery } from '../src/db/search';
-import { pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { HUB_DEGREE, pathsQuery, traversalQuery } from '../src/db/queries/traversal';
 import { impactNetworkQuery } from '../src/db/queries/impact';
 import type { NamedQuery } from '../src/db/executor';
 
@@ -122,7 +122,7 @@ RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT 10`,
       variables: { of: ids.dependentsOf },
       check: nonEmpty((d) => d.dependents),
       // The floor of a traversal is its one statement, run directly.
-      floor: { statement: traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false }), params: { id: ids.dependentsOf, labels: [], limit: neo4j.int(100), ...time } },
+      floor: { statement: traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false }), params: { id: ids.dependentsOf, labels: [], limit: neo4j.int(100), hubDegree: neo4j.int(HUB_DEGREE), ...time } },
     },
     {
       name: 'paths',
@@ -164,7 +164,7 @@ RETURN c.id AS id, c.name AS name, COLLECT {
       check: nonEmpty((d) => d.dependents),
       floor: {
         statement: traversalQuery({ direction: 'down', maxHops: ELEMENT_HOPS, time: 'current', withPaths: false, labels: ['Facility'] }),
-        params: { id: ids.element, labels: ['Facility'], limit: neo4j.int(100), ...time },
+        params: { id: ids.element, labels: ['Facility'], limit: neo4j.int(100), hubDegree: neo4j.int(HUB_DEGREE), ...time },
       },
     },
   ];

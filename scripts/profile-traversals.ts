@@ -4,7 +4,7 @@
  */
 import neo4j from 'neo4j-driver';
 import { loadConfig } from '../src/config';
-import { pathsQuery, traversalQuery } from '../src/db/queries/traversal';
+import { HUB_DEGREE, pathsQuery, traversalQuery } from '../src/db/queries/traversal';
 import { impactNetworkQuery } from '../src/db/queries/impact';
 import type { NamedQuery } from '../src/db/executor';
 
@@ -20,10 +20,10 @@ async function main(): Promise<void> {
   const driver = neo4j.driver(config.neo4j.uri, config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined);
   const time = { asOf: null, includeHistorical: false };
   const cases: [string, NamedQuery, Record<string, unknown>][] = [
-    ['dependents(of: dep-tastyg, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'dep-tastyg', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependents(of: reg-angara-yenisei, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'reg-angara-yenisei', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependencies(of: fac-glazov-magnet, maxHops: 6)', traversalQuery({ direction: 'up', maxHops: 6, time: 'current', withPaths: true }), { id: 'fac-glazov-magnet', labels: [], limit: neo4j.int(100), ...time }],
-    ['dependents(of: country-russia, maxHops: 12)', traversalQuery({ direction: 'down', maxHops: 12, time: 'current', withPaths: true }), { id: 'country-russia', labels: [], limit: neo4j.int(500), ...time }],
+    ['dependents(of: dep-tastyg, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'dep-tastyg', labels: [], limit: neo4j.int(100), hubDegree: neo4j.int(HUB_DEGREE), ...time }],
+    ['dependents(of: reg-angara-yenisei, maxHops: 6)', traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }), { id: 'reg-angara-yenisei', labels: [], limit: neo4j.int(100), hubDegree: neo4j.int(HUB_DEGREE), ...time }],
+    ['dependencies(of: fac-glazov-magnet, maxHops: 6)', traversalQuery({ direction: 'up', maxHops: 6, time: 'current', withPaths: true }), { id: 'fac-glazov-magnet', labels: [], limit: neo4j.int(100), hubDegree: neo4j.int(HUB_DEGREE), ...time }],
+    ['dependents(of: country-russia, maxHops: 12)', traversalQuery({ direction: 'down', maxHops: 12, time: 'current', withPaths: true }), { id: 'country-russia', labels: [], limit: neo4j.int(500), hubDegree: neo4j.int(HUB_DEGREE), ...time }],
     ['paths(from: dep-lovozero, to: fac-glazov-magnet)', pathsQuery('down', 8, 5, 'current'), { from: 'dep-lovozero', to: 'fac-glazov-magnet', ...time }],
     ['impact network (of: [fac-lovozero-gok])', impactNetworkQuery(8, 'current'), { ids: ['fac-lovozero-gok'], ...time }],
   ];

@@ -14,7 +14,7 @@ import {
   expectKind,
   toEntityRecord,
 } from './models';
-import { ELEMENT_COMMODITY, STAGE_SHARES, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
+import { ELEMENT_COMMODITY, HUB_DEGREE, STAGE_SHARES, pathsQuery, timeMode, traversalQuery, type Direction, type PathRow } from './queries/traversal';
 
 export interface TraversalOptions {
   readonly maxHops: number;
@@ -24,6 +24,8 @@ export interface TraversalOptions {
   readonly limit: number;
   /** Whether the caller selected the paths; without them the statement only counts hops. */
   readonly withPaths: boolean;
+  /** From how many relationships the start is a hub, searched near first (HUB_DEGREE unless a test asks otherwise). */
+  readonly hubDegree?: number;
 }
 
 /** A path's nodes as entity models; stored data that breaks the model is a DecodeError naming the statement. */
@@ -59,7 +61,7 @@ function timeParams(options: Pick<TraversalOptions, 'asOf' | 'includeHistorical'
 export async function traverse(db: Executor, id: string, direction: Direction, options: TraversalOptions, fold?: Fold): Promise<DependencyRecord[]> {
   const labels = (options.kinds ?? []).map((k) => ENTITY_LABELS[k]);
   const query = traversalQuery({ direction, maxHops: options.maxHops, time: timeMode(options.asOf, options.includeHistorical), withPaths: options.withPaths, labels });
-  const params = { id, labels, limit: neo4j.int(options.limit), ...timeParams(options) };
+  const params = { id, labels, limit: neo4j.int(options.limit), hubDegree: neo4j.int(options.hubDegree ?? HUB_DEGREE), ...timeParams(options) };
   const rows = await readFolded(db, query, 'target', params, fold, 'entity');
   return rows.map((row) => ({ entity: row.entity, hops: row.hops, path: toPath(query.name, row) }));
 }

@@ -1,5 +1,7 @@
 import { database, execute, setupInProcessApp, testContext } from '../support/testServer';
+import neo4j from 'neo4j-driver';
 import { traverse } from '../../src/db/traversal';
+import { NEAR_HOPS, traversalQuery } from '../../src/db/queries/traversal';
 import type { EntityKindName } from '../../src/domain/graphModel';
 import type { DependencyRecord } from '../../src/db/models';
 
@@ -227,4 +229,53 @@ describe('kinds', () => {
     }
     expect(found).toBeGreaterThan(100);
   }, 120_000);
+});
+
+describe('a hub searched near first', () => {
+  // From a start with `$hubDegree` relationships or more, the traversal first searches NEAR_HOPS deep
+  // and stops there when that finds `$limit` targets (queries/traversal.ts `nearestFirst`). Passing 0
+  // makes every start a hub; a degree no node has makes none: both must give the same nearest targets.
+  const NEVER = 2 ** 31 - 1;
+  const key = (rows: readonly DependencyRecord[]) => rows.map((r) => `${r.entity.id}:${r.hops}`).sort();
+
+  it('gives the nearest targets the whole search gives, from every entity of the seed, both ways, with and without paths', async () => {
+    const db = testContext(t.driver).db;
+    const ids = (await t.driver.executeQuery('MATCH (n:Entity) RETURN n.id AS id ORDER BY id', {}, { database })).records.map((r) => r.get('id') as string);
+    expect(ids.length).toBeGreaterThan(200);
+    let nearEnough = 0;
+    let beyond = 0;
+    for (const direction of ['down', 'up'] as const) {
+      for (const id of ids) {
+        for (const [limit, withPaths] of [[1, false], [10, false], [10, true]] as const) {
+          const options = { maxHops: 6, limit, withPaths };
+          const [hub, whole] = await Promise.all([traverse(db, id, direction, { ...options, hubDegree: 0 }), traverse(db, id, direction, { ...options, hubDegree: NEVER })]);
+          expect({ id, direction, limit, withPaths, reached: key(hub) }).toEqual({ id, direction, limit, withPaths, reached: key(whole) });
+          if (whole.length === limit && whole.every((r) => r.hops <= NEAR_HOPS)) nearEnough++;
+          if (whole.some((r) => r.hops > NEAR_HOPS)) beyond++;
+          for (const { entity, hops, path } of withPaths ? hub : []) {
+            expect(path.links).toHaveLength(hops);
+            expect([path.nodes[0]?.id, path.nodes.at(-1)?.id]).toEqual([id, entity.id]);
+          }
+        }
+      }
+    }
+    // Both ways of answering were taken: the nearer search was enough, and it was not.
+    expect(nearEnough).toBeGreaterThan(100);
+    expect(beyond).toBeGreaterThan(100);
+  }, 180_000);
+
+  it('does not run the whole search when the nearer one finds enough (fewer db hits, same answer)', async () => {
+    // Neodymium's nearest facility: the makers and consumers of what contains it are 2 hops away.
+    const cypher = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: ['Facility'] }).cypher;
+    const profile = async (hubDegree: number) => {
+      const params = { id: 'el-nd', labels: ['Facility'], limit: neo4j.int(1), hubDegree: neo4j.int(hubDegree), asOf: null, includeHistorical: false };
+      const { records, summary } = await t.driver.executeQuery(`PROFILE ${cypher}`, params, { database });
+      const hits = (p: any): number => (p.dbHits ?? 0) + (p.children ?? []).reduce((sum: number, c: any) => sum + hits(c), 0);
+      return { found: records.map((r) => [r.get('entity').props.id, Number(r.get('hops'))]), dbHits: hits(summary.profile) };
+    };
+    const [hub, whole] = [await profile(0), await profile(NEVER)];
+    expect(hub.found).toEqual(whole.found);
+    expect(hub.found).toHaveLength(1);
+    expect(hub.dbHits).toBeLessThan(whole.dbHits / 2);
+  });
 });

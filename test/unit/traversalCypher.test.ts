@@ -2,6 +2,7 @@ import {
   ELEMENT_COMMODITY,
   MAX_HOPS,
   MAX_PATHS,
+  NEAR_HOPS,
   STAGE_SHARES,
   flowReach,
   materialEntries,
@@ -39,11 +40,29 @@ describe('traversalQuery (dependents / dependencies)', () => {
   it('differs in the hop bound only where the bound is written', () => {
     const six = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }).cypher;
     const seven = traversalQuery({ direction: 'down', maxHops: 7, time: 'current', withPaths: true }).cypher;
-    // Each search's flow part is bounded by what the entry steps leave of the bound: {1,6}, {1,5}, {1,4}.
-    const oneMore = six.replace(/\)\{1,(\d+)\}\(b\)/g, (_, hops: string) => `){1,${Number(hops) + 1}}(b)`).replace('hops <= 6', 'hops <= 7');
-    expect(seven).toBe(oneMore);
-    expect(six).toMatch(/\{1,4\}\(b\)/);
+    // The whole search's flow part is bounded by what the entry steps leave of the bound: {1,6}, {1,5},
+    // {1,4}; the nearer search a hub tries first keeps NEAR_HOPS whatever the bound.
+    const [nearSix, wholeSix] = six.split('CALL (start, near)');
+    const [nearSeven, wholeSeven] = seven.split('CALL (start, near)');
+    expect(nearSeven).toBe(nearSix);
+    const oneMore = wholeSix!.replace(/\)\{1,(\d+)\}\(b\)/g, (_, hops: string) => `){1,${Number(hops) + 1}}(b)`).replace('hops <= 6', 'hops <= 7');
+    expect(wholeSeven).toBe(oneMore);
+    expect(wholeSix).toMatch(/\{1,4\}\(b\)/);
+    expect(nearSix).toMatch(new RegExp(`\\{1,${NEAR_HOPS}\\}\\(b\\)`));
+    expect(nearSix).toContain(`hops <= ${NEAR_HOPS}`);
     expect(seven).not.toBe(six);
+  });
+
+  it('tries a search bounded at NEAR_HOPS first only from a hub, and only when the bound is beyond it', () => {
+    for (const withPaths of [true, false]) {
+      const six = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths }).cypher;
+      expect(six).toContain('WITH start WHERE COUNT { (start)--() } >= $hubDegree');
+      // The whole search runs only when the nearer one found fewer than asked for.
+      expect(six).toContain('WITH near WHERE size(near) >= $limit');
+      expect(six).toContain('WITH start, near WHERE size(near) < $limit');
+      const near = traversalQuery({ direction: 'down', maxHops: NEAR_HOPS, time: 'current', withPaths }).cypher;
+      expect(near).not.toContain('$hubDegree');
+    }
   });
 
   it('walks stored directions: downstream follows them, upstream reverses them; upstream an element enters through deposits', () => {
@@ -58,9 +77,11 @@ describe('traversalQuery (dependents / dependencies)', () => {
   it('searches from the start once per kind of entry, not once per entry (a region from each of its facilities and deposits)', () => {
     for (const withPaths of [true, false]) {
       const down = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths }).cypher;
-      // A company's, the start's own, and the four ways a product or an element enters.
-      expect(down.match(/ANY SHORTEST \(start\)/g)).toHaveLength(6);
-      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(1);
+      // A company's, the start's own, and the four ways a product or an element enters, in the whole
+      // search; in the nearer one a hub tries first, the two ways in of two steps are themselves its
+      // farthest targets, so four.
+      expect(down.match(/ANY SHORTEST \(start\)/g)).toHaveLength(6 + 4);
+      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(2 * 1);
       expect(down).toContain('MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)');
     }
   });
