@@ -1686,12 +1686,14 @@ export type Query = {
   companies: CompanyConnection;
   /**
    * Everything `of` depends on, upstream along material flows: from a magnet back to metal, oxide and
-   * separation plants, concentrators, mines, deposits and elements. Nearest first.
+   * separation plants, concentrators, mines, deposits and elements. Nearest first, then by name
+   * and id.
    */
   dependencies: Array<Dependency>;
   /**
    * Everything that depends on `of`, directly or transitively, downstream along material flows:
-   * facilities fed by a deposit, products they make, end uses of those products. Nearest first.
+   * facilities fed by a deposit, products they make, end uses of those products. Nearest
+   * first, then by name and id.
    */
   dependents: Array<Dependency>;
   /** Deposits, filtered, sorted and paginated. Page size at most 100. */

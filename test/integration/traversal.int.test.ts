@@ -201,6 +201,46 @@ describe('distances and paths', () => {
   }, 120_000);
 });
 
+describe('a region', () => {
+  // A region reaches the flow through the facilities and deposits in it, at their depth in the region
+  // tree, and searches from each only as far as the bound leaves past that depth (queries/traversal.ts
+  // `regionSearches`). The answer must be what those entries give on their own: each entry at its
+  // depth, and what it reaches in maxHops - depth, at depth + its distance; the nearest of them.
+  it('reaches what lies in it at its depth, and what that reaches at the depth plus its distance, both ways', async () => {
+    const db = testContext(t.driver).db;
+    const regions = (await t.driver.executeQuery('MATCH (n:Region) RETURN n.id AS id ORDER BY id', {}, { database })).records.map((r) => r.get('id') as string);
+    const maxHops = 6;
+    const options = { limit: 1_000, withPaths: false };
+    let compared = 0;
+    for (const direction of ['down', 'up'] as const) {
+      for (const id of regions) {
+        const { records } = await t.driver.executeQuery(
+          `MATCH p = (:Region {id: $id})<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE a:Deposit OR (a:Facility AND NOT a.status IN ['historical', 'suspended'])
+           RETURN a.id AS entry, min(length(p)) AS depth`,
+          { id },
+          { database },
+        );
+        const nearest = new Map<string, number>();
+        const reach = (target: string, hops: number) => {
+          if (target !== id && hops <= maxHops && hops < (nearest.get(target) ?? Infinity)) nearest.set(target, hops);
+        };
+        for (const record of records) {
+          const [entry, depth] = [record.get('entry') as string, Number(record.get('depth'))];
+          reach(entry, depth);
+          if (depth >= maxHops) continue;
+          for (const r of await traverse(db, entry, direction, { ...options, maxHops: maxHops - depth })) reach(r.entity.id, depth + r.hops);
+        }
+        const answer = await traverse(db, id, direction, { ...options, maxHops });
+        const key = (pairs: [string, number][]) => pairs.map(([target, hops]) => `${target}:${hops}`).sort();
+        expect({ id, direction, reached: key(answer.map((r) => [r.entity.id, r.hops])) }).toEqual({ id, direction, reached: key([...nearest]) });
+        if (records.some((r) => Number(r.get('depth')) > 1) && answer.some((r) => r.hops > 2)) compared++;
+      }
+    }
+    // Regions whose entries lie deeper than one level, reaching past them: the bound by depth was at work.
+    expect(compared).toBeGreaterThan(5);
+  }, 120_000);
+});
+
 describe('kinds', () => {
   // A statement asked for some kinds leaves out the ways in through materials that cannot reach them
   // (queries/traversal.ts `materialEntries`, from the graph model's flow endpoints). Leaving out one

@@ -38,19 +38,31 @@ describe('traversalQuery (dependents / dependencies)', () => {
   }
 
   it('differs in the hop bound only where the bound is written', () => {
-    const six = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: true }).cypher;
+    // 7 and 8: a region's searches have a branch for each depth of its tree (1 to 6) under both.
     const seven = traversalQuery({ direction: 'down', maxHops: 7, time: 'current', withPaths: true }).cypher;
-    // The whole search's flow part is bounded by what the entry steps leave of the bound: {1,6}, {1,5},
-    // {1,4}; the nearer search a hub tries first keeps NEAR_HOPS whatever the bound.
-    const [nearSix, wholeSix] = six.split('CALL (start, near)');
+    const eight = traversalQuery({ direction: 'down', maxHops: 8, time: 'current', withPaths: true }).cypher;
+    // The whole search's flow part is bounded by what the entry steps leave of the bound: {1,7}, {1,6},
+    // {1,5}; the nearer search a hub tries first keeps NEAR_HOPS whatever the bound.
     const [nearSeven, wholeSeven] = seven.split('CALL (start, near)');
-    expect(nearSeven).toBe(nearSix);
-    const oneMore = wholeSix!.replace(/\)\{1,(\d+)\}\(b\)/g, (_, hops: string) => `){1,${Number(hops) + 1}}(b)`).replace('hops <= 6', 'hops <= 7');
-    expect(wholeSeven).toBe(oneMore);
-    expect(wholeSix).toMatch(/\{1,4\}\(b\)/);
-    expect(nearSix).toMatch(new RegExp(`\\{1,${NEAR_HOPS}\\}\\(b\\)`));
-    expect(nearSix).toContain(`hops <= ${NEAR_HOPS}`);
-    expect(seven).not.toBe(six);
+    const [nearEight, wholeEight] = eight.split('CALL (start, near)');
+    expect(nearEight).toBe(nearSeven);
+    const oneMore = wholeSeven!.replace(/\)\{1,(\d+)\}\(b\)/g, (_, hops: string) => `){1,${Number(hops) + 1}}(b)`).replace('hops <= 7', 'hops <= 8');
+    expect(wholeEight).toBe(oneMore);
+    expect(wholeSeven).toMatch(/\{1,5\}\(b\)/);
+    expect(nearSeven).toMatch(new RegExp(`\\{1,${NEAR_HOPS}\\}\\(b\\)`));
+    expect(nearSeven).toContain(`hops <= ${NEAR_HOPS}`);
+    expect(eight).not.toBe(seven);
+  });
+
+  it('searches from what lies in a region only as far as the bound leaves past its depth in the region tree', () => {
+    for (const [maxHops, depths] of [[2, 1], [4, 3], [6, 5], [7, 6], [12, 6]] as const) {
+      for (const direction of DIRECTIONS) {
+        const cypher = traversalQuery({ direction, maxHops, time: 'current', withPaths: false }).cypher;
+        const whole = maxHops > NEAR_HOPS ? cypher.split('CALL (start, near)')[1]! : cypher;
+        const branches = [...whole.matchAll(/start:Region AND length\(p0\) = (\d+)\s+MATCH p1 = ANY SHORTEST \(a\)[^\n]*\{1,(\d+)\}\(b\)/g)];
+        expect(branches.map((m) => [Number(m[1]), Number(m[2])])).toEqual(Array.from({ length: depths }, (_, i) => [i + 1, maxHops - i - 1]));
+      }
+    }
   });
 
   it('tries a search bounded at NEAR_HOPS first only from a hub, and only when the bound is beyond it', () => {
@@ -62,6 +74,14 @@ describe('traversalQuery (dependents / dependencies)', () => {
       expect(six).toContain('WITH start, near WHERE size(near) < $limit');
       const near = traversalQuery({ direction: 'down', maxHops: NEAR_HOPS, time: 'current', withPaths }).cypher;
       expect(near).not.toContain('$hubDegree');
+    }
+  });
+
+  it('orders targets at the same distance by name, then id, in the nearer search and in the answer: the cut at `first` is always the same', () => {
+    for (const withPaths of [true, false]) {
+      const cypher = traversalQuery({ direction: 'up', maxHops: 6, time: 'current', withPaths }).cypher;
+      expect(cypher.match(/ORDER BY (hops|size\(best\.rs\)), target\.name, target\.id LIMIT \$limit/g)).toHaveLength(2);
+      expect(cypher.match(/LIMIT \$limit/g)).toHaveLength(2);
     }
   });
 
@@ -81,7 +101,8 @@ describe('traversalQuery (dependents / dependencies)', () => {
       // search; in the nearer one a hub tries first, the two ways in of two steps are themselves its
       // farthest targets, so four.
       expect(down.match(/ANY SHORTEST \(start\)/g)).toHaveLength(6 + 4);
-      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(2 * 1);
+      // A region's, one per depth of its tree that leaves a hop: 5 in the whole search, 1 in the nearer.
+      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(5 + 1);
       expect(down).toContain('MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)');
     }
   });

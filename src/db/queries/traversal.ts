@@ -134,8 +134,10 @@ const MATERIAL_ENTRIES: Readonly<Record<EntryMode, readonly MaterialEntry[]>> = 
  * the deposits containing it and the facilities making products that contain it. Yields `a` (entry,
  * existing in the time mode) and `p0` (how it was reached); `carry` lists further variables to keep.
  */
+/** How deep in a region's tree its entries are looked for. */
+const REGION_DEPTH = 6;
 /** A region's entries: the facilities and deposits in it, at any depth of the region tree (binds `p0`, `a`). */
-const REGION_ENTRY = 'MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)';
+const REGION_ENTRY = `MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..${REGION_DEPTH}]-(a) WHERE (a:Facility OR a:Deposit)`;
 
 export function entries(mode: EntryMode, time: TimeMode, carry = '', materials = MATERIAL_ENTRIES[mode]): string {
   const self = mode === 'disruption' ? 'NOT start:Region AND NOT start:Company AND NOT start:Element' : 'NOT start:Region AND NOT start:Company';
@@ -279,22 +281,33 @@ function reachable(v: Variant, columns: Columns): string {
     RETURN b AS target, ${columns.of('p')}`,
     )
     .join('');
-  const region =
-    v.maxHops > 1
-      ? `
-    UNION
-    WITH start WHERE start:Region
-    ${REGION_ENTRY} AND ${exists('a', v.time)}
-    MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops - 1}}(b)
-    RETURN b AS target, ${columns.of('p0', 'p1')}`
-      : '';
   return `CALL (start) {
     ${entries(v.direction, v.time, '', materials)}
-    CALL (a, p0) {
-      RETURN a AS target, ${columns.of('p0')}${v.direction === 'up' ? facilityMaterials(columns) : ''}
+    CALL (start, a, p0) {
+      RETURN a AS target, ${columns.of('p0')}${v.direction === 'up' ? facilityMaterials(columns) : ''}${regionSearches(v, columns)}
     }
-    RETURN target, ${columns.names}${region}${searches}
+    RETURN target, ${columns.names}${searches}
   }`;
+}
+
+/**
+ * A region's searches, from each facility or deposit in it (the entry `a`, `p0` from the region), as
+ * far as the bound leaves past its depth in the region tree: one branch per depth, as a bound cannot
+ * be a parameter. With one bound for every depth, the 1M graph's largest country (18,587 facilities
+ * and deposits, all 3 levels down) searched from each of them 5 flow hops deep where 3 can still end
+ * within 6 (docs/performance.md has the figures).
+ */
+function regionSearches(v: Variant, columns: Columns): string {
+  const depths = Array.from({ length: Math.min(REGION_DEPTH, v.maxHops - 1) }, (_, i) => i + 1);
+  return depths
+    .map(
+      (depth) => `
+      UNION
+      WITH start, a, p0 WHERE start:Region AND length(p0) = ${depth}
+      MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops - depth}}(b)
+      RETURN b AS target, ${columns.of('p0', 'p1')}`,
+    )
+    .join('');
 }
 
 export const RAW = (n: string) => `{labels: labels(${n}), props: properties(${n})}`;
@@ -386,7 +399,7 @@ function nearestFirst(v: Variant, ranked: Ranked): string {
   return `CALL (start) {
   WITH start WHERE COUNT { (start)--() } >= $hubDegree
   ${ranked.search({ ...v, maxHops: NEAR_HOPS })}
-  WITH target, ${column} ORDER BY ${hops}, target.name LIMIT $limit
+  WITH target, ${column} ORDER BY ${hops}, target.name, target.id LIMIT $limit
   RETURN collect({target: target, ${column}: ${column}}) AS near
 }
 CALL (start, near) {
@@ -412,12 +425,12 @@ export function traversalQuery(v: Variant): Query<z.infer<typeof DEPENDENCY_ROW>
       ? `
 MATCH (start:Entity {id: $id})
 ${nearestFirst(v, BY_PATH)}
-WITH target, best, size(best.rs) AS hops ORDER BY hops, target.name LIMIT $limit
+WITH target, best, size(best.rs) AS hops ORDER BY hops, target.name, target.id LIMIT $limit
 RETURN ${PATH_COLUMNS}, hops, ${RAW('target')} AS entity`
       : `
 MATCH (start:Entity {id: $id})
 ${nearestFirst(v, BY_DISTANCE)}
-WITH target, hops ORDER BY hops, target.name LIMIT $limit
+WITH target, hops ORDER BY hops, target.name, target.id LIMIT $limit
 RETURN [] AS nodes, [] AS links, hops, ${RAW('target')} AS entity`,
   );
 }
