@@ -12,6 +12,8 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   Timeout = 'TIMEOUT',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  /** Answering needed more memory than the database lets a transaction use. */
+  ResourceLimit = 'RESOURCE_LIMIT',
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   /** Over a per-client budget (request rate or concurrent cost): HTTP 429 with Retry-After. */
@@ -79,6 +81,20 @@ export class TimeoutError extends AppError {
   }
 }
 
+/**
+ * Answering needed more memory than the database lets a transaction use (`db.memory.transaction.max`,
+ * or all transactions together: Neo4j's error does not say which). The same request would need as
+ * much again, so it is not sent again.
+ */
+export class ResourceLimitError extends AppError {
+  readonly code = ErrorCode.ResourceLimit;
+  constructor() {
+    super('The query needed more memory than the database allows a transaction; narrow it (fewer hops, a smaller page, no path)', {
+      limit: 'transactionMemory',
+    });
+  }
+}
+
 /** The database cannot be reached right now; retrying later may succeed. */
 export class ServiceUnavailableError extends AppError {
   readonly code = ErrorCode.ServiceUnavailable;
@@ -134,6 +150,8 @@ const UNAVAILABLE_CODES = new Set([
   // A bookmark the member has not caught up with in time (a lagging cluster member).
   'Neo.TransientError.Transaction.BookmarkTimeout',
 ]);
+/** A transaction over the memory the database allows it (Neo4j calls it transient, as other transactions may free memory). */
+export const MEMORY_LIMIT_CODE = 'Neo.TransientError.General.MemoryPoolOutOfMemoryError';
 /** Bookmarks a client sent back that the database does not recognise. */
 const BAD_BOOKMARK_CODES = new Set(['Neo.ClientError.Transaction.InvalidBookmark', 'Neo.ClientError.Transaction.InvalidBookmarkMixture']);
 
@@ -145,6 +163,7 @@ export function mapDatabaseError(error: unknown): unknown {
   if (!(error instanceof Neo4jError)) return error;
   if (TIMEOUT_CODES.has(error.code)) return new TimeoutError();
   if (UNAVAILABLE_CODES.has(error.code)) return new ServiceUnavailableError();
+  if (error.code === MEMORY_LIMIT_CODE) return new ResourceLimitError();
   if (BAD_BOOKMARK_CODES.has(error.code)) return new BadUserInputError('The x-neo4j-bookmark header holds a bookmark this database does not know');
   return error;
 }

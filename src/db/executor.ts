@@ -1,6 +1,6 @@
 import neo4j, { EagerResult, type BookmarkManager, type Driver, type ManagedTransaction, type QueryResult, type Record as Neo4jRecord, type Session, type Transaction } from 'neo4j-driver';
 import { errorCode } from '../domain/guards';
-import { DecodeError, ServiceUnavailableError, TimeoutError, mapDatabaseError } from '../errors';
+import { DecodeError, MEMORY_LIMIT_CODE, ServiceUnavailableError, TimeoutError, mapDatabaseError } from '../errors';
 import type { DatabaseHealth } from './health';
 import pino from 'pino';
 import type { Logger } from '../logger';
@@ -106,6 +106,13 @@ function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Whether a failed read is sent again: the driver's retryable errors (a connection cut, a reader going
+ * away), but not a transaction over its memory, which the driver counts as transient: the same
+ * statement needs as much memory again (on the 1M graph, 2-3 s of work each time).
+ */
+const worthRetrying = (error: unknown): boolean => neo4j.isRetryableError(error) && errorCode(error) !== MEMORY_LIMIT_CODE;
+
 /** Attempts of a read that fails with a retryable error, and the pause before the next (times the attempt). */
 const READ_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 100;
@@ -201,7 +208,7 @@ export class Executor {
         const result = await withoutStackTrace(() => session.run(query.cypher, params, config));
         return eager(result);
       } catch (error) {
-        if (attempt >= READ_ATTEMPTS || !neo4j.isRetryableError(error)) throw error;
+        if (attempt >= READ_ATTEMPTS || !worthRetrying(error)) throw error;
         await this.pauseBeforeRetry(query, attempt, error);
         config.timeout = this.remainingMs();
       } finally {
@@ -231,7 +238,7 @@ export class Executor {
         const alone = first && shared.running === 1;
         shared.failed = true;
         if (first) this.endShared(shared);
-        if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(error)) {
+        if (attempt < READ_ATTEMPTS && worthRetrying(error)) {
           await this.pauseBeforeRetry(query, attempt, error);
           continue;
         }

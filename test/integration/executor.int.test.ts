@@ -1,4 +1,5 @@
 import net from 'node:net';
+import pino from 'pino';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { until } from '../../harness/events';
@@ -102,6 +103,28 @@ describe('Executor reads', () => {
       await cut.close();
       await proxy.close();
     }
+  });
+});
+
+describe('Executor reads over the memory a transaction may use', () => {
+  it('fail with RESOURCE_LIMIT at once: the driver calls the error transient, but the same statement needs as much again', async () => {
+    // The limit of the database under test (256 MiB in the embedded one); without one nothing stops a
+    // statement short of the heap, so there is nothing to test.
+    const { records } = await driver.executeQuery("CALL dbms.listConfig('db.memory.transaction.max') YIELD value RETURN value", {}, { database });
+    const limit = String(records[0]?.get('value') ?? '0').match(/^([\d.]+)\s*(B|KiB|MiB|GiB)?$/);
+    const bytes = limit ? Number(limit[1]) * 1024 ** ['B', 'KiB', 'MiB', 'GiB'].indexOf(limit[2] ?? 'B') : 0;
+    if (!(bytes > 0 && bytes <= 1024 ** 3)) return console.warn(`db.memory.transaction.max is ${records[0]?.get('value')}: not tested`);
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const db = new Executor({ driver, database, timeoutMs: 30_000, log });
+    // Strings of 250 characters collected into one list, twice as many as the limit holds.
+    const hungry = { name: 'probe.hungry', cypher: 'UNWIND range(1, $n) AS i RETURN size(collect($pad + i)) AS n', row: COUNT_ROW };
+    await expect(db.read(hungry, { n: neo4j.int(Math.ceil((2 * bytes) / 250)), pad: 'x'.repeat(250) })).rejects.toMatchObject({
+      code: 'RESOURCE_LIMIT',
+      details: { limit: 'transactionMemory' },
+    });
+    expect(lines.filter((line) => line.includes('"cypher failed"'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"read retried"'))).toHaveLength(0);
   });
 });
 

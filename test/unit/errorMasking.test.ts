@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, locatedError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../../src/context';
-import { DecodeError, InvalidInputError, NotFoundError, TimeoutError } from '../../src/errors';
+import { DecodeError, InvalidInputError, NotFoundError, ResourceLimitError, TimeoutError } from '../../src/errors';
 import { errorReportingPlugin, maskUnexpectedErrors } from '../../src/plugins/errorReporting';
 
 /**
@@ -42,6 +42,7 @@ describe('maskUnexpectedErrors', () => {
   it.each([
     ['NotFoundError', new NotFoundError('Facility', 'fac-x'), { code: 'NOT_FOUND', id: 'fac-x' }, 'Facility "fac-x" does not exist'],
     ['TimeoutError', new TimeoutError(), { code: 'TIMEOUT' }, expect.stringMatching(/^The query took longer than the server allows/)],
+    ['ResourceLimitError', new ResourceLimitError(), { code: 'RESOURCE_LIMIT', limit: 'transactionMemory' }, expect.stringMatching(/^The query needed more memory than the database allows/)],
   ])('maps a %s to its code and details', (_name, original, extensions, message) => {
     const result = maskUnexpectedErrors({ message: original.message, path: PATH, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, locatedError(original, undefined, PATH));
     expect(result).toEqual({ message, path: PATH, extensions });
