@@ -304,11 +304,16 @@ describe('a hub searched near first', () => {
     expect(beyond).toBeGreaterThan(100);
   }, 180_000);
 
-  it('does not run the whole search when the nearer one finds enough (fewer db hits, same answer)', async () => {
+  it.each([
     // Neodymium's nearest facility: the makers and consumers of what contains it are 2 hops away.
-    const cypher = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: ['Facility'] }).cypher;
+    ['el-nd', 'Facility', 2],
+    // Russia's nearest product, 3 hops away (a facility 2 levels down makes it): past NEAR_HOPS, within
+    // the nearer bound of a region (REGION_NEAR_HOPS).
+    ['country-russia', 'Product', 3],
+  ])('does not run the whole search when the nearer one finds enough: %s, nearest %s (fewer db hits, same answer)', async (id, label, hops) => {
+    const cypher = traversalQuery({ direction: 'down', maxHops: 6, time: 'current', withPaths: false, labels: [label] }).cypher;
     const profile = async (hubDegree: number) => {
-      const params = { id: 'el-nd', labels: ['Facility'], limit: neo4j.int(1), hubDegree: neo4j.int(hubDegree), asOf: null, includeHistorical: false };
+      const params = { id, labels: [label], limit: neo4j.int(1), hubDegree: neo4j.int(hubDegree), asOf: null, includeHistorical: false };
       const { records, summary } = await t.driver.executeQuery(`PROFILE ${cypher}`, params, { database });
       const hits = (p: any): number => (p.dbHits ?? 0) + (p.children ?? []).reduce((sum: number, c: any) => sum + hits(c), 0);
       return { found: records.map((r) => [r.get('entity').props.id, Number(r.get('hops'))]), dbHits: hits(summary.profile) };
@@ -316,6 +321,7 @@ describe('a hub searched near first', () => {
     const [hub, whole] = [await profile(0), await profile(NEVER)];
     expect(hub.found).toEqual(whole.found);
     expect(hub.found).toHaveLength(1);
+    expect(hub.found[0]![1]).toBe(hops);
     expect(hub.dbHits).toBeLessThan(whole.dbHits / 2);
   });
 });

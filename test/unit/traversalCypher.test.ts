@@ -3,6 +3,7 @@ import {
   MAX_HOPS,
   MAX_PATHS,
   NEAR_HOPS,
+  REGION_NEAR_HOPS,
   STAGE_SHARES,
   flowReach,
   materialEntries,
@@ -50,7 +51,8 @@ describe('traversalQuery (dependents / dependencies)', () => {
     expect(wholeEight).toBe(oneMore);
     expect(wholeSeven).toMatch(/\{1,5\}\(b\)/);
     expect(nearSeven).toMatch(new RegExp(`\\{1,${NEAR_HOPS}\\}\\(b\\)`));
-    expect(nearSeven).toContain(`hops <= ${NEAR_HOPS}`);
+    expect(nearSeven).toContain(`CASE WHEN start:Region THEN ${REGION_NEAR_HOPS} ELSE ${NEAR_HOPS} END AS nearHops`);
+    expect(nearSeven).toContain(`hops <= nearHops`);
     expect(eight).not.toBe(seven);
   });
 
@@ -59,8 +61,13 @@ describe('traversalQuery (dependents / dependencies)', () => {
       for (const direction of DIRECTIONS) {
         const cypher = traversalQuery({ direction, maxHops, time: 'current', withPaths: false }).cypher;
         const whole = maxHops > NEAR_HOPS ? cypher.split('CALL (start, near)')[1]! : cypher;
-        const branches = [...whole.matchAll(/start:Region AND length\(p0\) = (\d+)\s+MATCH p1 = ANY SHORTEST \(a\)[^\n]*\{1,(\d+)\}\(b\)/g)];
+        const branches = [...whole.matchAll(/fromRegion AND length\(p0\) = (\d+)\s+MATCH p1 = ANY SHORTEST \(a\)[^\n]*\{1,(\d+)\}\(b\)/g)];
         expect(branches.map((m) => [Number(m[1]), Number(m[2])])).toEqual(Array.from({ length: depths }, (_, i) => [i + 1, maxHops - i - 1]));
+        // A hub region's nearer search: bounded at REGION_NEAR_HOPS (or the whole bound, when nearer).
+        if (maxHops <= NEAR_HOPS) continue;
+        const nearer = Math.min(REGION_NEAR_HOPS, maxHops);
+        const near = [...cypher.split('CALL (start, near)')[0]!.matchAll(/fromRegion AND length\(p0\) = (\d+)\s+MATCH p1 = ANY SHORTEST \(a\)[^\n]*\{1,(\d+)\}\(b\)/g)];
+        expect(near.map((m) => [Number(m[1]), Number(m[2])])).toEqual(Array.from({ length: nearer - 1 }, (_, i) => [i + 1, nearer - i - 1]));
       }
     }
   });
@@ -101,8 +108,9 @@ describe('traversalQuery (dependents / dependencies)', () => {
       // search; in the nearer one a hub tries first, the two ways in of two steps are themselves its
       // farthest targets, so four.
       expect(down.match(/ANY SHORTEST \(start\)/g)).toHaveLength(6 + 4);
-      // A region's, one per depth of its tree that leaves a hop: 5 in the whole search, 1 in the nearer.
-      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(5 + 1);
+      // A region's, one per depth of its tree that leaves a hop: 5 in the whole search, 3 in the nearer
+      // (bounded at REGION_NEAR_HOPS).
+      expect(down.match(/ANY SHORTEST \(a\)/g)).toHaveLength(5 + REGION_NEAR_HOPS - 1);
       expect(down).toContain('MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..6]-(a) WHERE (a:Facility OR a:Deposit)');
     }
   });

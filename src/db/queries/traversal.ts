@@ -54,6 +54,8 @@ export interface Variant {
    * materials that cannot reach any of them (`materialEntries`); `$labels` still filters the answer.
    */
   readonly labels?: readonly string[];
+  /** The bound from a region, when it is not `maxHops` (the nearer search: REGION_NEAR_HOPS). */
+  readonly regionHops?: number;
 }
 
 /** A link counts in the time mode. */
@@ -282,8 +284,9 @@ function reachable(v: Variant, columns: Columns): string {
     )
     .join('');
   return `CALL (start) {
-    ${entries(v.direction, v.time, '', materials)}
-    CALL (start, a, p0) {
+    WITH start, start:Region AS fromRegion
+    ${entries(v.direction, v.time, ', fromRegion', materials)}
+    CALL (a, p0, fromRegion) {
       RETURN a AS target, ${columns.of('p0')}${v.direction === 'up' ? facilityMaterials(columns) : ''}${regionSearches(v, columns)}
     }
     RETURN target, ${columns.names}${searches}
@@ -298,13 +301,14 @@ function reachable(v: Variant, columns: Columns): string {
  * within 6 (docs/performance.md has the figures).
  */
 function regionSearches(v: Variant, columns: Columns): string {
-  const depths = Array.from({ length: Math.min(REGION_DEPTH, v.maxHops - 1) }, (_, i) => i + 1);
+  const bound = v.regionHops ?? v.maxHops;
+  const depths = Array.from({ length: Math.min(REGION_DEPTH, bound - 1) }, (_, i) => i + 1);
   return depths
     .map(
       (depth) => `
       UNION
-      WITH start, a, p0 WHERE start:Region AND length(p0) = ${depth}
-      MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${v.maxHops - depth}}(b)
+      WITH a, p0, fromRegion WHERE fromRegion AND length(p0) = ${depth}
+      MATCH p1 = ANY SHORTEST (a)${hop(v.direction, FLOW, v.time)}{1,${bound - depth}}(b)
       RETURN b AS target, ${columns.of('p0', 'p1')}`,
     )
     .join('');
@@ -349,6 +353,12 @@ const variantKey = (v: Variant) =>
 /** The bound of the nearer search a hub's traversal tries first (`traversalQuery`). */
 export const NEAR_HOPS = 2;
 /**
+ * The same from a region: what lies in a region is itself some levels down its tree (the 1M graph's
+ * countries hold their facilities and deposits 3 levels down), so its nearer search reaches one level
+ * further than that, each entry searched as far as the bound leaves past its depth (`regionSearches`).
+ */
+export const REGION_NEAR_HOPS = 4;
+/**
  * From how many relationships a start counts as a hub (`$hubDegree`; tests pass 0 to try the nearer
  * search from every start). On the 1M benchmark graph an element has some 15,000, the largest company
  * 2,078, a deposit or facility tens.
@@ -365,20 +375,29 @@ interface Ranked {
   /** The targets of `v` as rows of `target` and `column`, one per target, within the bound and the asked labels. */
   search(v: Variant): string;
 }
-const kept = (v: Variant) => `WHERE target <> start AND hops <= ${v.maxHops}
+/**
+ * Whether `v` has a bound of its own from a region: then the largest distance it keeps is `nearHops`,
+ * which `nearestFirst` sets once per start (a label test per target row cost the hub element 28,000 db
+ * hits).
+ */
+const regionBound = (v: Variant) => v.regionHops !== undefined && v.regionHops !== v.maxHops;
+/** The variables a search keeps beside `start`, `target` and its distance. */
+const carried = (v: Variant) => (regionBound(v) ? ', nearHops' : '');
+/** Targets within the largest distance `v` keeps (every target within it is found at its distance), of the asked labels. */
+const kept = (v: Variant) => `WHERE target <> start AND hops <= ${regionBound(v) ? 'nearHops' : v.maxHops}
   AND (size($labels) = 0 OR any(l IN labels(target) WHERE l IN $labels))`;
 const BY_DISTANCE: Ranked = {
   column: 'hops',
   hops: 'hops',
   search: (v) => `${reachable(v, DISTANCE)}
-WITH start, target, min(hops) AS hops
+WITH start${carried(v)}, target, min(hops) AS hops
 ${kept(v)}`,
 };
 const BY_PATH: Ranked = {
   column: 'best',
   hops: 'size(best.rs)',
   search: (v) => `${reachable(v, PATH)}
-WITH start, target, ns, rs, size(rs) AS hops
+WITH start${carried(v)}, target, ns, rs, size(rs) AS hops
 ${kept(v)}
 WITH target, ns, rs ORDER BY size(rs)
 WITH target, head(collect({ns: ns, rs: rs})) AS best`,
@@ -386,9 +405,9 @@ WITH target, head(collect({ns: ns, rs: rs})) AS best`,
 
 /**
  * The targets of `v`, nearest first. From a hub (a start with `$hubDegree` relationships or more) a
- * search bounded at NEAR_HOPS runs first: when it finds `$limit` targets they are the nearest of the
- * whole search too (a target's distance within the bound is its distance), so the whole one is not
- * run. From the 1M graph's hub element, the 100 facilities depending on it all lie 2 hops away: 286,679
+ * search bounded at NEAR_HOPS (REGION_NEAR_HOPS from a region) runs first: when it finds `$limit`
+ * targets they are the nearest of the whole search too (a target's distance within the bound is its
+ * distance), so the whole one is not run. From the 1M graph's hub element, the 100 facilities depending on it all lie 2 hops away: 286,679
  * db hits and 110–290 ms against 1,506,408 and 1.0–1.6 s for the 6-hop search alone
  * (docs/performance.md). Other starts, and a hub whose nearer search finds fewer, run the whole search
  * (a hub then runs both, in the same statement).
@@ -396,9 +415,11 @@ WITH target, head(collect({ns: ns, rs: rs})) AS best`,
 function nearestFirst(v: Variant, ranked: Ranked): string {
   const { column, hops } = ranked;
   if (v.maxHops <= NEAR_HOPS) return ranked.search(v);
+  const regionHops = Math.min(REGION_NEAR_HOPS, v.maxHops);
   return `CALL (start) {
   WITH start WHERE COUNT { (start)--() } >= $hubDegree
-  ${ranked.search({ ...v, maxHops: NEAR_HOPS })}
+  WITH start, CASE WHEN start:Region THEN ${regionHops} ELSE ${NEAR_HOPS} END AS nearHops
+  ${ranked.search({ ...v, maxHops: NEAR_HOPS, regionHops })}
   WITH target, ${column} ORDER BY ${hops}, target.name, target.id LIMIT $limit
   RETURN collect({target: target, ${column}: ${column}}) AS near
 }
