@@ -127,6 +127,11 @@ const MATERIAL_ENTRIES: Readonly<Record<EntryMode, readonly MaterialEntry[]>> = 
   disruption: [{ label: 'Element', path: '(start)<-[:CONTAINS]-', entry: 'Product', length: 1 }],
 };
 
+/** How deep in a region's tree its entries are looked for. */
+const REGION_DEPTH = 6;
+/** A region's entries: the facilities and deposits in it, at any depth of the region tree (binds `p0`, `a`). */
+const REGION_ENTRY = `MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..${REGION_DEPTH}]-(a) WHERE (a:Facility OR a:Deposit)`;
+
 /**
  * Where a traversal enters the flow network from `start`: a region through what lies in it (at any
  * depth), a company through what it operates or holds a licence for; anything else is itself an entry
@@ -136,11 +141,6 @@ const MATERIAL_ENTRIES: Readonly<Record<EntryMode, readonly MaterialEntry[]>> = 
  * the deposits containing it and the facilities making products that contain it. Yields `a` (entry,
  * existing in the time mode) and `p0` (how it was reached); `carry` lists further variables to keep.
  */
-/** How deep in a region's tree its entries are looked for. */
-const REGION_DEPTH = 6;
-/** A region's entries: the facilities and deposits in it, at any depth of the region tree (binds `p0`, `a`). */
-const REGION_ENTRY = `MATCH p0 = (start)<-[:PART_OF|LOCATED_IN*1..${REGION_DEPTH}]-(a) WHERE (a:Facility OR a:Deposit)`;
-
 export function entries(mode: EntryMode, time: TimeMode, carry = '', materials = MATERIAL_ENTRIES[mode]): string {
   const self = mode === 'disruption' ? 'NOT start:Region AND NOT start:Company AND NOT start:Element' : 'NOT start:Region AND NOT start:Company';
   return `CALL (start) {
@@ -407,10 +407,11 @@ WITH target, head(collect({ns: ns, rs: rs})) AS best`,
  * The targets of `v`, nearest first. From a hub (a start with `$hubDegree` relationships or more) a
  * search bounded at NEAR_HOPS (REGION_NEAR_HOPS from a region) runs first: when it finds `$limit`
  * targets they are the nearest of the whole search too (a target's distance within the bound is its
- * distance), so the whole one is not run. From the 1M graph's hub element, the 100 facilities depending on it all lie 2 hops away: 286,679
- * db hits and 110–290 ms against 1,506,408 and 1.0–1.6 s for the 6-hop search alone
- * (docs/performance.md). Other starts, and a hub whose nearer search finds fewer, run the whole search
- * (a hub then runs both, in the same statement).
+ * distance), so the whole one is not run. From the 1M graph's hub element, the 100 facilities
+ * depending on it all lie 2 hops away: 286,679 db hits and 110–290 ms against 1,506,408 and 1.0–1.6 s
+ * for the 6-hop search alone; from its largest country, 909,935 against 3,965,515 (docs/performance.md).
+ * Other starts, and a hub whose nearer search finds fewer, run the whole search (a hub then runs both,
+ * in the same statement).
  */
 function nearestFirst(v: Variant, ranked: Ranked): string {
   const { column, hops } = ranked;
