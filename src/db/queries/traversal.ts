@@ -54,7 +54,7 @@ export interface Variant {
    * materials that cannot reach any of them (`materialEntries`); `$labels` still filters the answer.
    */
   readonly labels?: readonly string[];
-  /** The bound from a region, when it is not `maxHops` (the nearer search: REGION_NEAR_HOPS). */
+  /** The nearer search's bound from a region (REGION_NEAR_HOPS, at most the whole bound); `maxHops` from anything else. */
   readonly regionHops?: number;
 }
 
@@ -376,11 +376,11 @@ interface Ranked {
   search(v: Variant): string;
 }
 /**
- * Whether `v` has a bound of its own from a region: then the largest distance it keeps is `nearHops`,
- * which `nearestFirst` sets once per start (a label test per target row cost the hub element 28,000 db
- * hits).
+ * Whether `v` has a bound of its own from a region (the nearer search): then the largest distance it
+ * keeps is `nearHops`, which `nearestFirst` sets once per start (a label test per target row cost the
+ * hub element 28,000 db hits).
  */
-const regionBound = (v: Variant) => v.regionHops !== undefined && v.regionHops !== v.maxHops;
+const regionBound = (v: Variant) => v.regionHops !== undefined;
 /** The variables a search keeps beside `start`, `target` and its distance. */
 const carried = (v: Variant) => (regionBound(v) ? ', nearHops' : '');
 /** Targets within the largest distance `v` keeps (every target within it is found at its distance), of the asked labels. */
